@@ -1,0 +1,32 @@
+import secrets
+
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from quizzes.models import ClassMembership, Classroom
+from studyapp.models import User
+
+DEMO_ACCOUNTS = (("student", User.Role.STUDENT), ("instructor", User.Role.INSTRUCTOR))
+
+
+class Command(BaseCommand):
+    help = "Load the bundled decks and create the demo student and instructor (passwords printed once)."
+
+    def handle(self, *args, **options):
+        if "load_bundled_decks" in get_commands():
+            call_command("load_bundled_decks", stdout=self.stdout)
+        with transaction.atomic():
+            for username, role in DEMO_ACCOUNTS:
+                if User.objects.filter(username=username).exists():
+                    self.stdout.write(
+                        f"Demo account {username!r} exists (its password was printed when made)."
+                    )
+                    continue
+                password = secrets.token_urlsafe(9)
+                User.objects.create_user(username=username, password=password, role=role)
+                self.stdout.write(self.style.SUCCESS(f"Demo {role} login: {username} / {password}"))
+            instructor = User.objects.get(username="instructor")
+            student = User.objects.get(username="student")
+            classroom, _ = Classroom.objects.get_or_create(instructor=instructor, name="Demo class")
+            ClassMembership.objects.get_or_create(classroom=classroom, student=student)

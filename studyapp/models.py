@@ -1,0 +1,317 @@
+"""The study core: learners, the knowledge base (decks of sections, groups and items), cards and their
+per-learner scheduling state, and the append-only review log."""
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from studyapp import studyday
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (try Europe/London or America/New_York).")
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        INSTRUCTOR = "instructor", "Instructor"
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    day_start_hour = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(23)],
+        help_text="The hour (0–23) at which your study day begins.",
+    )
+    desired_retention = models.FloatField(
+        default=0.9, validators=[MinValueValidator(0.7), MaxValueValidator(0.99)]
+    )
+    new_cards_per_day = models.PositiveIntegerField(default=20, validators=[MaxValueValidator(9999)])
+    reviews_per_day = models.PositiveIntegerField(default=200, validators=[MaxValueValidator(99999)])
+    learning_steps = models.CharField(max_length=100, default="1m 10m")
+    relearning_steps = models.CharField(max_length=100, default="10m")
+    maximum_interval_days = models.PositiveIntegerField(default=36500, validators=[MinValueValidator(1)])
+    leech_threshold = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(1)])
+    leech_suspends = models.BooleanField(default=True, help_text="Suspend a card when it becomes a leech.")
+
+    @property
+    def is_instructor(self) -> bool:
+        return self.role == self.Role.INSTRUCTOR
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def study_date(self, moment: dt.datetime | None = None) -> dt.date:
+        return studyday.study_date(moment or timezone.now(), self.tzinfo, self.day_start_hour)
+
+    def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        return studyday.day_bounds(day, self.tzinfo, self.day_start_hour)
+
+
+# --- Knowledge base ----------------------------------------------------------------------------------------
+
+
+class DeckQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DeckQuerySet":
+        """Library decks, the user's own, and decks of the instructors whose classes the user belongs to."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(scope=Deck.Scope.LIBRARY)
+            | Q(owner=user)
+            | Q(scope=Deck.Scope.INSTRUCTOR, owner__classrooms__memberships__student=user)
+        ).distinct()
+
+    def editable_by(self, user) -> "DeckQuerySet":
+        if user.is_superuser:
+            return self.all()
+        return self.filter(owner=user)
+
+
+class Deck(models.Model):
+    class Scope(models.TextChoices):
+        LIBRARY = "library", "Library (every learner)"
+        INSTRUCTOR = "instructor", "Instructor (their classes)"
+        PERSONAL = "personal", "Personal (owner only)"
+
+    class Source(models.TextChoices):
+        ARTICLE = "article", "Article"
+        CSV = "csv", "CSV/TSV"
+        ANKI = "anki", "Anki"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, help_text="What the condition is, in a sentence or two.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ARTICLE)
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.PERSONAL)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="decks"
+    )
+    source_updated = models.DateField(
+        null=True, blank=True, help_text="The article's own 'Last Updated' date."
+    )
+    disabled_card_templates = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="library") | Q(owner__isnull=False), name="deck_owned_unless_library"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SectionKind(models.TextChoices):
+    ANATOMY = "anatomy", "Anatomy"
+    TYPES = "types", "Types"
+    CAUSES = "causes", "Causes"
+    SYMPTOMS = "symptoms", "Symptoms"
+    DIAGNOSTIC_TESTS = "diagnostic_tests", "Diagnostic tests"
+    NON_DRUG_TREATMENTS = "non_drug_treatments", "Non-drug treatments"
+    DRUGS = "drugs", "Drug treatments"
+    SURGERIES = "surgeries", "Surgical options"
+    PREVENTION = "prevention", "Prevention"
+    WHEN_TO_SEE_DOCTOR = "when_to_see_doctor", "When to see a doctor"
+    FAQ = "faq", "Frequently asked questions"
+    OTHER = "other", "Other"
+
+
+class Section(models.Model):
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField(max_length=30, choices=SectionKind.choices)
+    heading = models.CharField(max_length=200)
+    notes = models.TextField(blank=True, help_text="Lead-in and closing sentences; not items.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["deck", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.deck}: {self.heading}"
+
+
+class ItemGroup(models.Model):
+    """A sub-group of a section ("Primary benign tumors", "Blood Supply")."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemQuerySet(models.QuerySet):
+    def active(self) -> "ItemQuerySet":
+        return self.filter(retired_at__isnull=True)
+
+
+class Item(models.Model):
+    """A list entry (term with optional gloss) or, in a FAQ section, a question (term) with its answer."""
+
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="items")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    group = models.ForeignKey(
+        ItemGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    key = models.CharField(max_length=255, help_text="Stable identity within the deck: section kind + term.")
+    term = models.CharField(max_length=500)
+    gloss = models.CharField(max_length=500, blank=True)
+    answer = models.TextField(blank=True, help_text="FAQ answer, or the back of a plain flashcard.")
+    text = models.TextField(blank=True, help_text="The source line as imported, citations stripped.")
+    tags = models.JSONField(default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section__position", "position"]
+        constraints = [models.UniqueConstraint(fields=["deck", "key"], name="item_key_unique_in_deck")]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.gloss})" if self.gloss else self.term
+
+
+class Enrollment(models.Model):
+    """A learner studying a deck. Removing a deck deactivates this row; cards' history stays."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="enrollments")
+    active = models.BooleanField(default=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "deck"], name="one_enrollment_per_deck")]
+
+
+# --- Cards, scheduling state and the review log ----------------------------------------------------------
+
+
+class Card(models.Model):
+    """One prompt generated from the knowledge base. Cards of the same item are siblings."""
+
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="cards")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE, related_name="cards")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.CASCADE, related_name="cards"
+    )
+    template = models.CharField(max_length=40)
+    key = models.CharField(
+        max_length=255, help_text="Stable identity within the deck: template + source key."
+    )
+    front = models.TextField()
+    back = models.TextField()
+    position = models.PositiveIntegerField(default=0, help_text="Order in which new cards are introduced.")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deck", "key"], name="card_key_unique_in_deck")]
+
+    def __str__(self) -> str:
+        return self.front[:80]
+
+
+class CardState(models.Model):
+    """One learner's memory of one card (FSRS state). Created when the learner adds the deck."""
+
+    class State(models.IntegerChoices):
+        NEW = 0, "New"
+        LEARNING = 1, "Learning"
+        REVIEW = 2, "Review"
+        RELEARNING = 3, "Relearning"
+
+    class Flag(models.IntegerChoices):
+        NONE = 0, "None"
+        RED = 1, "Red"
+        ORANGE = 2, "Orange"
+        GREEN = 3, "Green"
+        BLUE = 4, "Blue"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="states")
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.NEW)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(null=True, blank=True, help_text="Null while new.")
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    suspended = models.BooleanField(default=False)
+    buried_until = models.DateField(null=True, blank=True, help_text="Hidden until this study day begins.")
+    flag = models.PositiveSmallIntegerField(choices=Flag.choices, default=Flag.NONE)
+    is_leech = models.BooleanField(default=False)
+    # Bumped on every change; a grade must name the version it was shown, so a replay schedules once.
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_learner_card")]
+        indexes = [
+            models.Index(fields=["user", "suspended", "state", "due"], name="cardstate_due_idx"),
+        ]
+
+
+class Review(models.Model):
+    """Append-only review log. Only undo of the learner's own last answer deletes a row."""
+
+    class Source(models.TextChoices):
+        REVIEW = "review", "Flashcard review"
+        QUIZ = "quiz", "Quiz answer"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(choices=[(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")])
+    reviewed_at = models.DateTimeField(db_index=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REVIEW)
+    state_before = models.PositiveSmallIntegerField(choices=CardState.State.choices)
+    state_after = models.PositiveSmallIntegerField(choices=CardState.State.choices)
+    stability_after = models.FloatField(null=True, blank=True)
+    difficulty_after = models.FloatField(null=True, blank=True)
+    elapsed_days = models.FloatField(default=0)
+    scheduled_days = models.FloatField(default=0)
+    # Everything needed to put the CardState back exactly as it was (undo).
+    snapshot_before = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "reviewed_at"], name="review_user_time_idx")]
+
+
+class ParameterFit(models.Model):
+    """A learner's personal FSRS parameters, fitted from their own review log."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parameter_fits"
+    )
+    parameters = models.JSONField()
+    review_count = models.PositiveIntegerField()
+    fitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        get_latest_by = "fitted_at"

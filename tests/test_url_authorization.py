@@ -1,0 +1,97 @@
+"""Walks every URL pattern of the project: anonymous users are sent to log in (or refused), and every URL that
+names an object answers 404 to a stranger. A new view with an object id fails here until it is in the table."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import factories
+
+# Pages anyone may open.
+PUBLIC = {
+    "login",
+    "logout",
+    "signup",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+
+@dataclass(frozen=True)
+class ObjectUrl:
+    """How to make an object owned by `owner_role` and the URL kwargs that name it."""
+
+    build: Callable[[object], dict]
+    method: str = "get"
+    owner_role: str = "student"  # or "instructor": who owns the object
+
+
+def _private_deck(owner) -> dict:
+    return {"deck_id": factories.make_deck(owner=owner).pk}
+
+
+# Every URL that takes an object id. Later features add their objects here.
+OBJECT_URLS: dict[str, ObjectUrl] = {}
+
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if ns == "admin":
+                continue  # Django's admin guards itself (staff only)
+            child_ns = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else ns
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), child_ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern), list(entry.pattern.converters)
+
+
+ALL_URLS = sorted(
+    {(name, route, tuple(params)) for name, route, params in _walk(get_resolver().url_patterns)}
+)
+PRIVATE_URLS = [u for u in ALL_URLS if u[0] not in PUBLIC]
+
+
+def test_the_walk_sees_the_projects_views():
+    names = {name for name, _, _ in ALL_URLS}
+    assert {"home", "signup", "login", "study-settings", "quizzes:index"} <= names
+
+
+@pytest.mark.parametrize(("name", "route", "params"), [u for u in PRIVATE_URLS if u[2]], ids=lambda v: str(v))
+def test_every_url_with_an_object_id_is_in_the_table(name, route, params):
+    assert name in OBJECT_URLS, f"{name} ({route}) takes {params}: add it to OBJECT_URLS"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route", "params"), PRIVATE_URLS, ids=lambda v: str(v))
+def test_anonymous_users_are_sent_to_log_in(client, name, route, params):
+    owner = factories.make_instructor() if params and OBJECT_URLS[name].owner_role == "instructor" else None
+    owner = owner or factories.make_user()
+    kwargs = OBJECT_URLS[name].build(owner) if params else {}
+    url = reverse(name, kwargs=kwargs)
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login")), (
+                f"{method} {url} -> {response['Location']}"
+            )
+        else:
+            assert response.status_code in (403, 404, 405), f"{method} {url} gave {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(OBJECT_URLS))
+@pytest.mark.parametrize("stranger_role", ["student", "instructor"])
+def test_strangers_get_404_for_someone_elses_object(client, name, stranger_role):
+    spec = OBJECT_URLS[name]
+    owner = factories.make_instructor() if spec.owner_role == "instructor" else factories.make_user()
+    url = reverse(name, kwargs=spec.build(owner))
+    stranger = factories.make_instructor() if stranger_role == "instructor" else factories.make_user()
+    client.force_login(stranger)
+    response = getattr(client, spec.method)(url)
+    assert response.status_code == 404, f"{stranger_role} stranger got {response.status_code} from {url}"
