@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from studyapp import views
+from studyapp.views import accounts
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/settings/", views.study_settings, name="study-settings"),
+    path("", accounts.home, name="home"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/settings/", accounts.study_settings, name="study-settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
