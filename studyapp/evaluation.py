@@ -107,10 +107,10 @@ def read_revlog(lines: Iterable[str]) -> list[LoggedReview]:
             millis = int(row["review_time"])
             kind = int(row["review_state"])
             rating = int(row["review_rating"])
-        except (TypeError, ValueError, AttributeError):
+        except (TypeError, ValueError, AttributeError) as error:
             raise RevlogError(
                 f"line {line}: card_id, review_time, review_rating and review_state must be integers"
-            )
+            ) from error
         if not card_id:
             raise RevlogError(f"line {line}: empty card_id")
         if kind not in (-1, 0, 1, 2, 3, 4):
@@ -120,8 +120,8 @@ def read_revlog(lines: Iterable[str]) -> list[LoggedReview]:
             raise RevlogError(f"line {line}: review_rating {rating} is not 1-4")
         try:
             reviewed_at = _EPOCH + dt.timedelta(milliseconds=millis)
-        except OverflowError:
-            raise RevlogError(f"line {line}: review_time {millis} is out of range")
+        except OverflowError as error:
+            raise RevlogError(f"line {line}: review_time {millis} is out of range") from error
         reviews.append(LoggedReview(card_id=card_id, reviewed_at=reviewed_at, rating=rating, kind=kind))
     return reviews
 
@@ -193,7 +193,7 @@ def replay_sm2(
         return 0.9 ** (days / sm2_interval(ratings))
 
     def step(ratings: list[int], review: LoggedReview) -> list[int]:
-        return ratings + [review.rating]
+        return [*ratings, review.rating]
 
     return _replay(histories, evaluate_from, predict, step, same_day_steps=False, start=[])
 
@@ -220,7 +220,7 @@ def _replay(histories, evaluate_from, predict, step, *, same_day_steps=True, sta
                 )
             if days >= 1:
                 long_term += 1
-                lapses += review.rating == 1
+                lapses += int(review.rating == 1)
             if previous is None or days >= 1 or same_day_steps:
                 state = step(state, review)
             previous = review.reviewed_at
