@@ -14,7 +14,7 @@ STRONG_CONSOLIDATOR = (
     1.9, 0.08, 0.3, 2.0, 0.5, 2.5, 0.5, 0.15, 0.1, 0.4,
 )  # fmt: skip
 # The same first impressions, but memories that consolidate slowly.
-SLOW_CONSOLIDATOR = STRONG_CONSOLIDATOR[:8] + (0.8, 0.12) + STRONG_CONSOLIDATOR[10:]
+SLOW_CONSOLIDATOR = (*STRONG_CONSOLIDATOR[:8], 0.8, 0.12, *STRONG_CONSOLIDATOR[10:])
 
 _KIND = {
     scheduling.NEW: optimizing.LEARN,
@@ -25,7 +25,12 @@ _KIND = {
 
 
 def simulate(
-    *, true_parameters=STRONG_CONSOLIDATOR, cards: int = 300, new_per_day: int = 10, days: int = 120, seed: int = 7
+    *,
+    true_parameters=STRONG_CONSOLIDATOR,
+    cards: int = 300,
+    new_per_day: int = 10,
+    days: int = 120,
+    seed: int = 7,
 ) -> list[optimizing.LoggedReview]:
     """Every card answered when the default-parameter scheduler says it is due (a few hours to two days
     late), recalled with the probability its true memory gives at that moment."""
@@ -47,7 +52,8 @@ def simulate(
             true_memory = scheduling.answer(true_memory, scheduling.Rating(rating), now, truth, "").memory
             outcome = scheduling.answer(shown, scheduling.Rating(rating), now, app, f"{card}:{len(log)}")
             shown = outcome.memory
-            late = dt.timedelta(hours=rng.uniform(0, 48)) if shown.state == scheduling.REVIEW else dt.timedelta()
+            late = (
+                dt.timedelta(hours=rng.uniform(0, 48)) if shown.state == scheduling.REVIEW else dt.timedelta()
+            )
             now = shown.due + late
     return log
-

@@ -121,7 +121,9 @@ def test_fit_on_a_long_history_gives_parameters_the_scheduler_accepts():
     assert fit.parameters != tuple(DEFAULT_PARAMETERS)
     assert all(
         low <= value <= high
-        for value, low, high in zip(fit.parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+        for value, low, high in zip(
+            fit.parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True
+        )
     )
     scheduling.Config(parameters=fit.parameters)  # fsrs validates them
 
