@@ -18,8 +18,9 @@ import csv
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
@@ -28,6 +29,8 @@ from studyapp.optimizing import LoggedReview
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _PROBABILITY_FLOOR = 1e-7  # keeps log loss finite for a confident miss
+
+State = TypeVar("State")
 
 
 @dataclass(frozen=True)
@@ -173,14 +176,11 @@ def replay_fsrs(
         # Whole days, as FSRS itself predicts (and as it learnt the parameters).
         return scheduling.recall_probability(days, memory.stability, config.parameters)
 
-    return _replay(
-        histories, evaluate_from, predict, step=lambda memory, review: _answer(memory, review, config)
-    )
+    def step(memory: scheduling.Memory, review: LoggedReview) -> scheduling.Memory:
+        rating = scheduling.Rating(review.rating)
+        return scheduling.answer(memory, rating, review.reviewed_at, config, fuzz_seed="evaluation").memory
 
-
-def _answer(memory: scheduling.Memory, review: LoggedReview, config: scheduling.Config) -> scheduling.Memory:
-    rating = scheduling.Rating(review.rating)
-    return scheduling.answer(memory, rating, review.reviewed_at, config, fuzz_seed="evaluation").memory
+    return _replay(histories, evaluate_from, start=scheduling.Memory(), step=step, predict=predict)
 
 
 def replay_sm2(
@@ -195,13 +195,22 @@ def replay_sm2(
     def step(ratings: list[int], review: LoggedReview) -> list[int]:
         return [*ratings, review.rating]
 
-    return _replay(histories, evaluate_from, predict, step, same_day_steps=False, start=[])
+    return _replay(histories, evaluate_from, start=[], step=step, predict=predict, same_day_steps=False)
 
 
-def _replay(histories, evaluate_from, predict, step, *, same_day_steps=True, start=None) -> list[Prediction]:
+def _replay(
+    histories: dict[Hashable, list[LoggedReview]],
+    evaluate_from: dt.datetime,
+    *,
+    start: State,
+    step: Callable[[State, LoggedReview], State],
+    predict: Callable[[State, int], float],
+    same_day_steps: bool = True,
+) -> list[Prediction]:
+    """Walk each card's history, advancing a model state with `step` and scoring with `predict`."""
     predictions = []
     for card_id, history in histories.items():
-        state = scheduling.Memory() if start is None else start
+        state = start
         previous: dt.datetime | None = None
         long_term = lapses = 0
         for review in history:

@@ -1,5 +1,8 @@
 """Background work, run by the django-tasks backend configured in settings (a worker in production)."""
 
+from functools import partial
+
+from django.db import transaction
 from django_tasks import task
 
 from studyapp.models import User
@@ -18,7 +21,8 @@ def fit_parameters_task(user_id: int) -> int | None:
 
 def maybe_fit_parameters(user: User) -> bool:
     """Queue a refit, off the request path, each time REFIT_AFTER_REVIEWS more answers have come in since the
-    learner's last fit. Call it after recording an answer; costs one COUNT query.
+    learner's last fit. Call it after recording an answer; costs one COUNT query. The task is queued when the
+    surrounding transaction commits, so it never holds up the answer's row lock nor reads uncommitted rows.
 
     Counting to an exact multiple (rather than "at least") means a learner whose history is still too short to
     fit is not refitted on every single answer, only once per REFIT_AFTER_REVIEWS answers.
@@ -26,5 +30,5 @@ def maybe_fit_parameters(user: User) -> bool:
     new_reviews = fitting.reviews_since_last_fit(user)
     if new_reviews == 0 or new_reviews % fitting.REFIT_AFTER_REVIEWS:
         return False
-    fit_parameters_task.enqueue(user.pk)
+    transaction.on_commit(partial(fit_parameters_task.enqueue, user.pk))
     return True

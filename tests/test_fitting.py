@@ -113,29 +113,41 @@ def test_new_reviews_since_the_last_fit_cost_one_query(student, other_student, d
 
 
 @pytest.mark.django_db
-def test_a_refit_is_queued_once_every_refit_interval_of_answers(student):
+def test_a_refit_is_queued_once_every_refit_interval_of_answers(student, django_capture_on_commit_callbacks):
     record_simple_reviews(student, REFIT_AFTER_REVIEWS - 1, at=NOW)
     assert maybe_fit_parameters(student) is False
     record_simple_reviews(student, 1, at=NOW + dt.timedelta(days=1))
-    assert maybe_fit_parameters(student) is True  # ran at once (immediate backend): too little to fit
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert maybe_fit_parameters(student) is True
+    assert len(queued) == 1  # ran at commit (immediate backend): too little history to fit
     assert not ParameterFit.objects.exists()
     record_simple_reviews(student, 1, at=NOW + dt.timedelta(days=2))
     assert maybe_fit_parameters(student) is False
 
 
 @pytest.mark.django_db
-def test_enough_new_answers_fit_the_learner_automatically(student):
+def test_enough_new_answers_fit_the_learner_automatically(student, django_capture_on_commit_callbacks):
     log = simulate(cards=200, days=90)
     record_log(student, log[: 5 * REFIT_AFTER_REVIEWS])
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         assert maybe_fit_parameters(student) is True
     fit = ParameterFit.objects.get(user=student)
     assert fit.review_count == 5 * REFIT_AFTER_REVIEWS
     # answers after the fit count towards the next one
     assert reviews_since_last_fit(student) == 0
     record_simple_reviews(student, REFIT_AFTER_REVIEWS, at=NOW + dt.timedelta(days=1))
-    assert maybe_fit_parameters(student) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert maybe_fit_parameters(student) is True
     assert ParameterFit.objects.filter(user=student).count() == 2
+
+
+@pytest.mark.django_db
+def test_no_fit_runs_before_the_answer_is_committed(student, django_capture_on_commit_callbacks):
+    record_simple_reviews(student, REFIT_AFTER_REVIEWS, at=NOW)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert maybe_fit_parameters(student) is True
+        assert not ParameterFit.objects.exists()
+    assert len(queued) == 1
 
 
 @pytest.mark.django_db

@@ -42,22 +42,23 @@ class Command(BaseCommand):
         result = evaluation.evaluate(reviews, train_fraction=train_fraction)
 
         if predictions:
-            with predictions.open("w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)
-                writer.writerow(["card_id", "review_time", "predicted_recall"])
-                for prediction in result.predictions:
-                    writer.writerow(
-                        [
-                            prediction.card_id,
-                            evaluation.epoch_millis(prediction.reviewed_at),
-                            f"{prediction.predicted:.6f}",
-                        ]
-                    )
+            try:
+                self._write_predictions(predictions, result.predictions)
+            except OSError as error:
+                raise CommandError(f"Cannot write {predictions}: {error}") from error
 
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), indent=2))
             return
         self._print_report(result)
+
+    def _write_predictions(self, path: Path, predictions: list[evaluation.Prediction]) -> None:
+        with path.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(["card_id", "review_time", "predicted_recall"])
+            for prediction in predictions:
+                millis = evaluation.epoch_millis(prediction.reviewed_at)
+                writer.writerow([prediction.card_id, millis, f"{prediction.predicted:.6f}"])
 
     def _print_report(self, result: evaluation.Evaluation) -> None:
         write = self.stdout.write
