@@ -27,8 +27,8 @@ from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BO
 UNKNOWN, LEARN, REVIEW, RELEARN, FILTERED, MANUAL = -1, 0, 1, 2, 3, 4
 _DROPPED_KINDS = (FILTERED, MANUAL)
 
-# Reviews a day or more after the card's previous one: what the optimiser learns from. Below this many,
-# a fit mostly echoes the defaults' guesses back with noise, so the learner keeps the defaults.
+# Reviews a day or more after the card's previous one: what the optimiser learns from. Below this many a
+# personal fit is too noisy to trust over the defaults (py-fsrs's own optimiser asks for 512).
 MIN_LONG_TERM_REVIEWS = 400
 
 
