@@ -1,0 +1,411 @@
+"""Dashboard figures: reads only, aggregated by the database so the cost stays flat as the review log grows.
+
+Decisions the issue left open:
+- Only flashcard reviews (`Review.source == "review"`) count as reviews here; quiz answers have their own panels.
+- True retention judges a review on the card as it was shown: `state_before == REVIEW`, and young/mature by
+  `Review.scheduled_days`, the interval the card had been scheduled for when it was answered (< 21 days young).
+- Per-day values use the learner's day: the instant is shifted back by the rollover hour, then its date is taken in
+  the learner's time zone. Around a DST change this can differ from `studyday.study_date` for reviews made within
+  `day_start_hour` hours of the change; everywhere else the two agree.
+- Predicted recall is FSRS-6 retrievability R = (1 + FACTOR·t/S)^DECAY with t the days since the last review,
+  computed in SQL; DECAY is minus the learner's latest fitted parameters[20], else the default.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Power, TruncDate
+from django.utils import timezone
+
+from studyapp.models import CardState, Enrollment, ParameterFit, Review, SectionKind, User
+
+FSRS_DEFAULT_DECAY = 0.1542
+MATURE_DAYS = 21
+RETENTION_WINDOWS = (7, 30, 365)
+FORECAST_DAYS = 30
+HEATMAP_DAYS = 365
+WEAKEST_LIMIT = 10
+
+State = CardState.State
+
+
+# --- Expressions --------------------------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """Fractional days from the first datetime to the second, on SQLite and PostgreSQL."""
+
+    arg_joiner = " - "
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+    output_field = FloatField()
+
+    def __init__(self, start, end, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def learner_day(field: str, user: User) -> TruncDate:
+    """The learner's study date of a datetime column, computed by the database."""
+    shifted = ExpressionWrapper(
+        F(field) - Value(dt.timedelta(hours=user.day_start_hour)), output_field=DateTimeField()
+    )
+    return TruncDate(shifted, tzinfo=user.tzinfo)
+
+
+def decay_for(user: User) -> float:
+    """FSRS-6 decay (a positive number) from the learner's latest parameter fit, else the default."""
+    fit = (
+        ParameterFit.objects.filter(user=user)
+        .order_by("-fitted_at")
+        .values_list("parameters", flat=True)
+        .first()
+    )
+    if fit and len(fit) > 20:
+        return float(fit[20])
+    return FSRS_DEFAULT_DECAY
+
+
+def retrievability(now: dt.datetime, decay: float) -> Func:
+    """Predicted recall of a CardState row at `now`, as a SQL expression (null for never-reviewed cards)."""
+    exponent = -decay
+    factor = 0.9 ** (1 / exponent) - 1
+    elapsed = Greatest(DaysBetween(F("last_review"), Value(now, output_field=DateTimeField())), Value(0.0))
+    return Power(
+        Value(1.0) + Value(factor) * elapsed / Cast(F("stability"), FloatField()),
+        Value(exponent),
+        output_field=FloatField(),
+    )
+
+
+def recall(stability: float, elapsed_days: float, decay: float = FSRS_DEFAULT_DECAY) -> float:
+    """The same formula in Python, for tests and for reading a single card."""
+    exponent = -decay
+    factor = 0.9 ** (1 / exponent) - 1
+    return (1 + factor * max(elapsed_days, 0.0) / stability) ** exponent
+
+
+def studied_states(user: User) -> QuerySet:
+    """The learner's states of active cards in decks they still study."""
+    enrolled = Enrollment.objects.filter(user=user, deck=OuterRef("card__deck"), active=True)
+    return CardState.objects.filter(user=user, card__is_active=True).filter(
+        Q(card__item__isnull=True) | Q(card__item__retired_at__isnull=True), Exists(enrolled)
+    )
+
+
+def flashcard_reviews(user: User) -> QuerySet:
+    return Review.objects.filter(user=user, source=Review.Source.REVIEW)
+
+
+# --- Today --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Today:
+    date: dt.date
+    due: int
+    new: int
+    learning: int
+    reviews_done: int
+    minutes: int
+
+    @property
+    def to_study(self) -> int:
+        return self.due + self.new + self.learning
+
+
+def today(user: User, now: dt.datetime) -> Today:
+    """What is left to study today (within the daily limits) and what was done."""
+    date = user.study_date(now)
+    start, end = user.day_bounds(date)
+    done = (
+        flashcard_reviews(user)
+        .filter(reviewed_at__gte=start, reviewed_at__lt=end)
+        .aggregate(
+            reviews=Count("id"),
+            ms=Coalesce(Sum("duration_ms"), 0),
+            new=Count("id", filter=Q(state_before=State.NEW)),
+            review=Count("id", filter=Q(state_before=State.REVIEW)),
+        )
+    )
+    available = (
+        studied_states(user)
+        .filter(suspended=False)
+        .filter(Q(buried_until__isnull=True) | Q(buried_until__lte=date))
+        .aggregate(
+            n_due=Count("id", filter=Q(state=State.REVIEW, due__lt=end)),
+            n_learning=Count("id", filter=Q(state__in=[State.LEARNING, State.RELEARNING], due__lt=end)),
+            n_new=Count("id", filter=Q(state=State.NEW)),
+        )
+    )
+    return Today(
+        date=date,
+        due=min(available["n_due"], max(0, user.reviews_per_day - done["review"])),
+        new=min(available["n_new"], max(0, user.new_cards_per_day - done["new"])),
+        learning=available["n_learning"],
+        reviews_done=done["reviews"],
+        minutes=round(done["ms"] / 60000),
+    )
+
+
+# --- Activity: heatmap and streak --------------------------------------------------------------------------
+
+
+def reviews_per_day(user: User) -> dict[dt.date, int]:
+    """Flashcard reviews on each learner day with any (all time: a handful of rows per day studied)."""
+    rows = (
+        flashcard_reviews(user)
+        .annotate(day=learner_day("reviewed_at", user))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    return dict(rows)
+
+
+def streak_length(days: set[dt.date] | dict[dt.date, int], today: dt.date) -> int:
+    """Consecutive days with reviews ending today, or ending yesterday if today has none yet."""
+    day = today if today in days else today - dt.timedelta(days=1)
+    length = 0
+    while day in days:
+        length += 1
+        day -= dt.timedelta(days=1)
+    return length
+
+
+@dataclass(frozen=True)
+class HeatDay:
+    date: dt.date
+    count: int
+    level: int  # 0 (none) to 4 (busiest quarter)
+
+
+def heatmap(per_day: dict[dt.date, int], today: dt.date, days: int = HEATMAP_DAYS) -> list[HeatDay]:
+    """The last `days` days ending today, oldest first, each with a 0–4 intensity level."""
+    first = today - dt.timedelta(days=days - 1)
+    busiest = max((n for d, n in per_day.items() if first <= d <= today), default=0)
+    out = []
+    for offset in range(days):
+        date = first + dt.timedelta(days=offset)
+        count = per_day.get(date, 0)
+        level = 0 if count == 0 else min(4, 1 + (4 * (count - 1)) // busiest)
+        out.append(HeatDay(date, count, level))
+    return out
+
+
+# --- Forecast -----------------------------------------------------------------------------------------------
+
+
+def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tuple[dt.date, int]]:
+    """Cards coming due on each of the next `days` learner days; overdue cards count on today."""
+    date = user.study_date(now)
+    _, horizon = user.day_bounds(date + dt.timedelta(days=days - 1))
+    rows = (
+        studied_states(user)
+        .filter(suspended=False, due__lt=horizon)
+        .exclude(state=State.NEW)
+        .annotate(day=learner_day("due", user))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    counts = [0] * days
+    for day, n in rows:
+        counts[max(0, (day - date).days)] += n
+    return [(date + dt.timedelta(days=i), counts[i]) for i in range(days)]
+
+
+# --- True retention -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    days: int
+    young_passed: int
+    young_total: int
+    mature_passed: int
+    mature_total: int
+
+    @staticmethod
+    def _share(passed: int, total: int) -> float | None:
+        return passed / total if total else None
+
+    @property
+    def young(self) -> float | None:
+        return self._share(self.young_passed, self.young_total)
+
+    @property
+    def mature(self) -> float | None:
+        return self._share(self.mature_passed, self.mature_total)
+
+    @property
+    def all(self) -> float | None:
+        return self._share(self.young_passed + self.mature_passed, self.young_total + self.mature_total)
+
+
+def retention(user: User, now: dt.datetime, windows: tuple[int, ...] = RETENTION_WINDOWS) -> list[Retention]:
+    """Share of reviews of cards in review state passed (Hard, Good or Easy), young and mature, per window of
+    learner days ending today."""
+    date = user.study_date(now)
+    starts = {n: user.day_bounds(date - dt.timedelta(days=n - 1))[0] for n in windows}
+    passed = Q(rating__gt=1)
+    young = Q(scheduled_days__lt=MATURE_DAYS)
+    mature = Q(scheduled_days__gte=MATURE_DAYS)
+    aggregates = {}
+    for n, start in starts.items():
+        recent = Q(reviewed_at__gte=start)
+        aggregates[f"yp{n}"] = Count("id", filter=recent & young & passed)
+        aggregates[f"yt{n}"] = Count("id", filter=recent & young)
+        aggregates[f"mp{n}"] = Count("id", filter=recent & mature & passed)
+        aggregates[f"mt{n}"] = Count("id", filter=recent & mature)
+    row = (
+        flashcard_reviews(user)
+        .filter(state_before=State.REVIEW, reviewed_at__gte=min(starts.values()), reviewed_at__lte=now)
+        .aggregate(**aggregates)
+    )
+    return [Retention(n, row[f"yp{n}"], row[f"yt{n}"], row[f"mp{n}"], row[f"mt{n}"]) for n in windows]
+
+
+# --- Mastery and weakest items ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mastery:
+    key: object
+    label: str
+    cards: int
+    mastered: int
+    studied: int
+    recall: float | None
+
+    @property
+    def share(self) -> float:
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+def _mastery_rows(states: QuerySet, group: dict, now: dt.datetime, decay: float) -> QuerySet:
+    studied = Q(last_review__isnull=False, stability__gt=0)
+    return (
+        states.annotate(**group)
+        .values(*group)
+        .annotate(
+            cards=Count("id"),
+            mastered=Count("id", filter=Q(stability__gte=MATURE_DAYS)),
+            studied=Count("id", filter=studied),
+            recall=Avg(retrievability(now, decay), filter=studied),
+        )
+        .order_by()
+    )
+
+
+def mastery_by_deck(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
+    rows = _mastery_rows(
+        studied_states(user), {"g": F("card__deck_id"), "t": F("card__deck__title")}, now, decay
+    )
+    out = [Mastery(r["g"], r["t"], r["cards"], r["mastered"], r["studied"], r["recall"]) for r in rows]
+    return sorted(out, key=lambda m: m.label.lower())
+
+
+def mastery_by_list(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
+    kind = Coalesce(F("card__section__kind"), F("card__item__section__kind"), Value(SectionKind.OTHER))
+    rows = _mastery_rows(studied_states(user), {"g": kind}, now, decay)
+    order = {value: i for i, value in enumerate(SectionKind.values)}
+    labels = dict(SectionKind.choices)
+    out = [
+        Mastery(r["g"], labels.get(r["g"], r["g"]), r["cards"], r["mastered"], r["studied"], r["recall"])
+        for r in rows
+    ]
+    return sorted(out, key=lambda m: order.get(m.key, len(order)))
+
+
+@dataclass(frozen=True)
+class WeakItem:
+    item_id: int
+    term: str
+    gloss: str
+    deck: str
+    recall: float
+    lapses: int
+
+
+def weakest_items(user: User, now: dt.datetime, decay: float, limit: int = WEAKEST_LIMIT) -> list[WeakItem]:
+    """Studied items by lowest predicted recall of any of their cards, then most lapses."""
+    rows = (
+        studied_states(user)
+        .filter(card__item__isnull=False, last_review__isnull=False, stability__gt=0, suspended=False)
+        .values("card__item_id", "card__item__term", "card__item__gloss", "card__deck__title")
+        .annotate(recall=Min(retrievability(now, decay)), lapses=Sum("lapses", output_field=IntegerField()))
+        .order_by("recall", "-lapses", "card__item__term")[:limit]
+    )
+    return [
+        WeakItem(
+            r["card__item_id"],
+            r["card__item__term"],
+            r["card__item__gloss"],
+            r["card__deck__title"],
+            r["recall"],
+            r["lapses"],
+        )
+        for r in rows
+    ]
+
+
+# --- The learner dashboard in one call ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerDashboard:
+    today: Today
+    streak: int
+    heatmap: list[HeatDay]
+    forecast: list[tuple[dt.date, int]]
+    retention: list[Retention]
+    by_deck: list[Mastery]
+    by_list: list[Mastery]
+    weakest: list[WeakItem]
+    decay: float
+
+
+def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDashboard:
+    """Everything the learner dashboard shows, in a fixed number of queries."""
+    now = now or timezone.now()
+    decay = decay_for(user)
+    today_figures = today(user, now)
+    per_day = reviews_per_day(user)
+    return LearnerDashboard(
+        today=today_figures,
+        streak=streak_length(per_day, today_figures.date),
+        heatmap=heatmap(per_day, today_figures.date),
+        forecast=forecast(user, now),
+        retention=retention(user, now),
+        by_deck=mastery_by_deck(user, now, decay),
+        by_list=mastery_by_list(user, now, decay),
+        weakest=weakest_items(user, now, decay),
+        decay=decay,
+    )
