@@ -409,3 +409,20 @@ def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDash
         weakest=weakest_items(user, now, decay),
         decay=decay,
     )
+
+
+@dataclass(frozen=True)
+class MonthTotal:
+    month: dt.date  # the first of the month
+    reviews: int
+    days_studied: int
+
+
+def monthly_totals(days: list[HeatDay]) -> list[MonthTotal]:
+    """The heatmap summed by calendar month, oldest first: its table alternative."""
+    totals: dict[dt.date, list[int]] = {}
+    for day in days:
+        entry = totals.setdefault(day.date.replace(day=1), [0, 0])
+        entry[0] += day.count
+        entry[1] += 1 if day.count else 0
+    return [MonthTotal(month, reviews, studied) for month, (reviews, studied) in totals.items()]
