@@ -109,12 +109,16 @@ def recall(stability: float, elapsed_days: float, decay: float = FSRS_DEFAULT_DE
     return (1 + factor * max(elapsed_days, 0.0) / stability) ** exponent
 
 
-def studied_states(user: User) -> QuerySet:
-    """The learner's states of active cards in decks they still study."""
-    enrolled = Enrollment.objects.filter(user=user, deck=OuterRef("card__deck"), active=True)
-    return CardState.objects.filter(user=user, card__is_active=True).filter(
+def active_states(states: QuerySet) -> QuerySet:
+    """States of active cards (not retired) in decks their learner still studies."""
+    enrolled = Enrollment.objects.filter(user=OuterRef("user"), deck=OuterRef("card__deck"), active=True)
+    return states.filter(card__is_active=True).filter(
         Q(card__item__isnull=True) | Q(card__item__retired_at__isnull=True), Exists(enrolled)
     )
+
+
+def studied_states(user: User) -> QuerySet:
+    return active_states(CardState.objects.filter(user=user))
 
 
 def flashcard_reviews(user: User) -> QuerySet:
