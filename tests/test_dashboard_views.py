@@ -117,6 +117,6 @@ def test_dashboard_query_count_does_not_grow_with_reviews(
     student_client, student, reviews, django_assert_num_queries
 ):
     studied_deck(student, reviews=reviews, cards=reviews // 10)
-    # session + user, parameter fit, today (2), per-day counts, forecast, retention, mastery (2), weakest
-    with django_assert_num_queries(11):
+    # session + user, parameter fit, review log by day, cards available today, forecast, mastery (2), weakest
+    with django_assert_num_queries(9):
         assert student_client.get(reverse("home")).status_code == 200

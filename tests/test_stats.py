@@ -67,7 +67,7 @@ def history(learner, deck):
 
 
 def test_reviews_are_counted_on_the_learners_day(learner, history):
-    assert stats.reviews_per_day(learner) == {
+    assert stats.reviews_per_day(learner, NOW) == {
         dt.date(2026, 6, 10): 2,
         dt.date(2026, 6, 9): 1,
         dt.date(2026, 6, 8): 1,
@@ -80,7 +80,7 @@ def test_reviews_are_counted_on_the_learners_day(learner, history):
 
 def test_the_same_reviews_fall_on_other_days_for_a_learner_in_tokyo_with_midnight_rollover(learner, history):
     learner.time_zone, learner.day_start_hour = "Asia/Tokyo", 0
-    days = stats.reviews_per_day(learner)
+    days = stats.reviews_per_day(learner, NOW)
     # 10 June 07:30 and 08:30 UTC are 16:30 and 17:30 in Tokyo; 12:00 UTC is 21:00: all on 10 June.
     assert days[dt.date(2026, 6, 10)] == 3
     assert dt.date(2026, 6, 9) not in days
@@ -286,7 +286,7 @@ def test_weakest_items_come_lowest_recall_first_then_most_lapses(learner, knowle
 
 def test_another_learners_reviews_and_cards_never_count(learner, history, knowledge):
     other = factories.make_user("someone")
-    assert stats.reviews_per_day(other) == {}
+    assert stats.reviews_per_day(other, NOW) == {}
     assert stats.mastery_by_deck(other, NOW, stats.FSRS_DEFAULT_DECAY) == []
     assert stats.today(other, NOW).reviews_done == 0
 
@@ -294,3 +294,35 @@ def test_another_learners_reviews_and_cards_never_count(learner, history, knowle
 @time_machine.travel(NOW, tick=False)
 def test_learner_dashboard_defaults_to_now(learner, history):
     assert stats.learner_dashboard(learner).today.reviews_done == 2
+
+
+def test_learner_days_in_the_database_agree_with_study_date_across_a_dst_change():
+    berliner = factories.make_user("berliner", time_zone="Europe/Berlin", day_start_hour=4)
+    deck = factories.make_deck()
+    card = factories.make_card(deck)
+    # Clocks go forward at 01:00 UTC on 29 March 2026: every 20 minutes from 27 to 31 March
+    moments = [dt.datetime(2026, 3, 27, tzinfo=dt.UTC) + dt.timedelta(minutes=20 * i) for i in range(4 * 72)]
+    for moment in moments:
+        factories.make_review(berliner, card, reviewed_at=moment)
+    expected: dict[dt.date, int] = {}
+    for moment in moments:
+        expected[berliner.study_date(moment)] = expected.get(berliner.study_date(moment), 0) + 1
+    assert stats.reviews_per_day(berliner, dt.datetime(2026, 3, 31, 12, tzinfo=dt.UTC)) == expected
+    # 29 March runs from 02:00 UTC (04:00 CEST) to 02:00 UTC on the 30th; 28 March began at 03:00 UTC (04:00 CET)
+    assert expected[dt.date(2026, 3, 29)] == 72 and expected[dt.date(2026, 3, 28)] == 69
+
+
+def test_shift_segments_find_the_dst_change_to_the_second():
+    from zoneinfo import ZoneInfo
+
+    boundaries, shifts = stats.shift_segments(
+        ZoneInfo("Europe/Berlin"),
+        4,
+        dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+    )
+    assert boundaries == [
+        dt.datetime(2026, 3, 29, 1, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 1, tzinfo=dt.UTC),
+    ]
+    assert shifts == [-3 * 3600, -2 * 3600, -3 * 3600]
