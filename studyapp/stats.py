@@ -24,6 +24,7 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -31,10 +32,19 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Power
+from django.db.models.functions import Cast, Coalesce, Greatest, Power, TruncHour
 from django.utils import timezone
 
-from studyapp.models import CardState, Enrollment, ParameterFit, Review, SectionKind, User
+from studyapp.models import (
+    CardState,
+    Enrollment,
+    ParameterFit,
+    Review,
+    ReviewHour,
+    ReviewRollup,
+    SectionKind,
+    User,
+)
 
 FSRS_DEFAULT_DECAY = 0.1542
 MATURE_DAYS = 21
@@ -200,33 +210,87 @@ class Day:
     mature_total: int = 0
 
 
-def review_days(user: User, now: dt.datetime, days: int = HEATMAP_DAYS) -> dict[dt.date, Day]:
-    """The last `days` learner days ending today, those with reviews only: one grouped scan of the log feeds
-    today's counts, the heatmap, the streak and true retention."""
-    date = user.study_date(now)
-    start = user.day_bounds(date - dt.timedelta(days=days - 1))[0]
-    end = user.day_bounds(date)[1]
+ROLLUP_LAG = dt.timedelta(hours=48)
+DAY_FIELDS = [f for f in Day.__dataclass_fields__]
+
+
+def _day_totals(rows: QuerySet) -> QuerySet:
+    """Sum a queryset of reviews (or of ReviewHour rows, with `summed=True` fields) into Day fields."""
     judged = Q(state_before=State.REVIEW)
     passed = Q(rating__gt=1)
     young, mature = Q(scheduled_days__lt=MATURE_DAYS), Q(scheduled_days__gte=MATURE_DAYS)
-    rows = (
-        flashcard_reviews(user)
-        .filter(reviewed_at__gte=start, reviewed_at__lt=end)
-        .annotate(day=learner_day("reviewed_at", user, start, end))
+    return rows.annotate(
+        reviews=Count("id"),
+        ms=Coalesce(Sum("duration_ms"), 0),
+        new=Count("id", filter=Q(state_before=State.NEW)),
+        review_state=Count("id", filter=judged),
+        young_passed=Count("id", filter=judged & young & passed),
+        young_total=Count("id", filter=judged & young),
+        mature_passed=Count("id", filter=judged & mature & passed),
+        mature_total=Count("id", filter=judged & mature),
+    )
+
+
+def roll_up_reviews(user: User, now: dt.datetime) -> dt.datetime:
+    """Bring the learner's hourly review totals up to two days ago and return how far they reach.
+
+    Reviews older than that are settled (undo only takes back the latest answer), so each is summed once; the
+    dashboard then reads at most a year of hours plus two days of reviews, whatever the size of the log. Reviews
+    added later with an older timestamp (an imported history) are noticed and the totals rebuilt."""
+    cutoff = (now - ROLLUP_LAG).replace(minute=0, second=0, microsecond=0)
+    mark = ReviewRollup.objects.filter(user=user).first()
+    start = mark.through if mark else None
+    reviews = flashcard_reviews(user)
+    if mark and reviews.filter(id__gt=mark.max_id, reviewed_at__lt=mark.through).exists():
+        ReviewHour.objects.filter(user=user).delete()
+        start = None
+    if start is not None and start >= cutoff:
+        return start
+    pending = reviews.filter(reviewed_at__lt=cutoff)
+    if start is not None:
+        pending = pending.filter(reviewed_at__gte=start)
+    rows = _day_totals(pending.annotate(h=TruncHour("reviewed_at", tzinfo=dt.UTC)).values("h")).annotate(
+        top=Max("id")
+    )
+    hours, top = [], mark.max_id if mark and start is not None else 0
+    for row in rows.order_by():
+        top = max(top, row.pop("top"))
+        hours.append(ReviewHour(user=user, hour=row.pop("h"), **row))
+    ReviewHour.objects.bulk_create(hours, ignore_conflicts=True)  # a concurrent render wrote the same sums
+    ReviewRollup.objects.update_or_create(user=user, defaults={"through": cutoff, "max_id": top})
+    return cutoff
+
+
+def review_days(user: User, now: dt.datetime, days: int = HEATMAP_DAYS) -> dict[dt.date, Day]:
+    """The last `days` learner days ending today, those with reviews only: hourly totals for the settled past
+    and the reviews themselves since, each grouped by learner day in the database.
+
+    An hour is placed on the learner day it starts in: exact for time zones with whole-hour offsets."""
+    date = user.study_date(now)
+    start = user.day_bounds(date - dt.timedelta(days=days - 1))[0]
+    end = user.day_bounds(date)[1]
+    through = roll_up_reviews(user, now)
+    out: dict[dt.date, Day] = {}
+    settled = (
+        ReviewHour.objects.filter(user=user, hour__gte=start, hour__lt=min(through, end))
+        .annotate(day=learner_day("hour", user, start, end))
         .values("day")
-        .annotate(
-            reviews=Count("id"),
-            ms=Coalesce(Sum("duration_ms"), 0),
-            new=Count("id", filter=Q(state_before=State.NEW)),
-            review_state=Count("id", filter=judged),
-            young_passed=Count("id", filter=judged & young & passed),
-            young_total=Count("id", filter=judged & young),
-            mature_passed=Count("id", filter=judged & mature & passed),
-            mature_total=Count("id", filter=judged & mature),
-        )
+        .annotate(**{f"t_{f}": Sum(f) for f in DAY_FIELDS})
         .order_by()
     )
-    return {row.pop("day"): Day(**row) for row in rows}
+    for row in settled:
+        out[row["day"]] = Day(**{f: row[f"t_{f}"] for f in DAY_FIELDS})
+    recent = (
+        flashcard_reviews(user)
+        .filter(reviewed_at__gte=max(start, through), reviewed_at__lt=end)
+        .annotate(day=learner_day("reviewed_at", user, start, end))
+        .values("day")
+    )
+    for row in _day_totals(recent).order_by():
+        day = row.pop("day")
+        earlier = out.get(day, Day())
+        out[day] = Day(**{f: getattr(earlier, f) + row[f] for f in DAY_FIELDS})
+    return out
 
 
 def reviews_per_day(user: User, now: dt.datetime) -> dict[dt.date, int]:

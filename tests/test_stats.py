@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db.models import Sum
 
 from studyapp import stats
-from studyapp.models import CardState, ParameterFit, Review
+from studyapp.models import CardState, ParameterFit, Review, ReviewHour
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -66,16 +67,19 @@ def history(learner, deck):
     return card
 
 
+EXPECTED_PER_DAY = {
+    dt.date(2026, 6, 10): 2,
+    dt.date(2026, 6, 9): 1,
+    dt.date(2026, 6, 8): 1,
+    dt.date(2026, 6, 6): 1,
+    dt.date(2026, 6, 3): 1,
+    dt.date(2026, 5, 20): 1,
+    dt.date(2026, 5, 1): 1,
+}
+
+
 def test_reviews_are_counted_on_the_learners_day(learner, history):
-    assert stats.reviews_per_day(learner, NOW) == {
-        dt.date(2026, 6, 10): 2,
-        dt.date(2026, 6, 9): 1,
-        dt.date(2026, 6, 8): 1,
-        dt.date(2026, 6, 6): 1,
-        dt.date(2026, 6, 3): 1,
-        dt.date(2026, 5, 20): 1,
-        dt.date(2026, 5, 1): 1,
-    }
+    assert stats.reviews_per_day(learner, NOW) == EXPECTED_PER_DAY
 
 
 def test_the_same_reviews_fall_on_other_days_for_a_learner_in_tokyo_with_midnight_rollover(learner, history):
@@ -326,3 +330,22 @@ def test_shift_segments_find_the_dst_change_to_the_second():
         dt.datetime(2026, 10, 25, 1, tzinfo=dt.UTC),
     ]
     assert shifts == [-3 * 3600, -2 * 3600, -3 * 3600]
+
+
+def test_settled_reviews_are_summed_once_and_new_ones_still_count(learner, history):
+    before = stats.review_days(learner, NOW)
+    assert ReviewHour.objects.filter(user=learner).exists()
+    # Two days later the reviews of 8-10 June have settled into hourly totals too: same figures, counted once
+    later = NOW + dt.timedelta(days=2)
+    assert stats.reviews_per_day(learner, later) == EXPECTED_PER_DAY
+    assert stats.review_days(learner, later)[dt.date(2026, 6, 10)] == before[dt.date(2026, 6, 10)]
+    assert ReviewHour.objects.filter(user=learner).aggregate(n=Sum("reviews"))["n"] == 8
+    factories.make_review(learner, history, reviewed_at=later - dt.timedelta(minutes=5))
+    assert stats.reviews_per_day(learner, later)[dt.date(2026, 6, 12)] == 1
+
+
+def test_an_imported_history_older_than_the_rollup_is_picked_up(learner, history):
+    stats.review_days(learner, NOW)
+    factories.make_review(learner, history, reviewed_at=utc(5, 2, 12))  # added later with an old time
+    assert stats.reviews_per_day(learner, NOW)[dt.date(2026, 5, 2)] == 1
+    assert stats.reviews_per_day(learner, NOW)[dt.date(2026, 5, 1)] == 1
