@@ -175,3 +175,9 @@ def test_class_dashboard_query_count_does_not_grow_with_students(
     # session + user, classroom, students, reviews, states by list, states by item, reviews by item
     with django_assert_num_queries(8):
         assert client.get(reverse("quizzes:class-dashboard", args=[classroom.pk])).status_code == 200
+
+
+def test_the_classes_page_links_each_taught_class_to_its_dashboard(client, instructor, klass):
+    client.force_login(instructor)
+    html = client.get(reverse("quizzes:index")).content.decode()
+    assert f'href="{reverse("quizzes:class-dashboard", args=[klass.pk])}"' in html
