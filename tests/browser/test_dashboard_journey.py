@@ -62,3 +62,46 @@ def test_learner_reads_the_dashboard_after_some_reviews(page, transactional_db):
     expect(page.locator("#forecast-table tbody tr")).to_have_count(30)
     expect(page.get_by_role("link", name="Study now")).to_have_attribute("href", "/study/")
     expect(page.get_by_role("link", name="Study just these")).to_have_attribute("href", "/study/?weak=1")
+
+
+def test_dashboard_fits_a_phone_screen(phone_page, transactional_db):
+    learner = factories.make_user("pocket")
+    deck = factories.make_deck(title="Foraminal narrowing")
+    factories.enroll(learner, deck)
+    card = factories.make_card(deck, item=factories.make_item(factories.make_section(deck), "Metastasis"))
+    factories.make_card_state(
+        learner, card, state=CardState.State.REVIEW, stability=3.0, last_review=timezone.now()
+    )
+    factories.make_review(learner, card, reviewed_at=timezone.now())
+
+    login(phone_page, "pocket")
+    expect(phone_page.locator("#today-reviews")).to_have_text("1")
+    # The page itself never scrolls sideways; only the heatmap scrolls inside its own box
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone_page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
+    wide = phone_page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)"
+        ".map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)"
+    )
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390, wide
+
+
+def test_instructor_opens_a_class_dashboard_from_the_classes_page(page, transactional_db):
+    teacher = factories.make_instructor("dr_lee")
+    student = factories.make_user("kim")
+    factories.make_classroom(teacher, name="Spine block", students=(student,))
+    deck = factories.make_deck(title="Spine", owner=teacher)
+    factories.enroll(student, deck)
+    card = factories.make_card(deck, item=factories.make_item(factories.make_section(deck), "Chordoma"))
+    factories.make_card_state(student, card, state=CardState.State.REVIEW, stability=30.0, due=timezone.now())
+    factories.make_review(student, card, reviewed_at=timezone.now() - dt.timedelta(hours=1), rating=3)
+
+    login(page, "dr_lee")
+    page.goto("/quizzes/")
+    page.get_by_role("link", name="Dashboard").last.click()
+    expect(page.locator("h1")).to_have_text("Spine block")
+    expect(page.locator("#students-table tbody tr")).to_have_count(1)
+    expect(page.locator("#students-table tbody tr")).to_contain_text("kim")
+    expect(page.locator("#items-table tbody tr")).to_contain_text("Chordoma")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "class-dashboard.png"), full_page=True)
