@@ -1,4 +1,5 @@
-"""Dashboard figures: reads only, aggregated by the database so the cost stays flat as the review log grows.
+"""Dashboard figures, aggregated by the database so the cost stays flat as the review log grows. Reads only,
+except for roll_up_reviews, which keeps a cache of hourly review totals.
 
 Decisions the issue left open:
 - Only flashcard reviews (`Review.source == "review"`) count as reviews here; quiz answers have their own panels.
@@ -7,6 +8,8 @@ Decisions the issue left open:
 - Per-day values use the learner's day exactly as `studyday.study_date` does (DST included): the database adds the
   UTC offset of the period (a CASE over the time zone's changes) less the rollover hour, and takes the date.
 - The review log is read for the last 365 learner days (heatmap, retention, today); so a streak shows at most 365.
+  Reviews settled for two days are read from hourly totals (ReviewHour, see roll_up_reviews), the rest directly.
+  Hourly totals stay when a deck is deleted: the days studied remain studied.
 - Predicted recall is FSRS-6 retrievability R = (1 + FACTOR·t/S)^DECAY with t the days since the last review,
   computed in SQL; DECAY is minus the learner's latest fitted parameters[20], else the default.
 """
@@ -215,7 +218,7 @@ DAY_FIELDS = [f for f in Day.__dataclass_fields__]
 
 
 def _day_totals(rows: QuerySet) -> QuerySet:
-    """Sum a queryset of reviews (or of ReviewHour rows, with `summed=True` fields) into Day fields."""
+    """Annotate grouped reviews with the Day fields."""
     judged = Q(state_before=State.REVIEW)
     passed = Q(rating__gt=1)
     young, mature = Q(scheduled_days__lt=MATURE_DAYS), Q(scheduled_days__gte=MATURE_DAYS)
