@@ -300,7 +300,11 @@ class Review(models.Model):
     snapshot_before = models.JSONField()
 
     class Meta:
-        indexes = [models.Index(fields=["user", "reviewed_at"], name="review_user_time_idx")]
+        indexes = [
+            models.Index(fields=["user", "reviewed_at"], name="review_user_time_idx"),
+            # Finds reviews added after the dashboard's rollup (stats.roll_up_reviews) without a scan.
+            models.Index(fields=["user", "id"], name="review_user_id_idx"),
+        ]
 
 
 class ParameterFit(models.Model):
@@ -315,3 +319,33 @@ class ParameterFit(models.Model):
 
     class Meta:
         get_latest_by = "fitted_at"
+
+
+class ReviewHour(models.Model):
+    """Flashcard reviews summed per learner and UTC hour: the dashboard reads a year of these instead of
+    rescanning every review (stats.roll_up_reviews keeps it current; it holds reviews before the learner's
+    ReviewRollup.through)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    reviews = models.PositiveIntegerField(default=0)
+    ms = models.PositiveBigIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    review_state = models.PositiveIntegerField(default=0)
+    young_passed = models.PositiveIntegerField(default=0)
+    young_total = models.PositiveIntegerField(default=0)
+    mature_passed = models.PositiveIntegerField(default=0)
+    mature_total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "hour"], name="one_review_hour")]
+
+
+class ReviewRollup(models.Model):
+    """How far a learner's ReviewHour rows reach: every flashcard review before `through`, ids up to `max_id`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    through = models.DateTimeField()
+    max_id = models.BigIntegerField(default=0)

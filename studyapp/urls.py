@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from studyapp.views import accounts
+from studyapp.views import accounts, dashboard
 
 urlpatterns = [
-    path("", accounts.home, name="home"),
+    path("", dashboard.home, name="home"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/settings/", accounts.study_settings, name="study-settings"),
     path("accounts/", include("django.contrib.auth.urls")),

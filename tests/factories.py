@@ -3,7 +3,7 @@
 import itertools
 
 from quizzes.models import ClassMembership, Classroom
-from studyapp.models import Deck, Item, ItemGroup, Section, User
+from studyapp.models import Card, CardState, Deck, Enrollment, Item, ItemGroup, Review, Section, User
 
 _counter = itertools.count(1)
 
@@ -71,3 +71,54 @@ def make_classroom(
     for student in students:
         ClassMembership.objects.create(classroom=classroom, student=student)
     return classroom
+
+
+def make_card(deck: Deck, *, item: Item | None = None, template: str = "term-gloss", **fields) -> Card:
+    n = next(_counter)
+    section = item.section if item is not None else fields.pop("section", None)
+    return Card.objects.create(
+        deck=deck,
+        item=item,
+        section=section,
+        template=template,
+        key=f"{template}:{n}",
+        front=fields.pop("front", item.term if item else f"Front {n}"),
+        back=fields.pop("back", item.gloss if item else f"Back {n}"),
+        **fields,
+    )
+
+
+def enroll(user: User, deck: Deck, *, active: bool = True) -> Enrollment:
+    return Enrollment.objects.create(user=user, deck=deck, active=active)
+
+
+def make_card_state(user: User, card: Card, *, state: int = CardState.State.NEW, **fields) -> CardState:
+    return CardState.objects.create(user=user, card=card, state=state, **fields)
+
+
+def make_review(
+    user: User,
+    card: Card,
+    *,
+    reviewed_at,
+    rating: int = 3,
+    state_before: int = CardState.State.REVIEW,
+    state_after: int | None = None,
+    scheduled_days: float = 0,
+    duration_ms: int = 0,
+    source: str = Review.Source.REVIEW,
+) -> Review:
+    if state_after is None:
+        state_after = CardState.State.RELEARNING if rating == 1 else CardState.State.REVIEW
+    return Review.objects.create(
+        user=user,
+        card=card,
+        rating=rating,
+        reviewed_at=reviewed_at,
+        duration_ms=duration_ms,
+        source=source,
+        state_before=state_before,
+        state_after=state_after,
+        scheduled_days=scheduled_days,
+        snapshot_before={},
+    )

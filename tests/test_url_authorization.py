@@ -34,8 +34,15 @@ def _private_deck(owner) -> dict:
     return {"deck_id": factories.make_deck(owner=owner).pk}
 
 
+def _classroom(owner) -> dict:
+    return {"class_id": factories.make_classroom(owner, students=(factories.make_user(),)).pk}
+
+
 # Every URL that takes an object id. Later features add their objects here.
-OBJECT_URLS: dict[str, ObjectUrl] = {}
+OBJECT_URLS: dict[str, ObjectUrl] = {
+    "quizzes:class-dashboard": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-dashboard-csv": ObjectUrl(_classroom, owner_role="instructor"),
+}
 
 
 def _walk(patterns, prefix: str = "", namespace: str | None = None):

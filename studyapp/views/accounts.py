@@ -3,17 +3,9 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from studyapp.forms import SignUpForm, StudySettingsForm
-from studyapp.models import Deck
-
-
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    decks = Deck.objects.visible_to(request.user).order_by("title")
-    return render(request, "studyapp/home.html", {"decks": decks})
 
 
 @require_http_methods(["GET", "POST"])

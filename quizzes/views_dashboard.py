@@ -1,0 +1,51 @@
+"""The instructor's class dashboard and its CSV export."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from studyapp import class_stats
+from studyapp.access import get_classroom_for_instructor
+
+
+@require_GET
+@login_required
+def class_dashboard(request: HttpRequest, class_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, class_id)
+    dashboard = class_stats.class_dashboard(classroom, timezone.now())
+    template = "quizzes/class_dashboard.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#class-dashboard"
+    context = {
+        "nav": "classes",
+        "classroom": classroom,
+        "dash": dashboard,
+        "student_rows": [(s, dashboard.mastery_columns(s)) for s in dashboard.students],
+        "reviews_window": class_stats.REVIEWS_WINDOW_DAYS,
+        "retention_window": class_stats.RETENTION_WINDOW_DAYS,
+    }
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@login_required
+def class_dashboard_csv(request: HttpRequest, class_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, class_id)
+    dashboard = class_stats.class_dashboard(classroom, timezone.now())
+    table = "items" if request.GET.get("table") == "items" else "students"
+    rows = (
+        class_stats.item_csv_rows(dashboard) if table == "items" else class_stats.student_csv_rows(dashboard)
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(classroom.name) or 'class'}-{table}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    csv.writer(response).writerows(rows)
+    return response

@@ -1,0 +1,94 @@
+"""Geometry for the dashboard's SVG charts. Pure: templates draw the shapes with SVG attributes and CSS classes
+(the CSP blocks inline styles, so no `style=` anywhere), and each chart has a table beside it."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+CELL = 11
+GAP = 2
+
+
+@dataclass(frozen=True)
+class Cell:
+    x: int
+    y: int
+    date: dt.date
+    count: int
+    level: int
+
+
+@dataclass(frozen=True)
+class MonthLabel:
+    x: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    cells: list[Cell]
+    months: list[MonthLabel]
+    width: int
+    height: int
+
+
+def heatmap(days: list, top: int = 14, left: int = 0) -> Heatmap:
+    """Weeks as columns (Monday on top), one square per day; `days` oldest first with .date/.count/.level."""
+    if not days:
+        return Heatmap([], [], left, top)
+    first_monday = days[0].date - dt.timedelta(days=days[0].date.weekday())
+    step = CELL + GAP
+    cells, months = [], []
+    for day in days:
+        week = (day.date - first_monday).days // 7
+        x = left + week * step
+        cells.append(Cell(x, top + day.date.weekday() * step, day.date, day.count, day.level))
+        if day.date.day == 1:
+            months.append(MonthLabel(x, day.date.strftime("%b")))
+    weeks = (days[-1].date - first_monday).days // 7 + 1
+    return Heatmap(cells, months, left + weeks * step, top + 7 * step)
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    y: int
+    width: int
+    height: int
+    date: dt.date
+    count: int
+    label: str  # the day of the month, under every fifth bar
+
+
+@dataclass(frozen=True)
+class BarChart:
+    bars: list[Bar]
+    width: int
+    height: int
+    baseline: int
+    peak: int
+
+
+def bar_chart(
+    values: list[tuple[dt.date, int]], plot_height: int = 120, bar: int = 16, gap: int = 4
+) -> BarChart:
+    """Vertical bars scaled to the largest value, with room below for day labels."""
+    top = 16
+    baseline = top + plot_height
+    peak = max((n for _, n in values), default=0)
+    bars = []
+    for i, (date, count) in enumerate(values):
+        height = round(plot_height * count / peak) if peak else 0
+        if count and height == 0:
+            height = 1  # one review must stay visible
+        bars.append(
+            Bar(
+                i * (bar + gap),
+                baseline - height,
+                bar,
+                height,
+                date,
+                count,
+                str(date.day) if i % 5 == 0 else "",
+            )
+        )
+    return BarChart(bars, len(values) * (bar + gap), baseline + 20, baseline, peak)

@@ -1,0 +1,215 @@
+"""An instructor's view of one class: reads only, a fixed number of grouped queries whatever the class size.
+
+Only the class's decks count (library decks and the instructor's own): a student's personal decks stay private.
+"Last N days" here is a rolling window from now, since the students of a class may live in different time zones.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from quizzes.models import Classroom
+from studyapp.models import CardState, Deck, Review, SectionKind, User
+from studyapp.stats import MATURE_DAYS, active_states
+
+State = CardState.State
+REVIEWS_WINDOW_DAYS = 7
+RETENTION_WINDOW_DAYS = 30
+
+
+@dataclass
+class StudentRow:
+    id: int
+    username: str
+    name: str
+    reviews_7d: int = 0
+    retention_passed: int = 0
+    retention_total: int = 0
+    overdue: int = 0
+    cards: int = 0
+    # section kind -> (mastered, cards)
+    mastery: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def retention(self) -> float | None:
+        return self.retention_passed / self.retention_total if self.retention_total else None
+
+    def mastery_share(self, kind: str) -> float | None:
+        mastered, cards = self.mastery.get(kind, (0, 0))
+        return mastered / cards if cards else None
+
+
+@dataclass
+class ItemRow:
+    id: int
+    term: str
+    gloss: str
+    deck: str
+    list_label: str
+    learners: int = 0
+    mastered: int = 0
+    lapses: int = 0
+    passed: int = 0
+    judged: int = 0
+
+    @property
+    def retention(self) -> float | None:
+        return self.passed / self.judged if self.judged else None
+
+    @property
+    def mastered_share(self) -> float | None:
+        return self.mastered / self.learners if self.learners else None
+
+
+@dataclass(frozen=True)
+class ClassDashboard:
+    classroom: Classroom
+    students: list[StudentRow]
+    kinds: list[tuple[str, str]]  # the lists any student has cards in, in article order
+    items: list[ItemRow]
+
+    def mastery_columns(self, student: StudentRow) -> list[float | None]:
+        return [student.mastery_share(kind) for kind, _ in self.kinds]
+
+
+def class_decks(classroom: Classroom) -> Q:
+    """Which decks belong to the class, as a filter on a `card__deck` path."""
+    return Q(card__deck__scope=Deck.Scope.LIBRARY) | Q(card__deck__owner_id=classroom.instructor_id)
+
+
+def _list_kind() -> Coalesce:
+    return Coalesce(F("card__section__kind"), F("card__item__section__kind"), Value(SectionKind.OTHER))
+
+
+def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
+    students = {
+        u.id: StudentRow(u.id, u.username, u.get_full_name())
+        for u in User.objects.filter(memberships__classroom=classroom).order_by("username")
+    }
+    in_class = Q(user__memberships__classroom=classroom) & class_decks(classroom)
+
+    recent = Review.objects.filter(
+        in_class,
+        source=Review.Source.REVIEW,
+        reviewed_at__gte=now - dt.timedelta(days=RETENTION_WINDOW_DAYS),
+        reviewed_at__lte=now,
+    )
+    judged = Q(state_before=State.REVIEW)
+    for row in (
+        recent.values("user_id")
+        .annotate(
+            week=Count("id", filter=Q(reviewed_at__gte=now - dt.timedelta(days=REVIEWS_WINDOW_DAYS))),
+            passed=Count("id", filter=judged & Q(rating__gt=1)),
+            judged=Count("id", filter=judged),
+        )
+        .order_by()
+    ):
+        student = students[row["user_id"]]
+        student.reviews_7d, student.retention_passed, student.retention_total = (
+            row["week"],
+            row["passed"],
+            row["judged"],
+        )
+
+    states: QuerySet = active_states(CardState.objects.filter(in_class))
+    overdue = Q(suspended=False, due__lt=now) & ~Q(state=State.NEW)
+    seen_kinds: set[str] = set()
+    for row in (
+        states.annotate(kind=_list_kind())
+        .values("user_id", "kind")
+        .annotate(
+            cards=Count("id"),
+            mastered=Count("id", filter=Q(stability__gte=MATURE_DAYS)),
+            overdue=Count("id", filter=overdue),
+        )
+        .order_by()
+    ):
+        student = students[row["user_id"]]
+        student.mastery[row["kind"]] = (row["mastered"], row["cards"])
+        student.cards += row["cards"]
+        student.overdue += row["overdue"]
+        seen_kinds.add(row["kind"])
+    kinds = [(value, label) for value, label in SectionKind.choices if value in seen_kinds]
+
+    labels = dict(SectionKind.choices)
+    items: dict[int, ItemRow] = {}
+    for row in (
+        states.filter(card__item__isnull=False)
+        .values(
+            "card__item_id",
+            "card__item__term",
+            "card__item__gloss",
+            "card__deck__title",
+            "card__item__section__kind",
+        )
+        .annotate(
+            learners=Count("user_id", distinct=True, filter=~Q(state=State.NEW)),
+            mastered=Count("user_id", distinct=True, filter=Q(stability__gte=MATURE_DAYS)),
+            lapses=Coalesce(Sum("lapses"), 0),
+        )
+        .order_by()
+    ):
+        items[row["card__item_id"]] = ItemRow(
+            row["card__item_id"],
+            row["card__item__term"],
+            row["card__item__gloss"],
+            row["card__deck__title"],
+            labels.get(row["card__item__section__kind"], row["card__item__section__kind"]),
+            row["learners"],
+            row["mastered"],
+            row["lapses"],
+        )
+    for row in (
+        recent.filter(judged, card__item__isnull=False)
+        .values("card__item_id")
+        .annotate(passed=Count("id", filter=Q(rating__gt=1)), judged=Count("id"))
+        .order_by()
+    ):
+        if row["card__item_id"] in items:
+            items[row["card__item_id"]].passed, items[row["card__item_id"]].judged = (
+                row["passed"],
+                row["judged"],
+            )
+
+    def hardest_first(item: ItemRow):
+        return (item.retention is None, item.retention or 0.0, -item.lapses, item.term.lower())
+
+    studied = sorted((i for i in items.values() if i.learners), key=hardest_first)
+    return ClassDashboard(classroom, list(students.values()), kinds, studied)
+
+
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _share(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def student_csv_rows(dashboard: ClassDashboard) -> list[list[object]]:
+    header = ["username", "name", "reviews_last_7_days", "retention_last_30_days", "overdue", "cards"]
+    header += [f"mastery_{kind}" for kind, _ in dashboard.kinds]
+    rows: list[list[object]] = [header]
+    for s in dashboard.students:
+        row = [s.username, s.name, s.reviews_7d, _share(s.retention), s.overdue, s.cards]
+        row += [_share(share) for share in dashboard.mastery_columns(s)]
+        rows.append([csv_safe(v) for v in row])
+    return rows
+
+
+def item_csv_rows(dashboard: ClassDashboard) -> list[list[object]]:
+    rows: list[list[object]] = [
+        ["item", "gloss", "deck", "list", "learners", "mastered", "lapses", "retention_last_30_days"]
+    ]
+    for i in dashboard.items:
+        row = [i.term, i.gloss, i.deck, i.list_label, i.learners, i.mastered, i.lapses, _share(i.retention)]
+        rows.append([csv_safe(v) for v in row])
+    return rows

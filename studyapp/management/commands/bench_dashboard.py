@@ -1,0 +1,150 @@
+"""Seed a learner with N reviews, render their dashboard a few times, report queries and the median time, and
+remove everything it made."""
+
+import datetime as dt
+import json
+import random
+import secrets
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from studyapp.models import Card, CardState, Deck, Enrollment, Item, Review, Section, SectionKind, User
+
+REVIEWS_PER_CARD = 20
+BATCH = 5000
+LISTS = [SectionKind.CAUSES, SectionKind.SYMPTOMS, SectionKind.DIAGNOSTIC_TESTS, SectionKind.DRUGS]
+
+
+def seed_learner(reviews: int, now: dt.datetime, rng: random.Random) -> User:
+    """A learner with `reviews` reviews over the past year on reviews/20 cards of one deck."""
+    tag = secrets.token_hex(4)
+    user = User.objects.create(username=f"bench-{tag}", time_zone="Europe/Berlin", day_start_hour=4)
+    deck = Deck.objects.create(
+        title=f"Bench {tag}", slug=f"bench-{tag}", owner=user, scope=Deck.Scope.PERSONAL
+    )
+    Enrollment.objects.create(user=user, deck=deck)
+    sections = [
+        Section.objects.create(deck=deck, kind=kind, heading=kind.label, position=i)
+        for i, kind in enumerate(LISTS)
+    ]
+    n_cards = max(1, reviews // REVIEWS_PER_CARD)
+    items = Item.objects.bulk_create(
+        [
+            Item(deck=deck, section=sections[i % len(sections)], key=f"k{i}", term=f"Term {i}", position=i)
+            for i in range(n_cards)
+        ],
+        batch_size=BATCH,
+    )
+    cards = Card.objects.bulk_create(
+        [
+            Card(
+                deck=deck,
+                item=item,
+                section=item.section,
+                template="term",
+                key=f"term:{item.key}",
+                front=item.term,
+                back="",
+                position=i,
+            )
+            for i, item in enumerate(items)
+        ],
+        batch_size=BATCH,
+    )
+    states = []
+    for card in cards:
+        roll = rng.random()
+        if roll < 0.1:
+            states.append(CardState(user=user, card=card))
+            continue
+        state = CardState.State.LEARNING if roll < 0.15 else CardState.State.REVIEW
+        last = now - dt.timedelta(days=rng.uniform(0, 60))
+        states.append(
+            CardState(
+                user=user,
+                card=card,
+                state=state,
+                stability=rng.uniform(0.5, 120),
+                difficulty=rng.uniform(1, 10),
+                last_review=last,
+                due=now + dt.timedelta(days=rng.uniform(-5, 60)),
+                reps=REVIEWS_PER_CARD,
+                lapses=rng.randint(0, 6),
+            )
+        )
+    CardState.objects.bulk_create(states, batch_size=BATCH)
+    Review.objects.bulk_create(
+        (
+            Review(
+                user=user,
+                card=cards[i % n_cards],
+                rating=rng.choices((1, 2, 3, 4), (10, 10, 70, 10))[0],
+                reviewed_at=now - dt.timedelta(seconds=rng.uniform(0, 365 * 86400)),
+                duration_ms=rng.randint(2000, 20000),
+                state_before=CardState.State.REVIEW if rng.random() < 0.8 else CardState.State.LEARNING,
+                state_after=CardState.State.REVIEW,
+                scheduled_days=rng.uniform(1, 60),
+                snapshot_before={},
+            )
+            for i in range(reviews)
+        ),
+        batch_size=BATCH,
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Measure the learner dashboard: queries and median render time for learners with N reviews."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reviews", type=int, nargs="+", default=[10_000, 100_000])
+        parser.add_argument(
+            "--repeat", type=int, default=7, help="Timed renders per size (after one warm-up)."
+        )
+        parser.add_argument("--json", action="store_true", dest="as_json", help="Print only the JSON list.")
+
+    def handle(self, *args, reviews: list[int], repeat: int, as_json: bool, **options):
+        results = [self.measure(size, repeat) for size in reviews]
+        if as_json:
+            self.stdout.write(json.dumps(results))
+            return
+        for r in results:
+            self.stdout.write(
+                f"{r['reviews']:>8} reviews {r['cards']:>6} cards {r['queries']:>3} queries "
+                f"{r['median_ms']:>8.1f} ms median"
+            )
+
+    def measure(self, size: int, repeat: int) -> dict:
+        now = timezone.now()
+        with transaction.atomic():
+            user = seed_learner(size, now, random.Random(size))
+        try:
+            client = Client(HTTP_HOST="localhost")
+            client.force_login(user)
+            url = reverse("home")
+            assert client.get(url).status_code == 200  # warm-up
+            timings, queries = [], set()
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+                queries.add(len(captured))
+            return {
+                "reviews": size,
+                "cards": CardState.objects.filter(user=user).count(),
+                "queries": max(queries),
+                "median_ms": round(statistics.median(timings), 1),
+            }
+        finally:
+            # Reviews and states go with their user and deck (cascade, bulk-deleted by the database).
+            Deck.objects.filter(owner=user).delete()
+            user.delete()

@@ -1,0 +1,590 @@
+"""Dashboard figures, aggregated by the database so the cost stays flat as the review log grows. Reads only,
+except for roll_up_reviews, which keeps a cache of hourly review totals.
+
+Decisions the issue left open:
+- Only flashcard reviews (`Review.source == "review"`) count as reviews here; quiz answers have their own panels.
+- True retention judges a review on the card as it was shown: `state_before == REVIEW`, and young/mature by
+  `Review.scheduled_days`, the interval the card had been scheduled for when it was answered (< 21 days young).
+- Per-day values use the learner's day exactly as `studyday.study_date` does (DST included): the database adds the
+  UTC offset of the period (a CASE over the time zone's changes) less the rollover hour, and takes the date.
+- The review log is read for the last 365 learner days (heatmap, retention, today); so a streak shows at most 365.
+  Reviews settled for two days are read from hourly totals (ReviewHour, see roll_up_reviews), the rest directly.
+  Hourly totals stay when a deck is deleted: the days studied remain studied.
+- Predicted recall is FSRS-6 retrievability R = (1 + FACTOR·t/S)^DECAY with t the days since the last review,
+  computed in SQL; DECAY is minus the learner's latest fitted parameters[20], else the default.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import (
+    Avg,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Power, TruncHour
+from django.utils import timezone
+
+from studyapp.models import (
+    CardState,
+    Enrollment,
+    ParameterFit,
+    Review,
+    ReviewHour,
+    ReviewRollup,
+    SectionKind,
+    User,
+)
+
+FSRS_DEFAULT_DECAY = 0.1542
+MATURE_DAYS = 21
+RETENTION_WINDOWS = (7, 30, 365)
+FORECAST_DAYS = 30
+HEATMAP_DAYS = 365
+WEAKEST_LIMIT = 10
+
+State = CardState.State
+
+
+# --- Expressions --------------------------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """Fractional days from the first datetime to the second, on SQLite and PostgreSQL."""
+
+    arg_joiner = " - "
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)"
+    output_field = FloatField()
+
+    def __init__(self, start, end, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def shift_segments(
+    tz: dt.tzinfo, rollover_hour: int, start: dt.datetime, end: dt.datetime
+) -> tuple[list[dt.datetime], list[int]]:
+    """The learner's day of a UTC instant t is the date of t + shift, shift = UTC offset − rollover hour. Returns
+    the instants in [start, end] where the offset changes (DST) and the shift, in seconds, before/after each."""
+
+    def shift(at: dt.datetime) -> int:
+        return int(at.astimezone(tz).utcoffset().total_seconds()) - rollover_hour * 3600
+
+    boundaries, shifts = [], [shift(start)]
+    day = start
+    while day < end:
+        following = min(day + dt.timedelta(days=1), end)
+        if shift(following) != shifts[-1]:
+            low, high = day, following  # bisect to the second of the change
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if shift(middle) == shifts[-1] else (low, middle)
+            boundaries.append(high.replace(microsecond=0))
+            shifts.append(shift(following))
+        day = following
+    return boundaries, shifts
+
+
+class LearnerDate(Func):
+    """The learner's study date of a datetime column, in native SQL on SQLite and PostgreSQL (no per-row Python
+    function, which is what made grouping 100,000 reviews by day slow on SQLite)."""
+
+    output_field = DateField()
+
+    def __init__(self, field: str, boundaries: list[dt.datetime], shifts: list[int]):
+        super().__init__(F(field))
+        self.boundaries, self.shifts = boundaries, shifts
+
+    def _case(self, column: str, column_params: list, connection, as_text: bool) -> tuple[str, list]:
+        def value(seconds: int):
+            return f"{seconds:+d} seconds" if as_text else seconds
+
+        if not self.boundaries:
+            return "%s", [value(self.shifts[0])]
+        sql, params = "CASE", []
+        for boundary, seconds in zip(self.boundaries, self.shifts, strict=False):
+            sql += f" WHEN {column} < %s THEN %s"
+            params += [*column_params, connection.ops.adapt_datetimefield_value(boundary), value(seconds)]
+        sql += " ELSE %s END"
+        return sql, [*params, value(self.shifts[-1])]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        case, case_params = self._case(column, column_params, connection, as_text=True)
+        return f"date({column}, {case})", [*column_params, *case_params]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        case, case_params = self._case(column, column_params, connection, as_text=False)
+        return f"(({column} AT TIME ZONE 'UTC') + ({case}) * INTERVAL '1 second')::date", [
+            *column_params,
+            *case_params,
+        ]
+
+
+def learner_day(field: str, user: User, start: dt.datetime, end: dt.datetime) -> LearnerDate:
+    """The learner's study date of `field`, exact for instants between `start` and `end`."""
+    return LearnerDate(field, *shift_segments(user.tzinfo, user.day_start_hour, start, end))
+
+
+def decay_for(user: User) -> float:
+    """FSRS-6 decay (a positive number) from the learner's latest parameter fit, else the default."""
+    fit = (
+        ParameterFit.objects.filter(user=user)
+        .order_by("-fitted_at")
+        .values_list("parameters", flat=True)
+        .first()
+    )
+    if fit and len(fit) > 20:
+        return float(fit[20])
+    return FSRS_DEFAULT_DECAY
+
+
+def retrievability(now: dt.datetime, decay: float) -> Func:
+    """Predicted recall of a CardState row at `now`, as a SQL expression (null for never-reviewed cards)."""
+    exponent = -decay
+    factor = 0.9 ** (1 / exponent) - 1
+    elapsed = Greatest(DaysBetween(F("last_review"), Value(now, output_field=DateTimeField())), Value(0.0))
+    return Power(
+        Value(1.0) + Value(factor) * elapsed / Cast(F("stability"), FloatField()),
+        Value(exponent),
+        output_field=FloatField(),
+    )
+
+
+def recall(stability: float, elapsed_days: float, decay: float = FSRS_DEFAULT_DECAY) -> float:
+    """The same formula in Python, for tests and for reading a single card."""
+    exponent = -decay
+    factor = 0.9 ** (1 / exponent) - 1
+    return (1 + factor * max(elapsed_days, 0.0) / stability) ** exponent
+
+
+def active_states(states: QuerySet) -> QuerySet:
+    """States of active cards (not retired) in decks their learner still studies."""
+    enrolled = Enrollment.objects.filter(user=OuterRef("user"), deck=OuterRef("card__deck"), active=True)
+    return states.filter(card__is_active=True).filter(
+        Q(card__item__isnull=True) | Q(card__item__retired_at__isnull=True), Exists(enrolled)
+    )
+
+
+def studied_states(user: User) -> QuerySet:
+    return active_states(CardState.objects.filter(user=user))
+
+
+def flashcard_reviews(user: User) -> QuerySet:
+    return Review.objects.filter(user=user, source=Review.Source.REVIEW)
+
+
+# --- The review log, one row per learner day ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Day:
+    """One learner day of the review log."""
+
+    reviews: int = 0
+    ms: int = 0
+    new: int = 0  # reviews of new cards: introductions, against the new-card limit
+    review_state: int = 0  # reviews of cards in review, against the review limit
+    young_passed: int = 0
+    young_total: int = 0
+    mature_passed: int = 0
+    mature_total: int = 0
+
+
+ROLLUP_LAG = dt.timedelta(hours=48)
+DAY_FIELDS = [f for f in Day.__dataclass_fields__]
+
+
+def _day_totals(rows: QuerySet) -> QuerySet:
+    """Annotate grouped reviews with the Day fields."""
+    judged = Q(state_before=State.REVIEW)
+    passed = Q(rating__gt=1)
+    young, mature = Q(scheduled_days__lt=MATURE_DAYS), Q(scheduled_days__gte=MATURE_DAYS)
+    return rows.annotate(
+        reviews=Count("id"),
+        ms=Coalesce(Sum("duration_ms"), 0),
+        new=Count("id", filter=Q(state_before=State.NEW)),
+        review_state=Count("id", filter=judged),
+        young_passed=Count("id", filter=judged & young & passed),
+        young_total=Count("id", filter=judged & young),
+        mature_passed=Count("id", filter=judged & mature & passed),
+        mature_total=Count("id", filter=judged & mature),
+    )
+
+
+def roll_up_reviews(user: User, now: dt.datetime) -> dt.datetime:
+    """Bring the learner's hourly review totals up to two days ago and return how far they reach.
+
+    Reviews older than that are settled (undo only takes back the latest answer), so each is summed once; the
+    dashboard then reads at most a year of hours plus two days of reviews, whatever the size of the log. Reviews
+    added later with an older timestamp (an imported history) are noticed and the totals rebuilt."""
+    cutoff = (now - ROLLUP_LAG).replace(minute=0, second=0, microsecond=0)
+    mark = ReviewRollup.objects.filter(user=user).first()
+    start = mark.through if mark else None
+    reviews = flashcard_reviews(user)
+    if mark and reviews.filter(id__gt=mark.max_id, reviewed_at__lt=mark.through).exists():
+        ReviewHour.objects.filter(user=user).delete()
+        start = None
+    if start is not None and start >= cutoff:
+        return start
+    pending = reviews.filter(reviewed_at__lt=cutoff)
+    if start is not None:
+        pending = pending.filter(reviewed_at__gte=start)
+    rows = _day_totals(pending.annotate(h=TruncHour("reviewed_at", tzinfo=dt.UTC)).values("h")).annotate(
+        top=Max("id")
+    )
+    hours, top = [], mark.max_id if mark and start is not None else 0
+    for row in rows.order_by():
+        top = max(top, row.pop("top"))
+        hours.append(ReviewHour(user=user, hour=row.pop("h"), **row))
+    ReviewHour.objects.bulk_create(hours, ignore_conflicts=True)  # a concurrent render wrote the same sums
+    ReviewRollup.objects.update_or_create(user=user, defaults={"through": cutoff, "max_id": top})
+    return cutoff
+
+
+def review_days(user: User, now: dt.datetime, days: int = HEATMAP_DAYS) -> dict[dt.date, Day]:
+    """The last `days` learner days ending today, those with reviews only: hourly totals for the settled past
+    and the reviews themselves since, each grouped by learner day in the database.
+
+    An hour is placed on the learner day it starts in: exact for time zones with whole-hour offsets."""
+    date = user.study_date(now)
+    start = user.day_bounds(date - dt.timedelta(days=days - 1))[0]
+    end = user.day_bounds(date)[1]
+    through = roll_up_reviews(user, now)
+    out: dict[dt.date, Day] = {}
+    settled = (
+        ReviewHour.objects.filter(user=user, hour__gte=start, hour__lt=min(through, end))
+        .annotate(day=learner_day("hour", user, start, end))
+        .values("day")
+        .annotate(**{f"t_{f}": Sum(f) for f in DAY_FIELDS})
+        .order_by()
+    )
+    for row in settled:
+        out[row["day"]] = Day(**{f: row[f"t_{f}"] for f in DAY_FIELDS})
+    recent = (
+        flashcard_reviews(user)
+        .filter(reviewed_at__gte=max(start, through), reviewed_at__lt=end)
+        .annotate(day=learner_day("reviewed_at", user, start, end))
+        .values("day")
+    )
+    for row in _day_totals(recent).order_by():
+        day = row.pop("day")
+        earlier = out.get(day, Day())
+        out[day] = Day(**{f: getattr(earlier, f) + row[f] for f in DAY_FIELDS})
+    return out
+
+
+def reviews_per_day(user: User, now: dt.datetime) -> dict[dt.date, int]:
+    """Flashcard reviews on each learner day of the last year that has any."""
+    return {day: totals.reviews for day, totals in review_days(user, now).items()}
+
+
+# --- Today --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Today:
+    date: dt.date
+    due: int
+    new: int
+    learning: int
+    reviews_done: int
+    minutes: int
+
+    @property
+    def to_study(self) -> int:
+        return self.due + self.new + self.learning
+
+
+def today(user: User, now: dt.datetime, days: dict[dt.date, Day] | None = None) -> Today:
+    """What is left to study today (within the daily limits) and what was done."""
+    date = user.study_date(now)
+    end = user.day_bounds(date)[1]
+    done = (review_days(user, now, days=1) if days is None else days).get(date, Day())
+    available = (
+        studied_states(user)
+        .filter(suspended=False)
+        .filter(Q(buried_until__isnull=True) | Q(buried_until__lte=date))
+        .aggregate(
+            n_due=Count("id", filter=Q(state=State.REVIEW, due__lt=end)),
+            n_learning=Count("id", filter=Q(state__in=[State.LEARNING, State.RELEARNING], due__lt=end)),
+            n_new=Count("id", filter=Q(state=State.NEW)),
+        )
+    )
+    return Today(
+        date=date,
+        due=min(available["n_due"], max(0, user.reviews_per_day - done.review_state)),
+        new=min(available["n_new"], max(0, user.new_cards_per_day - done.new)),
+        learning=available["n_learning"],
+        reviews_done=done.reviews,
+        minutes=round(done.ms / 60000),
+    )
+
+
+# --- Activity: heatmap and streak --------------------------------------------------------------------------
+
+
+def streak_length(days: set[dt.date] | dict[dt.date, int], today: dt.date) -> int:
+    """Consecutive days with reviews ending today, or ending yesterday if today has none yet."""
+    day = today if today in days else today - dt.timedelta(days=1)
+    length = 0
+    while day in days:
+        length += 1
+        day -= dt.timedelta(days=1)
+    return length
+
+
+@dataclass(frozen=True)
+class HeatDay:
+    date: dt.date
+    count: int
+    level: int  # 0 (none) to 4 (busiest quarter)
+
+
+def heatmap(per_day: dict[dt.date, int], today: dt.date, days: int = HEATMAP_DAYS) -> list[HeatDay]:
+    """The last `days` days ending today, oldest first, each with a 0–4 intensity level."""
+    first = today - dt.timedelta(days=days - 1)
+    busiest = max((n for d, n in per_day.items() if first <= d <= today), default=0)
+    out = []
+    for offset in range(days):
+        date = first + dt.timedelta(days=offset)
+        count = per_day.get(date, 0)
+        level = 0 if count == 0 else min(4, 1 + (4 * (count - 1)) // busiest)
+        out.append(HeatDay(date, count, level))
+    return out
+
+
+# --- Forecast -----------------------------------------------------------------------------------------------
+
+
+def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tuple[dt.date, int]]:
+    """Cards coming due on each of the next `days` learner days; overdue cards count on today."""
+    date = user.study_date(now)
+    _, horizon = user.day_bounds(date + dt.timedelta(days=days - 1))
+    rows = (
+        studied_states(user)
+        .filter(suspended=False, due__lt=horizon)
+        .exclude(state=State.NEW)
+        .annotate(day=learner_day("due", user, now - dt.timedelta(days=1), horizon))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("day", "n")
+    )
+    counts = [0] * days
+    for day, n in rows:
+        counts[max(0, (day - date).days)] += n
+    return [(date + dt.timedelta(days=i), counts[i]) for i in range(days)]
+
+
+# --- True retention -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    days: int
+    young_passed: int
+    young_total: int
+    mature_passed: int
+    mature_total: int
+
+    @staticmethod
+    def _share(passed: int, total: int) -> float | None:
+        return passed / total if total else None
+
+    @property
+    def young(self) -> float | None:
+        return self._share(self.young_passed, self.young_total)
+
+    @property
+    def mature(self) -> float | None:
+        return self._share(self.mature_passed, self.mature_total)
+
+    @property
+    def all(self) -> float | None:
+        return self._share(self.young_passed + self.mature_passed, self.young_total + self.mature_total)
+
+
+def retention(
+    user: User,
+    now: dt.datetime,
+    windows: tuple[int, ...] = RETENTION_WINDOWS,
+    days: dict[dt.date, Day] | None = None,
+) -> list[Retention]:
+    """Share of reviews of cards in review state passed (Hard, Good or Easy), young and mature, per window of
+    learner days ending today."""
+    date = user.study_date(now)
+    days = review_days(user, now, days=max(windows)) if days is None else days
+    out = []
+    for n in windows:
+        first = date - dt.timedelta(days=n - 1)
+        inside = [d for day, d in days.items() if day >= first]
+        out.append(
+            Retention(
+                n,
+                sum(d.young_passed for d in inside),
+                sum(d.young_total for d in inside),
+                sum(d.mature_passed for d in inside),
+                sum(d.mature_total for d in inside),
+            )
+        )
+    return out
+
+
+# --- Mastery and weakest items ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mastery:
+    key: object
+    label: str
+    cards: int
+    mastered: int
+    studied: int
+    recall: float | None
+
+    @property
+    def share(self) -> float:
+        return self.mastered / self.cards if self.cards else 0.0
+
+
+def _mastery_rows(states: QuerySet, group: dict, now: dt.datetime, decay: float) -> QuerySet:
+    studied = Q(last_review__isnull=False, stability__gt=0)
+    return (
+        states.annotate(**group)
+        .values(*group)
+        .annotate(
+            cards=Count("id"),
+            mastered=Count("id", filter=Q(stability__gte=MATURE_DAYS)),
+            studied=Count("id", filter=studied),
+            recall=Avg(retrievability(now, decay), filter=studied),
+        )
+        .order_by()
+    )
+
+
+def mastery_by_deck(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
+    rows = _mastery_rows(
+        studied_states(user), {"g": F("card__deck_id"), "t": F("card__deck__title")}, now, decay
+    )
+    out = [Mastery(r["g"], r["t"], r["cards"], r["mastered"], r["studied"], r["recall"]) for r in rows]
+    return sorted(out, key=lambda m: m.label.lower())
+
+
+def mastery_by_list(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
+    kind = Coalesce(F("card__section__kind"), F("card__item__section__kind"), Value(SectionKind.OTHER))
+    rows = _mastery_rows(studied_states(user), {"g": kind}, now, decay)
+    order = {value: i for i, value in enumerate(SectionKind.values)}
+    labels = dict(SectionKind.choices)
+    out = [
+        Mastery(r["g"], labels.get(r["g"], r["g"]), r["cards"], r["mastered"], r["studied"], r["recall"])
+        for r in rows
+    ]
+    return sorted(out, key=lambda m: order.get(m.key, len(order)))
+
+
+@dataclass(frozen=True)
+class WeakItem:
+    item_id: int
+    term: str
+    gloss: str
+    deck: str
+    recall: float
+    lapses: int
+
+
+def weakest_items(user: User, now: dt.datetime, decay: float, limit: int = WEAKEST_LIMIT) -> list[WeakItem]:
+    """Studied items by lowest predicted recall of any of their cards, then most lapses."""
+    rows = (
+        studied_states(user)
+        .filter(card__item__isnull=False, last_review__isnull=False, stability__gt=0, suspended=False)
+        .values("card__item_id", "card__item__term", "card__item__gloss", "card__deck__title")
+        .annotate(recall=Min(retrievability(now, decay)), lapses=Sum("lapses", output_field=IntegerField()))
+        .order_by("recall", "-lapses", "card__item__term")[:limit]
+    )
+    return [
+        WeakItem(
+            r["card__item_id"],
+            r["card__item__term"],
+            r["card__item__gloss"],
+            r["card__deck__title"],
+            r["recall"],
+            r["lapses"],
+        )
+        for r in rows
+    ]
+
+
+# --- The learner dashboard in one call ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerDashboard:
+    today: Today
+    streak: int
+    heatmap: list[HeatDay]
+    forecast: list[tuple[dt.date, int]]
+    retention: list[Retention]
+    by_deck: list[Mastery]
+    by_list: list[Mastery]
+    weakest: list[WeakItem]
+    decay: float
+
+
+def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDashboard:
+    """Everything the learner dashboard shows, in a fixed number of queries."""
+    now = now or timezone.now()
+    decay = decay_for(user)
+    days = review_days(user, now)
+    today_figures = today(user, now, days)
+    per_day = {day: totals.reviews for day, totals in days.items()}
+    return LearnerDashboard(
+        today=today_figures,
+        streak=streak_length(per_day, today_figures.date),
+        heatmap=heatmap(per_day, today_figures.date),
+        forecast=forecast(user, now),
+        retention=retention(user, now, days=days),
+        by_deck=mastery_by_deck(user, now, decay),
+        by_list=mastery_by_list(user, now, decay),
+        weakest=weakest_items(user, now, decay),
+        decay=decay,
+    )
+
+
+@dataclass(frozen=True)
+class MonthTotal:
+    month: dt.date  # the first of the month
+    reviews: int
+    days_studied: int
+
+
+def monthly_totals(days: list[HeatDay]) -> list[MonthTotal]:
+    """The heatmap summed by calendar month, oldest first: its table alternative."""
+    totals: dict[dt.date, list[int]] = {}
+    for day in days:
+        entry = totals.setdefault(day.date.replace(day=1), [0, 0])
+        entry[0] += day.count
+        entry[1] += 1 if day.count else 0
+    return [MonthTotal(month, reviews, studied) for month, (reviews, studied) in totals.items()]

@@ -1,0 +1,38 @@
+"""Dashboards: the learner's own progress at `/`, and an instructor's view of one class."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from studyapp import charts, stats
+
+STUDY_URL = "/study/"  # studyapp:review, built on another branch
+
+
+def _render(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#{partial}"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    figures = stats.learner_dashboard(request.user, timezone.now())
+    context = {
+        "nav": "dashboard",
+        "d": figures,
+        "heatmap": charts.heatmap(figures.heatmap),
+        "months": stats.monthly_totals(figures.heatmap),
+        "forecast_chart": charts.bar_chart(figures.forecast),
+        "forecast_total": sum(n for _, n in figures.forecast),
+        "study_url": STUDY_URL,
+        "weak_study_url": f"{STUDY_URL}?weak=1",
+        "mature_days": stats.MATURE_DAYS,
+    }
+    return _render(request, "studyapp/dashboard.html", "dashboard", context)
