@@ -35,7 +35,11 @@ def _private_deck(owner) -> dict:
 
 
 # Every URL that takes an object id. Later features add their objects here.
-OBJECT_URLS: dict[str, ObjectUrl] = {}
+OBJECT_URLS: dict[str, ObjectUrl] = {
+    "studyapp:deck": ObjectUrl(_private_deck),
+    "studyapp:deck-add": ObjectUrl(_private_deck, method="post"),
+    "studyapp:deck-remove": ObjectUrl(_private_deck, method="post"),
+}
 
 
 def _walk(patterns, prefix: str = "", namespace: str | None = None):

@@ -352,3 +352,12 @@ def _save_items(deck: Deck, rows: list, created: bool) -> ImportResult:
         Item.objects.filter(pk__in=[i.pk for i in gone]).update(retired_at=now, updated_at=now)
     result.added, result.updated, result.retired = len(new), len(changed), len(gone)
     return result
+
+
+def owner_and_scope_for(user: User) -> tuple[User | None, str]:
+    """Where a user's imports go: admins fill the library, instructors their classes, learners their own."""
+    if user.is_superuser:
+        return None, Deck.Scope.LIBRARY
+    if user.is_instructor:
+        return user, Deck.Scope.INSTRUCTOR
+    return user, Deck.Scope.PERSONAL
