@@ -89,9 +89,9 @@ _BOILERPLATE = re.compile(r"^(disclaimer\b|the article is written by|written by|
 _TITLE_FROM_INTRO = re.compile(
     r"^(?P<title>.{1,120}?)\s+(?:\([^)]*\)\s+)?(?:is|are|refers to|means|describes|happens)\b"
 )
-_QUESTION_AT_END = re.compile(
-    r"^(?P<before>.*?[.!][”\"’)]*)?\s*(?P<question>[^.!?]*[A-Za-z][^.!?]*\?[”\"’]?)$"
-)
+_CLOSERS = '”"’)'
+# Longer lines are prose whatever their shape; capping keeps every per-line regex cheap on hostile input.
+MAX_ITEM_CHARS = 1000
 
 
 @dataclass
@@ -325,7 +325,7 @@ class _Block:
 def parse_article(text: str) -> ParsedArticle:
     """Parse one article. Never raises on odd input: what it cannot place becomes a `Problem`."""
     problems: list[Problem] = []
-    lines = [(number, raw.strip()) for number, raw in enumerate(text.splitlines(), start=1)]
+    lines = [(number, " ".join(raw.split())) for number, raw in enumerate(text.splitlines(), start=1)]
     lines = [(n, line.lstrip("\ufeff")) for n, line in lines if line.strip("\ufeff ")]
 
     title, summary, body_start = "", "", 0
@@ -445,8 +445,15 @@ def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[P
         notes: list[str] = []
         candidates = list(block.lines)
         # Lead-in sentences end with a colon ("you may notice:").
-        while candidates and candidates[0][1].endswith(":") and not _group_list(candidates[0][1]):
-            notes.append(candidates.pop(0)[1])
+        lead = 0
+        while (
+            lead < len(candidates)
+            and candidates[lead][1].endswith(":")
+            and not _group_list(candidates[lead][1])
+        ):
+            notes.append(candidates[lead][1])
+            lead += 1
+        candidates = candidates[lead:]
         if len(candidates) >= 2:
             last = candidates[-1][1]
             others_are_phrases = (
@@ -464,7 +471,11 @@ def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[P
             section.groups.append(block_group)
         for number, text in candidates:
             bare = _NUMBERING.sub("", text)
-            if _sentences(bare) > 1 or (len(candidates) == 1 and len(text.split()) > 20):
+            if (
+                len(bare) > MAX_ITEM_CHARS
+                or _sentences(bare) > 1
+                or (len(candidates) == 1 and len(text.split()) > 20)
+            ):
                 notes.append(text)  # prose, not a list entry
                 continue
             group_list = _group_list(bare)
@@ -509,15 +520,33 @@ def _parse_faqs(lines: list[tuple[int, str]], problems: list[Problem]) -> list[P
         for segment in (s.strip() for s in CITATION_RUN.split(line)):
             if not segment:
                 continue
-            match = _QUESTION_AT_END.match(segment) if segment.rstrip('”"’').endswith("?") else None
-            if match:
-                if match["before"]:
-                    answer.append(match["before"].strip())
+            split = _split_question(segment)
+            if split:
+                before, asked = split
+                if before:
+                    answer.append(before)
                 close()
-                question, answer = (number, match["question"].strip()), []
+                question, answer = (number, asked), []
             elif question is None:
                 problems.append(Problem(number, "FAQ text before the first question was skipped."))
             else:
                 answer.append(segment)
     close()
     return faqs
+
+
+def _split_question(segment: str) -> tuple[str, str] | None:
+    """`...answer ends here.Is this the next question?` gives (answer part, question); None if no question."""
+    if not segment.rstrip(_CLOSERS).endswith("?"):
+        return None
+    end = segment.rstrip(_CLOSERS).rfind("?")
+    cut = max(segment.rfind(mark, 0, end) for mark in ".!?")
+    if cut >= 0 and segment[cut] == "?":
+        return None  # two questions in a row: the first has no answer, keep it as text
+    cut += 1
+    while 0 < cut < len(segment) and segment[cut] in _CLOSERS:
+        cut += 1
+    before, asked = segment[:cut].strip(), segment[cut:].strip()
+    if not re.search(r"[A-Za-z]", asked):
+        return None
+    return before, asked

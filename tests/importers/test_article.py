@@ -321,3 +321,24 @@ def test_duplicate_items_are_reported_and_kept_once():
     assert [(p.line, p.message) for p in parsed.problems] == [
         (4, "Duplicate item 'fever' in 'Causes' was skipped.")
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Causes\n" + "a " * 900_000 + "- b",
+        "Causes\nx\nFAQ\nWhy?\n" + "a. " * 600_000 + "?",
+        "Types\n" + "Label: " + "a, " * 600_000,
+        "Causes\n" + "Fever (" * 250_000,
+        "Causes\n" + "WebMD" * 350_000,
+        "Causes\n" + "Lead:\n" * 300_000 + "Fever",
+        "Types\n" + "Sub Heading\n" * 150_000,
+    ],
+)
+def test_hostile_two_megabyte_input_parses_quickly(body):
+    import time
+
+    started = time.perf_counter()
+    parse_article("X is a thing.\n" + body)
+    # Linear work takes about a second here; a quadratic path would take minutes.
+    assert time.perf_counter() - started < 10
