@@ -212,6 +212,60 @@ def import_csv(
     return result, parsed
 
 
+def import_anki(
+    *, data: bytes, title: str, owner: User | None, scope: str, slug: str | None = None
+) -> ImportResult:
+    """Notes of an .apkg as plain flashcards (first field front, second back), like a CSV deck."""
+    from studyapp.importers.anki import AnkiError, read_apkg
+
+    if not data:
+        raise ImportRejected("The file is empty.")
+    from django.conf import settings
+
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise ImportRejected(
+            f"The file is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes."
+        )
+    try:
+        notes = read_apkg(data)
+    except AnkiError as exc:
+        raise ImportRejected(str(exc)) from exc
+    if not notes:
+        raise ImportRejected("The package has no notes with a front and a back.")
+    title = (title or "").strip()
+    if not title:
+        raise ImportRejected("An Anki deck needs a title.")
+    _check_scope(owner, scope)
+    with transaction.atomic():
+        deck, created = _deck_for(
+            owner=owner,
+            scope=scope,
+            slug=slug or slugify(title),
+            title=title,
+            summary="",
+            source=Deck.Source.ANKI,
+            source_updated=None,
+        )
+        (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
+        rows, seen = [], set()
+        for note in notes:
+            key = item_key(section.kind, note.front)
+            if key in seen:
+                continue
+            seen.add(key)
+            fields = {
+                "term": note.front[:500],
+                "gloss": "",
+                "answer": note.back,
+                "text": note.front,
+                "tags": note.tags,
+            }
+            rows.append((key, section, None, len(rows), fields))
+        result = _save_items(deck, rows, created)
+        after_import(deck)
+    return result
+
+
 def _check_scope(owner: User | None, scope: str) -> None:
     if scope not in Deck.Scope.values:
         raise ImportRejected(f"Unknown scope {scope!r}.")
