@@ -1,9 +1,14 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 
+from studyapp.importers.article import parse_article
+from studyapp.importers.csv import parse_csv
+from studyapp.importers.decoding import DecodingError, decode_upload
 from studyapp.models import User
+from studyapp.services.imports import ImportRejected, validate_article
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -71,10 +76,6 @@ class _UploadOrPasteForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12}), strip=False)
 
     def clean(self):
-        from django.conf import settings
-
-        from studyapp.importers.decoding import DecodingError, decode_upload
-
         cleaned = super().clean()
         upload, text = cleaned.get("file"), cleaned.get("text") or ""
         if upload is not None:
@@ -96,9 +97,6 @@ class _UploadOrPasteForm(forms.Form):
 
 class ArticleImportForm(_UploadOrPasteForm):
     def clean(self):
-        from studyapp.importers.article import parse_article
-        from studyapp.services.imports import ImportRejected, validate_article
-
         cleaned = super().clean()
         try:
             cleaned["parsed"] = validate_article(parse_article(cleaned["text"]))
@@ -113,8 +111,6 @@ class CsvImportForm(_UploadOrPasteForm):
     field_order = ("title", "file", "text")
 
     def clean(self):
-        from studyapp.importers.csv import parse_csv
-
         cleaned = super().clean()
         parsed = parse_csv(cleaned["text"])
         cleaned["parsed"] = parsed

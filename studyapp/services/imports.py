@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from studyapp.importers.anki import AnkiError, read_apkg
 from studyapp.importers.article import ParsedArticle, ParsedSection, Problem, item_key, parse_article
 from studyapp.importers.csv import ParsedCsv, parse_csv
-from studyapp.importers.decoding import decode_upload
+from studyapp.importers.decoding import DecodingError, decode_upload
 from studyapp.models import Deck, Item, ItemGroup, Section, SectionKind, User
 
 FAQ_KIND = SectionKind.FAQ
@@ -61,8 +63,6 @@ def after_import(deck: Deck) -> None:
 
 def parse_article_upload(data: bytes) -> ParsedArticle:
     """Phase one for an uploaded file: decode, parse and validate, or raise ImportRejected."""
-    from studyapp.importers.decoding import DecodingError
-
     try:
         text = decode_upload(data)
     except DecodingError as exc:
@@ -159,8 +159,6 @@ def import_csv(
     *, data: bytes | str, title: str, owner: User | None, scope: str, slug: str | None = None
 ) -> tuple[ImportResult, ParsedCsv]:
     """Plain flashcards: one section of kind `other`, term=front, answer=back. Bad rows reject the file."""
-    from studyapp.importers.decoding import DecodingError
-
     if isinstance(data, bytes):
         try:
             data = decode_upload(data)
@@ -216,12 +214,8 @@ def import_anki(
     *, data: bytes, title: str, owner: User | None, scope: str, slug: str | None = None
 ) -> ImportResult:
     """Notes of an .apkg as plain flashcards (first field front, second back), like a CSV deck."""
-    from studyapp.importers.anki import AnkiError, read_apkg
-
     if not data:
         raise ImportRejected("The file is empty.")
-    from django.conf import settings
-
     if len(data) > settings.MAX_UPLOAD_BYTES:
         raise ImportRejected(
             f"The file is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes."

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from studyapp.forms import ArticleImportForm, CsvImportForm
+from studyapp.models import Deck
 from studyapp.services.imports import ImportRejected, import_csv, owner_and_scope_for, save_article
 
 
@@ -28,8 +30,6 @@ def _done(request: HttpRequest, deck, summary: str) -> HttpResponse:
 
 
 def deck_url(deck) -> str:
-    from django.urls import reverse
-
     return reverse("studyapp:deck", kwargs={"deck_id": deck.pk})
 
 
@@ -74,6 +74,4 @@ def import_flashcards(request: HttpRequest) -> HttpResponse:
 
 
 def _scope_label(scope: str) -> str:
-    from studyapp.models import Deck
-
     return Deck.Scope(scope).label
