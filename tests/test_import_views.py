@@ -123,3 +123,13 @@ def test_import_pages_need_a_login(client):
     for name in ("studyapp:import-article", "studyapp:import-csv"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_admins_import_into_the_library(client):
+    from tests import factories
+
+    admin = factories.make_user("root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    client.post(reverse("studyapp:import-article"), {"text": MIGRAINE, "confirm": "1"})
+    deck = Deck.objects.get()
+    assert (deck.owner, deck.scope) == (None, "library")

@@ -111,44 +111,26 @@ def save_article(
         sections = list(parsed.sections)
         if parsed.faqs:
             sections.append(ParsedSection(kind=FAQ_KIND, heading=parsed.faq_heading))
-        rows = []  # (section, group name, position, fields)
-        saved_sections = _save_sections(deck, sections)
-        for parsed_section, section in zip(sections, saved_sections, strict=True):
+        rows: list[_Row] = []
+        for parsed_section, section in zip(sections, _save_sections(deck, sections), strict=True):
             groups = _save_groups(section, parsed_section)
             if parsed_section.kind == FAQ_KIND:
-                for position, faq in enumerate(parsed.faqs):
-                    rows.append(
-                        (
-                            item_key(FAQ_KIND, faq.question),
-                            section,
-                            None,
-                            position,
-                            {
-                                "term": faq.question[:500],
-                                "gloss": "",
-                                "answer": faq.answer,
-                                "text": faq.question,
-                                "tags": [],
-                            },
-                        )
-                    )
+                rows += [
+                    _Row(section, None, position, term=faq.question, answer=faq.answer, text=faq.question)
+                    for position, faq in enumerate(parsed.faqs)
+                ]
                 continue
-            for position, item in enumerate(parsed_section.items):
-                rows.append(
-                    (
-                        item_key(section.kind, item.term),
-                        section,
-                        groups.get(item.group),
-                        position,
-                        {
-                            "term": item.term[:500],
-                            "gloss": item.gloss[:500],
-                            "answer": "",
-                            "text": item.text,
-                            "tags": [],
-                        },
-                    )
+            rows += [
+                _Row(
+                    section,
+                    groups.get(item.group),
+                    position,
+                    term=item.term,
+                    gloss=item.gloss,
+                    text=item.text,
                 )
+                for position, item in enumerate(parsed_section.items)
+            ]
         result = _save_items(deck, rows, created)
         result.problems = list(parsed.problems)
         after_import(deck)
@@ -190,19 +172,7 @@ def import_csv(
         )
         (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
         rows = [
-            (
-                item_key(section.kind, card.front),
-                section,
-                None,
-                position,
-                {
-                    "term": card.front[:500],
-                    "gloss": "",
-                    "answer": card.back,
-                    "text": card.front,
-                    "tags": card.tags,
-                },
-            )
+            _Row(section, None, position, term=card.front, answer=card.back, text=card.front, tags=card.tags)
             for position, card in enumerate(parsed.cards)
         ]
         result = _save_items(deck, rows, created)
@@ -241,20 +211,10 @@ def import_anki(
             source_updated=None,
         )
         (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
-        rows, seen = [], set()
-        for note in notes:
-            key = item_key(section.kind, note.front)
-            if key in seen:
-                continue
-            seen.add(key)
-            fields = {
-                "term": note.front[:500],
-                "gloss": "",
-                "answer": note.back,
-                "text": note.front,
-                "tags": note.tags,
-            }
-            rows.append((key, section, None, len(rows), fields))
+        rows = [
+            _Row(section, None, position, term=note.front, answer=note.back, text=note.front, tags=note.tags)
+            for position, note in enumerate(notes)
+        ]
         result = _save_items(deck, rows, created)
         after_import(deck)
     return result
@@ -358,48 +318,81 @@ def _save_groups(section: Section, parsed: ParsedSection) -> dict[str, ItemGroup
     return groups
 
 
-def _save_items(deck: Deck, rows: list, created: bool) -> ImportResult:
+@dataclass
+class _Row:
+    """One item as the import wants it to be; `key` is its identity across imports."""
+
+    section: Section
+    group: ItemGroup | None
+    position: int
+    term: str
+    gloss: str = ""
+    answer: str = ""
+    text: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return item_key(self.section.kind, self.term)
+
+    def values(self) -> dict:
+        return {
+            "section_id": self.section.pk,
+            "group_id": self.group.pk if self.group else None,
+            "position": self.position,
+            "term": self.term[:500],
+            "gloss": self.gloss[:500],
+            "answer": self.answer,
+            "text": self.text,
+            "tags": self.tags,
+            "retired_at": None,
+        }
+
+
+def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
+    """Add new keys, update changed ones, retire missing ones; never delete (learners' cards hang off items)."""
     existing = {item.key: item for item in Item.objects.filter(deck=deck)}
     result = ImportResult(deck=deck, created=created)
     new, changed, seen = [], [], set()
-    update_fields = ["section", "group", "term", "gloss", "answer", "text", "tags", "position", "retired_at"]
-    for key, section, group, position, fields in rows:
-        if key in seen:
-            continue
-        seen.add(key)
-        values = {"section": section, "group": group, "position": position, "retired_at": None, **fields}
-        item = existing.get(key)
+    for row in rows:
+        if row.key in seen:
+            continue  # the same term twice (the parser reports it); the first one wins
+        seen.add(row.key)
+        values = row.values()
+        item = existing.get(row.key)
         if item is None:
-            new.append(Item(deck=deck, key=key, **values))
-            continue
-        differs = [
-            name
-            for name, value in values.items()
-            if (
-                getattr(item, f"{name}_id") != (value.pk if value else None)
-                if name in ("section", "group")
-                else getattr(item, name) != value
-            )
-        ]
-        if differs:
+            new.append(Item(deck=deck, key=row.key, **values))
+        elif any(getattr(item, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(item, name, value)
             changed.append(item)
         else:
             result.unchanged += 1
     now = timezone.now()
-    gone = [item for key, item in existing.items() if key not in seen and item.retired_at is None]
-    for item in gone:
-        item.retired_at = now
+    gone = [item.pk for key, item in existing.items() if key not in seen and item.retired_at is None]
     Item.objects.bulk_create(new)
+    for item in changed:
+        item.updated_at = now
     if changed:
-        for item in changed:
-            item.updated_at = now
-        Item.objects.bulk_update(changed, [*update_fields, "updated_at"])
+        Item.objects.bulk_update(changed, _UPDATE_FIELDS)
     if gone:
-        Item.objects.filter(pk__in=[i.pk for i in gone]).update(retired_at=now, updated_at=now)
+        Item.objects.filter(pk__in=gone).update(retired_at=now, updated_at=now)
     result.added, result.updated, result.retired = len(new), len(changed), len(gone)
     return result
+
+
+_UPDATE_FIELDS = [
+    "section",
+    "group",
+    "position",
+    "term",
+    "gloss",
+    "answer",
+    "text",
+    "tags",
+    "retired_at",
+    "updated_at",
+]
 
 
 def owner_and_scope_for(user: User) -> tuple[User | None, str]:
