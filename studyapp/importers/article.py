@@ -494,7 +494,7 @@ def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[P
         if closing:
             notes.append(closing[1])
         if block_group:
-            block_group.notes = " ".join(notes)
+            block_group.notes = "\n".join(notes)
         else:
             section.notes.extend(notes)
     if not section.items:
