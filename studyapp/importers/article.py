@@ -71,6 +71,25 @@ HEADING_SYNONYMS: dict[str, tuple[str, ...]] = {
         "when to see a healthcare provider",
     ),
     "faq": ("frequently asked questions", "faq", "faqs", "common questions"),
+    # Known headings without a kind of their own: their lists are kept, under `other`.
+    "other": (
+        "complications",
+        "prognosis",
+        "outlook",
+        "outlook and prognosis",
+        "risk factors",
+        "pathophysiology",
+        "epidemiology",
+        "treatment",
+        "treatments",
+        "treatment options",
+        "management",
+        "recovery",
+        "rehabilitation",
+        "living with",
+        "differential diagnosis",
+        "home care",
+    ),
 }
 _HEADING_KIND = {synonym: kind for kind, synonyms in HEADING_SYNONYMS.items() for synonym in synonyms}
 
@@ -388,7 +407,7 @@ def parse_article(text: str) -> ParsedArticle:
                 continue
             in_faq = False
             heading = re.sub(r"^\d{1,3}[.)]\s*", "", line).rstrip(":").strip()
-            if any(s.kind == kind for s in sections):
+            if kind != "other" and any(s.kind == kind for s in sections):
                 problems.append(
                     Problem(number, f"A second {kind!r} section ({heading!r}) was filed as 'other'.")
                 )
@@ -501,7 +520,12 @@ def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[P
         problems.append(Problem(section.line, f"Section {section.heading!r} has no items."))
 
 
+_SENTENCE_CHUNK = re.compile(r"[^.!?]*(?:[.!?]+[”\"’)]*|$)")
+
+
 def _parse_faqs(lines: list[tuple[int, str]], problems: list[Problem]) -> list[ParsedFaq]:
+    """Questions and answers run together: every sentence ending in `?` starts a new pair, and citation runs
+    (`...early. Cleveland ClinicWebMDIs pain always present?`) are boundaries as well."""
     faqs: list[ParsedFaq] = []
     question: tuple[int, str] | None = None
     answer: list[str] = []
@@ -509,44 +533,27 @@ def _parse_faqs(lines: list[tuple[int, str]], problems: list[Problem]) -> list[P
     def close() -> None:
         if question is None:
             return
-        text = " ".join(answer).strip()
+        text = " ".join("".join(answer).split())
         if not text:
             problems.append(Problem(question[0], f"The question {question[1]!r} has no answer."))
             return
         faqs.append(ParsedFaq(question=question[1], answer=text, line=question[0]))
 
     for number, line in lines:
-        # Citation runs mark where an answer ends and the next question begins.
-        for segment in (s.strip() for s in CITATION_RUN.split(line)):
-            if not segment:
-                continue
-            split = _split_question(segment)
-            if split:
-                before, asked = split
-                if before:
-                    answer.append(before)
-                close()
-                question, answer = (number, asked), []
-            elif question is None:
-                problems.append(Problem(number, "FAQ text before the first question was skipped."))
-            else:
-                answer.append(segment)
+        stray = False
+        for segment in CITATION_RUN.split(line):
+            for chunk in _SENTENCE_CHUNK.findall(segment):
+                if not chunk.strip():
+                    continue
+                if chunk.strip().rstrip(_CLOSERS).endswith("?") and re.search(r"[A-Za-z]", chunk):
+                    close()
+                    question, answer = (number, chunk.strip()), []
+                elif question is None:
+                    stray = True
+                else:
+                    answer.append(chunk)
+            answer.append(" ")
+        if stray:
+            problems.append(Problem(number, "FAQ text before the first question was skipped."))
     close()
     return faqs
-
-
-def _split_question(segment: str) -> tuple[str, str] | None:
-    """`...answer ends here.Is this the next question?` gives (answer part, question); None if no question."""
-    if not segment.rstrip(_CLOSERS).endswith("?"):
-        return None
-    end = segment.rstrip(_CLOSERS).rfind("?")
-    cut = max(segment.rfind(mark, 0, end) for mark in ".!?")
-    if cut >= 0 and segment[cut] == "?":
-        return None  # two questions in a row: the first has no answer, keep it as text
-    cut += 1
-    while 0 < cut < len(segment) and segment[cut] in _CLOSERS:
-        cut += 1
-    before, asked = segment[:cut].strip(), segment[cut:].strip()
-    if not re.search(r"[A-Za-z]", asked):
-        return None
-    return before, asked

@@ -179,7 +179,12 @@ def test_carpal_tunnel_article_parses_exactly():
         ("drugs", "Medications", 3),
         ("surgeries", "Surgery", 2),
         ("prevention", "Prevention", 2),
+        ("other", "Complications of Carpal Tunnel Syndrome", 2),
         ("when_to_see_doctor", "When to See a Doctor", 2),
+    ]
+    assert [(i.term, i.gloss) for i in parsed.section("other").items] == [
+        ("Permanent numbness", ""),
+        ("Thenar muscle atrophy", "wasting at the base of the thumb"),
     ]
     assert _terms(parsed, "causes") == [
         "Wrist fracture",
@@ -207,7 +212,9 @@ def test_carpal_tunnel_article_parses_exactly():
         "Can carpal tunnel syndrome go away by itself?",
         "Is surgery painful?",
         "Will it come back after release?",
+        "Does typing cause it?",
     ]
+    assert parsed.faqs[3].answer == "The evidence is mixed; other causes matter more."
     assert parsed.faqs[1].answer == "Most people have only mild soreness for a few days."
     assert parsed.problems == []
     assert not [text for text in _all_text(parsed) for name in CITATION_NAMES if name in text]
@@ -265,6 +272,8 @@ def test_migraine_article_parses_exactly():
         ("Non-Pharmacological Treatments", "non_drug_treatments"),
         ("When to see a doctor", "when_to_see_doctor"),
         ("FAQs", "faq"),
+        ("Complications", "other"),
+        ("Prognosis of Migraine", "other"),
         ("Schwannoma", None),
         ("Loss of bladder control (in severe cases)", None),
     ],
@@ -313,6 +322,52 @@ def test_empty_section_and_stray_faq_text_are_reported_with_line_numbers():
         (6, "FAQ text before the first question was skipped."),
     ]
     assert [(f.question, f.answer) for f in parsed.faqs] == [("Why?", "Because.")]
+
+
+def test_several_other_sections_are_kept_apart_without_a_problem():
+    parsed = parse_article("X is a thing.\nComplications\nScarring\nPrognosis\nGood")
+    assert [(s.kind, s.heading, [i.term for i in s.items]) for s in parsed.sections] == [
+        ("other", "Complications", ["Scarring"]),
+        ("other", "Prognosis", ["Good"]),
+    ]
+    assert parsed.problems == []
+
+
+def test_a_second_section_of_the_same_kind_is_filed_as_other():
+    parsed = parse_article("X is a thing.\nDrugs\nAspirin\nMedications\nParacetamol")
+    assert [(s.kind, s.heading) for s in parsed.sections] == [("drugs", "Drugs"), ("other", "Medications")]
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (4, "A second 'drugs' section ('Medications') was filed as 'other'.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("faq_lines", "pairs"),
+    [
+        ("Is it rare?\nYes. Very.", [("Is it rare?", "Yes. Very.")]),
+        (
+            "Is it rare? Yes, quite. Does it hurt? Rarely.",
+            [("Is it rare?", "Yes, quite."), ("Does it hurt?", "Rarely.")],
+        ),
+        ("Is it rare?\nYes.WebMDDoes it hurt?\nNo.", [("Is it rare?", "Yes."), ("Does it hurt?", "No.")]),
+        (
+            "Is it rare?\nYes, it is.Does it hurt?\nNo.",
+            [("Is it rare?", "Yes, it is."), ("Does it hurt?", "No.")],
+        ),
+        ("Is it “rare”?\nYes (in adults).", [("Is it “rare”?", "Yes (in adults).")]),
+    ],
+)
+def test_faq_questions_and_answers_are_split(faq_lines, pairs):
+    parsed = parse_article(f"X is a thing.\nCauses\nFever\nFAQ\n{faq_lines}")
+    assert [(f.question, f.answer) for f in parsed.faqs] == pairs
+
+
+def test_a_question_without_an_answer_is_a_problem():
+    parsed = parse_article("X is a thing.\nCauses\nFever\nFAQ\nIs it rare?\nDoes it hurt?\nNo.")
+    assert [(f.question, f.answer) for f in parsed.faqs] == [("Does it hurt?", "No.")]
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (5, "The question 'Is it rare?' has no answer.")
+    ]
 
 
 def test_duplicate_items_are_reported_and_kept_once():
