@@ -339,6 +339,8 @@ class _Block:
 
     group: str
     lines: list[tuple[int, str]] = field(default_factory=list)
+    line: int = 0
+    absorbed: bool = False  # a sub-heading that took the bare sub-headings after it as its items
 
 
 def parse_article(text: str) -> ParsedArticle:
@@ -425,7 +427,7 @@ def parse_article(text: str) -> ParsedArticle:
         if not clean:
             continue
         if current.kind in _KINDS_WITH_SUBHEADINGS and _looks_like_subheading(clean):
-            blocks.append(_Block(group=clean))
+            blocks.append(_Block(group=clean, line=number))
             continue
         blocks[-1].lines.append((number, clean))
     close_section()
@@ -447,8 +449,33 @@ def parse_article(text: str) -> ParsedArticle:
     )
 
 
+def _settle_subheadings(blocks: list[_Block]) -> list[_Block]:
+    """A sub-heading directly followed by another one was probably a Title Case item, not a heading.
+
+    If no sub-heading has anything under it, they were all items (a list written in Title Case). Otherwise the
+    first of a run of bare sub-headings is the heading and the rest are its items."""
+    headed = [b for b in blocks if b.group]
+    if not headed or any(b.lines for b in headed):
+        settled: list[_Block] = []
+        for block in blocks:
+            previous = settled[-1] if settled else None
+            if block.group and previous and previous.group and not previous.lines and not block.lines:
+                previous.lines.append((block.line, block.group))
+                previous.absorbed = True
+                continue
+            if block.group and previous and previous.absorbed and not block.lines:
+                previous.lines.append((block.line, block.group))
+                continue
+            settled.append(block)
+        return settled
+    loose = blocks[0] if blocks and not blocks[0].group else _Block(group="")
+    loose.lines.extend((b.line, b.group) for b in headed)
+    return [loose]
+
+
 def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[Problem]) -> None:
     seen: set[str] = set()
+    blocks = _settle_subheadings(blocks)
 
     def add(item: ParsedItem) -> None:
         key = item_key(section.kind, item.term)
@@ -473,6 +500,15 @@ def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[P
             notes.append(candidates[lead][1])
             lead += 1
         candidates = candidates[lead:]
+        # A lead-in that ends with a full stop: a sentence before a list of phrases.
+        if (
+            len(candidates) >= 3
+            and candidates[0][1].endswith(".")
+            and len(candidates[0][1].split()) >= 6
+            and sum(1 for _, t in candidates[1:] if not t.endswith(".")) > len(candidates[1:]) // 2
+        ):
+            notes.append(candidates[0][1])
+            candidates = candidates[1:]
         if len(candidates) >= 2:
             last = candidates[-1][1]
             others_are_phrases = (

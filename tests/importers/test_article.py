@@ -370,6 +370,36 @@ def test_a_question_without_an_answer_is_a_problem():
     ]
 
 
+def test_a_types_list_written_in_title_case_is_items_not_subheadings():
+    parsed = parse_article(
+        "X is a thing.\nTypes\nMigraine Without Aura\nMigraine With Aura\nChronic Migraine"
+    )
+    types = parsed.section("types")
+    assert [(i.term, i.group) for i in types.items] == [
+        ("Migraine Without Aura", ""),
+        ("Migraine With Aura", ""),
+        ("Chronic Migraine", ""),
+    ]
+    assert types.groups == []
+
+
+def test_bare_subheadings_after_a_subheading_are_its_items():
+    text = "X is a thing.\nTypes\nBy Onset\nAcute Form\nChronic Form\nBy Cause\nIdiopathic (no cause found)"
+    types = parse_article(text).section("types")
+    assert [g.name for g in types.groups] == ["By Onset", "By Cause"]
+    assert [(i.term, i.gloss, i.group) for i in types.items] == [
+        ("Acute Form", "", "By Onset"),
+        ("Chronic Form", "", "By Onset"),
+        ("Idiopathic", "no cause found", "By Cause"),
+    ]
+
+
+def test_a_lead_in_ending_with_a_full_stop_is_a_note_before_a_list_of_phrases():
+    parsed = parse_article("X is a thing.\nCauses\nThe usual causes are listed below.\nFever\nCold\nFlu")
+    assert parsed.section("causes").notes == ["The usual causes are listed below."]
+    assert _terms(parsed, "causes") == ["Fever", "Cold", "Flu"]
+
+
 def test_duplicate_items_are_reported_and_kept_once():
     parsed = parse_article("X is a thing.\nCauses\nFever\nfever.\nCold")
     assert _terms(parsed, "causes") == ["Fever", "Cold"]
