@@ -115,3 +115,14 @@ def test_library_query_count_does_not_grow_with_decks(student_client, django_ass
     with django_assert_num_queries(3):
         student_client.get(reverse("studyapp:decks"))
     assert Deck.objects.count() == 5
+
+
+def test_deck_page_query_count_does_not_grow_with_items(student_client, django_assert_num_queries):
+    deck = _deck_with_items()
+    section = deck.sections.get(kind="drugs")
+    for n in range(30):
+        factories.make_item(section, f"Drug {n}", gloss="class", position=10 + n)
+    # session, user, deck, sections, groups, items, enrollment, editable
+    with django_assert_num_queries(8):
+        response = student_client.get(reverse("studyapp:deck", args=[deck.pk]))
+    assert "Drug 29" in response.content.decode()
