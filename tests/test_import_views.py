@@ -102,7 +102,7 @@ def test_csv_preview_then_import(student_client, student):
         'id="csv-form"' in html
         and "<html" not in html
         and "Ibuprofen" in html
-        and "header row skipped" in html
+        and "Delimiter: tab, header row skipped." in html
     )
     assert Deck.objects.count() == 0
     response = student_client.post(reverse("studyapp:import-csv"), {**data, "confirm": "1"})

@@ -29,6 +29,12 @@ class ParsedCsv:
     delimiter: str
     has_header: bool
 
+    @property
+    def delimiter_name(self) -> str:
+        return {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}.get(
+            self.delimiter, self.delimiter
+        )
+
 
 def _sniff_delimiter(sample: str) -> str:
     try:
