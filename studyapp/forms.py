@@ -1,9 +1,14 @@
 import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 
+from studyapp.importers.article import parse_article
+from studyapp.importers.csv import parse_csv
+from studyapp.importers.decoding import DecodingError, decode_upload
 from studyapp.models import User
+from studyapp.services.imports import ImportRejected, validate_article
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -62,3 +67,58 @@ class StudySettingsForm(forms.ModelForm):
 
     def clean_relearning_steps(self) -> str:
         return self._clean_steps("relearning_steps")
+
+
+class _UploadOrPasteForm(forms.Form):
+    """A file or pasted text, never more than settings.MAX_UPLOAD_BYTES, decoded defensively."""
+
+    file = forms.FileField(required=False, help_text="A .txt file (UTF-8 or Windows-1252), at most 2 MB.")
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12}), strip=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("file"), cleaned.get("text") or ""
+        if upload is not None:
+            if upload.size > settings.MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    f"The file is {upload.size:,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
+                )
+            data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+        elif text.strip():
+            data = text.encode("utf-8")
+        else:
+            raise forms.ValidationError("Choose a file or paste the text: both are empty.")
+        try:
+            cleaned["text"] = decode_upload(data)
+        except DecodingError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+
+class ArticleImportForm(_UploadOrPasteForm):
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["parsed"] = validate_article(parse_article(cleaned["text"]))
+        except ImportRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return cleaned
+
+
+class CsvImportForm(_UploadOrPasteForm):
+    title = forms.CharField(max_length=200, help_text="The deck's name.")
+
+    field_order = ("title", "file", "text")
+
+    def clean(self):
+        cleaned = super().clean()
+        parsed = parse_csv(cleaned["text"])
+        cleaned["parsed"] = parsed
+        if parsed.errors:
+            raise forms.ValidationError(
+                [f"Line {e.line}: {e.message}" for e in parsed.errors]
+                + ["Nothing was imported: fix these rows and try again."]
+            )
+        if not parsed.cards:
+            raise forms.ValidationError("The file has no cards (each row needs a front and a back).")
+        return cleaned

@@ -42,6 +42,9 @@ def _classroom(owner) -> dict:
 OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:class-dashboard": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:class-dashboard-csv": ObjectUrl(_classroom, owner_role="instructor"),
+    "studyapp:deck": ObjectUrl(_private_deck),
+    "studyapp:deck-add": ObjectUrl(_private_deck, method="post"),
+    "studyapp:deck-remove": ObjectUrl(_private_deck, method="post"),
 }
 
 

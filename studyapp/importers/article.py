@@ -1,0 +1,595 @@
+"""Parse a list-style patient-education article into sections, groups, items and FAQ pairs.
+
+Pure: text in, a `ParsedArticle` out; no database. The template (see ../shared/seed/) is an intro paragraph,
+then headings on their own lines, each followed by an optional lead-in, one item per line (sometimes with a
+gloss or sub-groups), an optional closing sentence, and finally a FAQ block whose questions and answers run
+together, a disclaimer, a byline and a "Last Updated" date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+from django.utils.text import slugify
+
+from studyapp.importers.citations import CITATION_RUN, strip_trailing_citations
+
+# Section kind -> headings that mean it, compared after `normalise_heading`. Extend freely.
+HEADING_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "anatomy": ("anatomy", "relevant anatomy", "structure"),
+    "types": ("types", "classification", "subtypes", "kinds", "forms"),
+    "causes": ("causes", "causes and risk factors", "etiology", "aetiology", "risk factors and causes"),
+    "symptoms": ("symptoms", "signs and symptoms", "clinical features", "symptoms and signs"),
+    "diagnostic_tests": (
+        "diagnostic tests",
+        "diagnosis",
+        "tests",
+        "diagnostic tests and procedures",
+        "investigations",
+        "tests and diagnosis",
+    ),
+    "non_drug_treatments": (
+        "non pharmacological treatments",
+        "non pharmacological treatment",
+        "non drug treatments",
+        "non drug treatment",
+        "non pharmacologic treatments",
+        "lifestyle and home remedies",
+        "home remedies",
+        "self care",
+        "conservative treatments",
+    ),
+    "drugs": (
+        "drug treatments",
+        "drug treatment",
+        "drugs",
+        "medications",
+        "medication",
+        "medicines",
+        "pharmacological treatments",
+        "drug therapy",
+    ),
+    "surgeries": (
+        "surgical options",
+        "surgery",
+        "surgeries",
+        "surgical treatments",
+        "surgical treatment",
+        "surgical procedures",
+        "operations",
+    ),
+    "prevention": ("prevention strategies", "prevention", "preventive measures", "prevention tips"),
+    "when_to_see_doctor": (
+        "when to see a doctor",
+        "when to see your doctor",
+        "when to seek medical help",
+        "when to seek medical attention",
+        "when to call a doctor",
+        "when to see a healthcare provider",
+    ),
+    "faq": ("frequently asked questions", "faq", "faqs", "common questions"),
+    # Known headings without a kind of their own: their lists are kept, under `other`.
+    "other": (
+        "complications",
+        "prognosis",
+        "outlook",
+        "outlook and prognosis",
+        "risk factors",
+        "pathophysiology",
+        "epidemiology",
+        "treatment",
+        "treatments",
+        "treatment options",
+        "management",
+        "recovery",
+        "rehabilitation",
+        "living with",
+        "differential diagnosis",
+        "home care",
+    ),
+}
+_HEADING_KIND = {synonym: kind for kind, synonyms in HEADING_SYNONYMS.items() for synonym in synonyms}
+
+# Only these sections carry sub-headings ("By Region", "Blood Supply"); elsewhere a short line is an item.
+_KINDS_WITH_SUBHEADINGS = {"anatomy", "types"}
+# A last line that starts like this refers back to the list: it is a closing note, not an item.
+_CLOSING_OPENERS = ("this ", "these ", "such ", "together", "early ", "overall", "in short", "in summary")
+
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}[.)]|[-•*·])\s+")
+_SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]?\s+[A-Z“\"]")
+_DASH_GLOSS = re.compile(r"^(?P<term>.+?)\s+[–—-]\s+(?P<gloss>.+)$")
+_LABEL = re.compile(r"^(?P<label>[^:()]{1,60}):\s+(?P<rest>.+)$")
+_GROUP_LABEL = re.compile(r"^(?P<label>[^:]{1,60}):\s+(?P<rest>.+)$")
+_LAST_UPDATED = re.compile(r"^last updated:?\s*(?P<date>.+?)\.?$", re.IGNORECASE)
+_BOILERPLATE = re.compile(r"^(disclaimer\b|the article is written by|written by|reviewed by)", re.IGNORECASE)
+_TITLE_FROM_INTRO = re.compile(
+    r"^(?P<title>.{1,120}?)\s+(?:\([^)]*\)\s+)?(?:is|are|refers to|means|describes|happens)\b"
+)
+_CLOSERS = '”"’)'
+# Longer lines are prose whatever their shape; capping keeps every per-line regex cheap on hostile input.
+MAX_ITEM_CHARS = 1000
+
+
+@dataclass
+class ParsedItem:
+    term: str
+    gloss: str = ""
+    group: str = ""
+    text: str = ""
+    line: int = 0
+
+
+@dataclass
+class ParsedGroup:
+    name: str
+    notes: str = ""
+
+
+@dataclass
+class ParsedSection:
+    kind: str
+    heading: str
+    notes: list[str] = field(default_factory=list)
+    groups: list[ParsedGroup] = field(default_factory=list)
+    items: list[ParsedItem] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class ParsedFaq:
+    question: str
+    answer: str
+    line: int = 0
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+
+@dataclass
+class ParsedArticle:
+    title: str
+    slug: str
+    summary: str = ""
+    sections: list[ParsedSection] = field(default_factory=list)
+    faqs: list[ParsedFaq] = field(default_factory=list)
+    faq_heading: str = "Frequently Asked Questions"
+    last_updated: dt.date | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def section(self, kind: str) -> ParsedSection | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of `import_article --dry-run --json`."""
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "summary": self.summary,
+            "last_updated": self.last_updated.isoformat() if self.last_updated else None,
+            "sections": [
+                {
+                    "kind": s.kind,
+                    "heading": s.heading,
+                    "notes": list(s.notes),
+                    "groups": [asdict(g) for g in s.groups],
+                    "items": [
+                        {"term": i.term, "gloss": i.gloss, "group": i.group, "text": i.text, "line": i.line}
+                        for i in s.items
+                    ],
+                }
+                for s in self.sections
+            ],
+            "faq_heading": self.faq_heading,
+            "faqs": [{"question": f.question, "answer": f.answer} for f in self.faqs],
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ParsedArticle:
+        """Read our own bundled-deck format (the same shape as `to_dict`)."""
+        last_updated = data.get("last_updated")
+        return cls(
+            title=data["title"],
+            slug=data.get("slug") or slugify(data["title"]),
+            summary=data.get("summary", ""),
+            sections=[
+                ParsedSection(
+                    kind=s["kind"],
+                    heading=s["heading"],
+                    notes=list(s.get("notes", [])),
+                    groups=[
+                        ParsedGroup(name=g["name"], notes=g.get("notes", "")) for g in s.get("groups", [])
+                    ],
+                    items=[
+                        ParsedItem(
+                            term=i["term"],
+                            gloss=i.get("gloss", ""),
+                            group=i.get("group", ""),
+                            text=i.get("text")
+                            or (f"{i['term']} ({i['gloss']})" if i.get("gloss") else i["term"]),
+                        )
+                        for i in s.get("items", [])
+                    ],
+                )
+                for s in data.get("sections", [])
+            ],
+            faqs=[ParsedFaq(question=f["question"], answer=f["answer"]) for f in data.get("faqs", [])],
+            faq_heading=data.get("faq_heading", "Frequently Asked Questions"),
+            last_updated=dt.date.fromisoformat(last_updated) if last_updated else None,
+        )
+
+
+def normalise_heading(line: str) -> str:
+    text = unicodedata.normalize("NFKC", line).strip().lower()
+    text = re.sub(r"^\d{1,3}[.)]?\s+", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def heading_kind(line: str) -> str | None:
+    """The section kind a heading line names, or None. `Types of Migraine` and `2. Causes:` both match."""
+    if len(line) > 80:
+        return None
+    name = normalise_heading(line)
+    if name in _HEADING_KIND:
+        return _HEADING_KIND[name]
+    head = re.split(r"\s+(?:of|for|in)\s+", name, maxsplit=1)[0]
+    if head != name and head in _HEADING_KIND:
+        return _HEADING_KIND[head]
+    return None
+
+
+def normalise_term(term: str) -> str:
+    """The part of an item's key that survives cosmetic edits (case, punctuation, spacing)."""
+    text = unicodedata.normalize("NFKC", term).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+def item_key(kind: str, term: str) -> str:
+    return f"{kind}:{normalise_term(term)}"[:255]
+
+
+def strip_citations(text: str) -> str:
+    """Remove citation names glued anywhere in a line (FAQ lines carry them mid-line)."""
+    return " ".join(CITATION_RUN.sub(" ", text).split())
+
+
+def split_term_gloss(text: str) -> tuple[str, str]:
+    """`Ibuprofen (NSAID)`, `Term – gloss`, `Term — gloss` and `Label: text` give (term, gloss)."""
+    text = text.strip()
+    label = _LABEL.match(text)
+    if label and len(label["label"].split()) <= 6:
+        return label["label"].strip(), label["rest"].strip()
+    dash = _DASH_GLOSS.match(text)
+    if dash:
+        return dash["term"].strip(), dash["gloss"].strip()
+    body = text.rstrip(".").rstrip()
+    if body.endswith(")"):
+        depth = 0
+        for index in range(len(body) - 1, -1, -1):
+            if body[index] == ")":
+                depth += 1
+            elif body[index] == "(":
+                depth -= 1
+                if depth == 0:
+                    term, gloss = body[:index].strip(), body[index + 1 : -1].strip()
+                    if term and gloss:
+                        return term, gloss
+                    break
+    return body, ""
+
+
+def _split_outside_parentheses(text: str, separator: str = ",") -> list[str]:
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _group_list(text: str) -> tuple[str, list[str]] | None:
+    """`Primary benign tumors: schwannoma, neurofibroma` is a group of members, not a `Label: text` item."""
+    label = _GROUP_LABEL.match(text)
+    if not label or text.endswith(".") or len(label["label"].split()) > 6:
+        return None
+    members = _split_outside_parentheses(label["rest"])
+    if len(members) < 2 or any(len(re.sub(r"\([^)]*\)", "", m).split()) > 5 for m in members):
+        return None
+    return label["label"].strip(), members
+
+
+def _sentences(text: str) -> int:
+    return len(_SENTENCE_BREAK.findall(text)) + 1
+
+
+def _looks_like_subheading(line: str) -> bool:
+    if line[-1] in ".:;,!?" or len(line.split()) > 6 or ":" in line:
+        return False
+    words = re.sub(r"[()]", "", line).split()
+    return all(w[0].isupper() for w in words if len(w) > 3) and words[0][0].isupper()
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for fmt in ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class _Block:
+    """Lines of one section (or one sub-group) before they are sorted into notes and items."""
+
+    group: str
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    line: int = 0
+    absorbed: bool = False  # a sub-heading that took the bare sub-headings after it as its items
+
+
+def parse_article(text: str) -> ParsedArticle:
+    """Parse one article. Never raises on odd input: what it cannot place becomes a `Problem`."""
+    problems: list[Problem] = []
+    lines = [(number, " ".join(raw.split())) for number, raw in enumerate(text.splitlines(), start=1)]
+    lines = [(n, line.lstrip("\ufeff")) for n, line in lines if line.strip("\ufeff ")]
+
+    title, summary, body_start = "", "", 0
+    faq_heading = "Frequently Asked Questions"
+    # Intro: everything before the first heading.
+    intro: list[tuple[int, str]] = []
+    for index, (_number, line) in enumerate(lines):
+        if heading_kind(line):
+            body_start = index
+            break
+        intro.append(lines[index])
+    else:
+        body_start = len(lines)
+
+    if intro:
+        first = strip_trailing_citations(intro[0][1])
+        if len(intro) > 1 and not first.endswith((".", "!", "?")) and len(first.split()) <= 10:
+            title, summary = first, " ".join(strip_trailing_citations(line) for _, line in intro[1:])
+        else:
+            summary = " ".join(strip_trailing_citations(line) for _, line in intro)
+            match = _TITLE_FROM_INTRO.match(first)
+            if match:
+                title = match["title"].strip()
+            else:
+                title = " ".join(first.split()[:6]).rstrip(".")
+                problems.append(Problem(intro[0][0], "Could not find the condition's name in the intro."))
+    title = title[:1].upper() + title[1:]
+
+    sections: list[ParsedSection] = []
+    faq_lines: list[tuple[int, str]] = []
+    last_updated: dt.date | None = None
+    current: ParsedSection | None = None
+    blocks: list[_Block] = []
+    in_faq = False
+    finished = False
+
+    def close_section() -> None:
+        if current is not None:
+            _fill_section(current, blocks, problems)
+            sections.append(current)
+
+    for number, line in lines[body_start:]:
+        updated = _LAST_UPDATED.match(line)
+        if updated:
+            last_updated = _parse_date(updated["date"])
+            if last_updated is None:
+                problems.append(Problem(number, f"Could not read the date {updated['date']!r}."))
+            finished = True
+            continue
+        if finished or _BOILERPLATE.match(line):
+            finished = True
+            continue
+        kind = heading_kind(line)
+        if kind:
+            close_section()
+            current, blocks = None, []
+            if kind == "faq":
+                in_faq = True
+                faq_heading = line.rstrip(":")
+                continue
+            in_faq = False
+            heading = re.sub(r"^\d{1,3}[.)]\s*", "", line).rstrip(":").strip()
+            if kind != "other" and any(s.kind == kind for s in sections):
+                problems.append(
+                    Problem(number, f"A second {kind!r} section ({heading!r}) was filed as 'other'.")
+                )
+                kind = "other"
+            current = ParsedSection(kind=kind, heading=heading, line=number)
+            blocks = [_Block(group="")]
+            continue
+        if in_faq:
+            faq_lines.append((number, line))
+            continue
+        if current is None:
+            problems.append(Problem(number, "Text outside any section was skipped."))
+            continue
+        clean = strip_trailing_citations(line)
+        if not clean:
+            continue
+        if current.kind in _KINDS_WITH_SUBHEADINGS and _looks_like_subheading(clean):
+            blocks.append(_Block(group=clean, line=number))
+            continue
+        blocks[-1].lines.append((number, clean))
+    close_section()
+
+    faqs = _parse_faqs(faq_lines, problems)
+    if not sections and not faqs:
+        problems.append(
+            Problem(1, "No recognisable section heading (such as 'Causes' or 'Symptoms') was found.")
+        )
+    return ParsedArticle(
+        title=title,
+        slug=slugify(title),
+        summary=summary,
+        sections=sections,
+        faqs=faqs,
+        faq_heading=faq_heading,
+        last_updated=last_updated,
+        problems=sorted(problems, key=lambda p: p.line),
+    )
+
+
+def _settle_subheadings(blocks: list[_Block]) -> list[_Block]:
+    """A sub-heading directly followed by another one was probably a Title Case item, not a heading.
+
+    If no sub-heading has anything under it, they were all items (a list written in Title Case). Otherwise the
+    first of a run of bare sub-headings is the heading and the rest are its items."""
+    headed = [b for b in blocks if b.group]
+    if not headed or any(b.lines for b in headed):
+        settled: list[_Block] = []
+        for block in blocks:
+            previous = settled[-1] if settled else None
+            if block.group and previous and previous.group and not previous.lines and not block.lines:
+                previous.lines.append((block.line, block.group))
+                previous.absorbed = True
+                continue
+            if block.group and previous and previous.absorbed and not block.lines:
+                previous.lines.append((block.line, block.group))
+                continue
+            settled.append(block)
+        return settled
+    loose = blocks[0] if blocks and not blocks[0].group else _Block(group="")
+    loose.lines.extend((b.line, b.group) for b in headed)
+    return [loose]
+
+
+def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[Problem]) -> None:
+    seen: set[str] = set()
+    blocks = _settle_subheadings(blocks)
+
+    def add(item: ParsedItem) -> None:
+        key = item_key(section.kind, item.term)
+        if key in seen:
+            problems.append(
+                Problem(item.line, f"Duplicate item {item.term!r} in {section.heading!r} was skipped.")
+            )
+            return
+        seen.add(key)
+        section.items.append(item)
+
+    for block in blocks:
+        notes: list[str] = []
+        candidates = list(block.lines)
+        # Lead-in sentences end with a colon ("you may notice:").
+        lead = 0
+        while (
+            lead < len(candidates)
+            and candidates[lead][1].endswith(":")
+            and not _group_list(candidates[lead][1])
+        ):
+            notes.append(candidates[lead][1])
+            lead += 1
+        candidates = candidates[lead:]
+        # A lead-in that ends with a full stop: a sentence before a list of phrases.
+        if (
+            len(candidates) >= 3
+            and candidates[0][1].endswith(".")
+            and len(candidates[0][1].split()) >= 6
+            and sum(1 for _, t in candidates[1:] if not t.endswith(".")) > len(candidates[1:]) // 2
+        ):
+            notes.append(candidates[0][1])
+            candidates = candidates[1:]
+        if len(candidates) >= 2:
+            last = candidates[-1][1]
+            others_are_phrases = (
+                sum(1 for _, t in candidates[:-1] if not t.endswith(".")) > len(candidates) // 2
+            )
+            if last.endswith(".") and (others_are_phrases or last.lower().startswith(_CLOSING_OPENERS)):
+                closing = candidates.pop()
+            else:
+                closing = None
+        else:
+            closing = None
+        current_group = block.group
+        block_group = ParsedGroup(name=block.group) if block.group else None
+        if block_group:
+            section.groups.append(block_group)
+        for number, text in candidates:
+            bare = _NUMBERING.sub("", text)
+            if (
+                len(bare) > MAX_ITEM_CHARS
+                or _sentences(bare) > 1
+                or (len(candidates) == 1 and len(text.split()) > 20)
+            ):
+                notes.append(text)  # prose, not a list entry
+                continue
+            group_list = _group_list(bare)
+            if group_list and section.kind in _KINDS_WITH_SUBHEADINGS:
+                name, members = group_list
+                section.groups.append(ParsedGroup(name=name))
+                for member in members:
+                    term, gloss = split_term_gloss(member)
+                    add(ParsedItem(term=term, gloss=gloss, group=name, text=text, line=number))
+                continue
+            term, gloss = split_term_gloss(bare)
+            if not term:
+                problems.append(Problem(number, "An empty item was skipped."))
+                continue
+            add(ParsedItem(term=term, gloss=gloss, group=current_group, text=text, line=number))
+        if closing:
+            notes.append(closing[1])
+        if block_group:
+            block_group.notes = "\n".join(notes)
+        else:
+            section.notes.extend(notes)
+    if not section.items:
+        problems.append(Problem(section.line, f"Section {section.heading!r} has no items."))
+
+
+_SENTENCE_CHUNK = re.compile(r"[^.!?]*(?:[.!?]+[”\"’)]*|$)")
+
+
+def _parse_faqs(lines: list[tuple[int, str]], problems: list[Problem]) -> list[ParsedFaq]:
+    """Questions and answers run together: every sentence ending in `?` starts a new pair, and citation runs
+    (`...early. Cleveland ClinicWebMDIs pain always present?`) are boundaries as well."""
+    faqs: list[ParsedFaq] = []
+    question: tuple[int, str] | None = None
+    answer: list[str] = []
+
+    def close() -> None:
+        if question is None:
+            return
+        text = " ".join("".join(answer).split())
+        if not text:
+            problems.append(Problem(question[0], f"The question {question[1]!r} has no answer."))
+            return
+        faqs.append(ParsedFaq(question=question[1], answer=text, line=question[0]))
+
+    for number, line in lines:
+        stray = False
+        for segment in CITATION_RUN.split(line):
+            for chunk in _SENTENCE_CHUNK.findall(segment):
+                if not chunk.strip():
+                    continue
+                if chunk.strip().rstrip(_CLOSERS).endswith("?") and re.search(r"[A-Za-z]", chunk):
+                    close()
+                    question, answer = (number, chunk.strip()), []
+                elif question is None:
+                    stray = True
+                else:
+                    answer.append(chunk)
+            answer.append(" ")
+        if stray:
+            problems.append(Problem(number, "FAQ text before the first question was skipped."))
+    close()
+    return faqs

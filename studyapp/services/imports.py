@@ -1,0 +1,404 @@
+"""Save parsed articles and flashcard files as decks.
+
+Two phases (after pretix's importer): parse and validate everything first, then write in one short
+transaction. Items are matched on their stable key, so a re-import updates in place, adds what is new and
+retires what disappeared; nothing a learner has progress on is ever deleted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from studyapp.importers.anki import AnkiError, read_apkg
+from studyapp.importers.article import ParsedArticle, ParsedSection, Problem, item_key, parse_article
+from studyapp.importers.csv import ParsedCsv, parse_csv
+from studyapp.importers.decoding import DecodingError, decode_upload
+from studyapp.models import Deck, Item, ItemGroup, Section, SectionKind, User
+
+FAQ_KIND = SectionKind.FAQ
+
+
+class ImportRejected(ValueError):
+    """Nothing was written; `str(exc)` says why, `problems` lists line-numbered details when there are any."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class ImportResult:
+    deck: Deck
+    created: bool
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.added or self.updated or self.retired)
+
+    def summary(self) -> str:
+        verb = "Created" if self.created else "Updated"
+        return (
+            f"{verb} {self.deck.title!r}: {self.added} added, {self.updated} changed, "
+            f"{self.retired} retired, {self.unchanged} unchanged."
+        )
+
+
+def after_import(deck: Deck) -> None:
+    """Hook run after every import, inside its transaction.
+
+    Does nothing for now: the lead wires `studyapp.services.cards.sync_cards(deck)` here, so cards follow
+    the items (new items get cards, retired items' cards are deactivated)."""
+
+
+def parse_article_upload(data: bytes) -> ParsedArticle:
+    """Phase one for an uploaded file: decode, parse and validate, or raise ImportRejected."""
+    try:
+        text = decode_upload(data)
+    except DecodingError as exc:
+        raise ImportRejected(str(exc)) from exc
+    return validate_article(parse_article(text))
+
+
+def validate_article(parsed: ParsedArticle) -> ParsedArticle:
+    if not parsed.sections and not parsed.faqs:
+        raise ImportRejected(
+            "No recognisable section heading (such as 'Causes', 'Symptoms' or 'Drug Treatments') was found.",
+            parsed.problems,
+        )
+    if not parsed.slug:
+        raise ImportRejected("The article has no title.", parsed.problems)
+    return parsed
+
+
+def import_article(*, text: str, owner: User | None, scope: str, slug: str | None = None) -> ImportResult:
+    """Parse `text` and save it as a deck (new, or the same owner's deck of that slug)."""
+    if not text or not text.strip():
+        raise ImportRejected("The article is empty.")
+    parsed = validate_article(parse_article(text))
+    return save_article(parsed=parsed, owner=owner, scope=scope, slug=slug)
+
+
+def save_article(
+    *,
+    parsed: ParsedArticle,
+    owner: User | None,
+    scope: str,
+    slug: str | None = None,
+    source: str = Deck.Source.ARTICLE,
+) -> ImportResult:
+    _check_scope(owner, scope)
+    with transaction.atomic():
+        deck, created = _deck_for(
+            owner=owner,
+            scope=scope,
+            slug=slug or parsed.slug,
+            title=parsed.title,
+            summary=parsed.summary,
+            source=source,
+            source_updated=parsed.last_updated,
+        )
+        sections = list(parsed.sections)
+        if parsed.faqs:
+            sections.append(ParsedSection(kind=FAQ_KIND, heading=parsed.faq_heading))
+        rows: list[_Row] = []
+        for parsed_section, section in zip(sections, _save_sections(deck, sections), strict=True):
+            groups = _save_groups(section, parsed_section)
+            if parsed_section.kind == FAQ_KIND:
+                rows += [
+                    _Row(section, None, position, term=faq.question, answer=faq.answer, text=faq.question)
+                    for position, faq in enumerate(parsed.faqs)
+                ]
+                continue
+            rows += [
+                _Row(
+                    section,
+                    groups.get(item.group),
+                    position,
+                    term=item.term,
+                    gloss=item.gloss,
+                    text=item.text,
+                )
+                for position, item in enumerate(parsed_section.items)
+            ]
+        result = _save_items(deck, rows, created)
+        result.problems = list(parsed.problems)
+        after_import(deck)
+    return result
+
+
+def import_csv(
+    *, data: bytes | str, title: str, owner: User | None, scope: str, slug: str | None = None
+) -> tuple[ImportResult, ParsedCsv]:
+    """Plain flashcards: one section of kind `other`, term=front, answer=back. Bad rows reject the file."""
+    if isinstance(data, bytes):
+        try:
+            data = decode_upload(data)
+        except DecodingError as exc:
+            raise ImportRejected(str(exc)) from exc
+    if not data.strip():
+        raise ImportRejected("The file is empty.")
+    title = (title or "").strip()
+    if not title:
+        raise ImportRejected("A CSV deck needs a title.")
+    parsed = parse_csv(data)
+    problems = [Problem(e.line, e.message) for e in parsed.errors]
+    if parsed.errors:
+        raise ImportRejected(
+            f"{len(parsed.errors)} row(s) could not be read; nothing was imported.", problems
+        )
+    if not parsed.cards:
+        raise ImportRejected("The file has no cards (each row needs a front and a back).")
+    _check_scope(owner, scope)
+    with transaction.atomic():
+        deck, created = _deck_for(
+            owner=owner,
+            scope=scope,
+            slug=slug or slugify(title),
+            title=title,
+            summary="",
+            source=Deck.Source.CSV,
+            source_updated=None,
+        )
+        (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
+        rows = [
+            _Row(section, None, position, term=card.front, answer=card.back, text=card.front, tags=card.tags)
+            for position, card in enumerate(parsed.cards)
+        ]
+        result = _save_items(deck, rows, created)
+        after_import(deck)
+    return result, parsed
+
+
+def import_anki(
+    *, data: bytes, title: str, owner: User | None, scope: str, slug: str | None = None
+) -> ImportResult:
+    """Notes of an .apkg as plain flashcards (first field front, second back), like a CSV deck."""
+    if not data:
+        raise ImportRejected("The file is empty.")
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise ImportRejected(
+            f"The file is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes."
+        )
+    try:
+        notes = read_apkg(data)
+    except AnkiError as exc:
+        raise ImportRejected(str(exc)) from exc
+    if not notes:
+        raise ImportRejected("The package has no notes with a front and a back.")
+    title = (title or "").strip()
+    if not title:
+        raise ImportRejected("An Anki deck needs a title.")
+    _check_scope(owner, scope)
+    with transaction.atomic():
+        deck, created = _deck_for(
+            owner=owner,
+            scope=scope,
+            slug=slug or slugify(title),
+            title=title,
+            summary="",
+            source=Deck.Source.ANKI,
+            source_updated=None,
+        )
+        (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
+        rows = [
+            _Row(section, None, position, term=note.front, answer=note.back, text=note.front, tags=note.tags)
+            for position, note in enumerate(notes)
+        ]
+        result = _save_items(deck, rows, created)
+        after_import(deck)
+    return result
+
+
+def _check_scope(owner: User | None, scope: str) -> None:
+    if scope not in Deck.Scope.values:
+        raise ImportRejected(f"Unknown scope {scope!r}.")
+    if scope != Deck.Scope.LIBRARY and owner is None:
+        raise ImportRejected("Instructor and personal decks need an owner.")
+    if (
+        scope == Deck.Scope.INSTRUCTOR
+        and owner is not None
+        and not (owner.is_instructor or owner.is_superuser)
+    ):
+        raise ImportRejected("Only instructors can publish decks to their classes.")
+
+
+def _deck_for(*, owner, scope, slug, title, summary, source, source_updated) -> tuple[Deck, bool]:
+    """The deck this owner already imported under `slug` (or its numbered variant), else a new one."""
+    base = slugify(slug)[:190] or "deck"
+    candidates = Deck.objects.select_for_update().filter(slug__regex=rf"^{re.escape(base)}(-[0-9]+)?$")
+    mine = [d for d in candidates if d.owner_id == (owner.pk if owner else None) and d.scope == scope]
+    if mine:
+        deck = min(mine, key=lambda d: len(d.slug))
+        fields = {
+            "title": title[:200],
+            "summary": summary,
+            "source": source,
+            "source_updated": source_updated,
+        }
+        changed = [name for name, value in fields.items() if getattr(deck, name) != value]
+        for name in changed:
+            setattr(deck, name, fields[name])
+        if changed:
+            deck.save(update_fields=[*changed, "updated_at"])
+        return deck, False
+    taken = {d.slug for d in candidates}
+    unique, n = base, 1
+    while unique in taken:
+        n += 1
+        unique = f"{base}-{n}"
+    deck = Deck.objects.create(
+        title=title[:200],
+        slug=unique,
+        summary=summary,
+        source=source,
+        scope=scope,
+        owner=owner,
+        source_updated=source_updated,
+    )
+    return deck, True
+
+
+def _save_sections(deck: Deck, parsed_sections: list[ParsedSection]) -> list[Section]:
+    existing = list(deck.sections.all())
+    saved = []
+    for position, parsed in enumerate(parsed_sections):
+        notes = "\n".join(parsed.notes)
+        match = next(
+            (
+                s
+                for s in existing
+                if s.kind == parsed.kind and (parsed.kind != SectionKind.OTHER or s.heading == parsed.heading)
+            ),
+            None,
+        )
+        if match is None:
+            match = Section.objects.create(
+                deck=deck, kind=parsed.kind, heading=parsed.heading[:200], notes=notes, position=position
+            )
+        else:
+            existing.remove(match)
+            fields = {"heading": parsed.heading[:200], "notes": notes, "position": position}
+            changed = [name for name, value in fields.items() if getattr(match, name) != value]
+            for name in changed:
+                setattr(match, name, fields[name])
+            if changed:
+                match.save(update_fields=changed)
+        saved.append(match)
+    return saved
+
+
+def _save_groups(section: Section, parsed: ParsedSection) -> dict[str, ItemGroup]:
+    existing = {g.name: g for g in section.groups.all()}
+    groups: dict[str, ItemGroup] = {}
+    for position, parsed_group in enumerate(parsed.groups):
+        name = parsed_group.name[:200]
+        group = existing.pop(name, None)
+        if group is None:
+            group = ItemGroup.objects.create(
+                section=section, name=name, notes=parsed_group.notes, position=position
+            )
+        elif (group.notes, group.position) != (parsed_group.notes, position):
+            group.notes, group.position = parsed_group.notes, position
+            group.save(update_fields=["notes", "position"])
+        groups[parsed_group.name] = group
+    if existing:
+        # Groups gone from the article: their items are retired (or moved), so the heading can go.
+        ItemGroup.objects.filter(pk__in=[g.pk for g in existing.values()]).delete()
+    return groups
+
+
+@dataclass
+class _Row:
+    """One item as the import wants it to be; `key` is its identity across imports."""
+
+    section: Section
+    group: ItemGroup | None
+    position: int
+    term: str
+    gloss: str = ""
+    answer: str = ""
+    text: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return item_key(self.section.kind, self.term)
+
+    def values(self) -> dict:
+        return {
+            "section_id": self.section.pk,
+            "group_id": self.group.pk if self.group else None,
+            "position": self.position,
+            "term": self.term[:500],
+            "gloss": self.gloss[:500],
+            "answer": self.answer,
+            "text": self.text,
+            "tags": self.tags,
+            "retired_at": None,
+        }
+
+
+def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
+    """Add new keys, update changed ones, retire missing ones; never delete (learners' cards hang off items)."""
+    existing = {item.key: item for item in Item.objects.filter(deck=deck)}
+    result = ImportResult(deck=deck, created=created)
+    new, changed, seen = [], [], set()
+    for row in rows:
+        if row.key in seen:
+            continue  # the same term twice (the parser reports it); the first one wins
+        seen.add(row.key)
+        values = row.values()
+        item = existing.get(row.key)
+        if item is None:
+            new.append(Item(deck=deck, key=row.key, **values))
+        elif any(getattr(item, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(item, name, value)
+            changed.append(item)
+        else:
+            result.unchanged += 1
+    now = timezone.now()
+    gone = [item.pk for key, item in existing.items() if key not in seen and item.retired_at is None]
+    Item.objects.bulk_create(new)
+    for item in changed:
+        item.updated_at = now
+    if changed:
+        Item.objects.bulk_update(changed, _UPDATE_FIELDS)
+    if gone:
+        Item.objects.filter(pk__in=gone).update(retired_at=now, updated_at=now)
+    result.added, result.updated, result.retired = len(new), len(changed), len(gone)
+    return result
+
+
+_UPDATE_FIELDS = [
+    "section",
+    "group",
+    "position",
+    "term",
+    "gloss",
+    "answer",
+    "text",
+    "tags",
+    "retired_at",
+    "updated_at",
+]
+
+
+def owner_and_scope_for(user: User) -> tuple[User | None, str]:
+    """Where a user's imports go: admins fill the library, instructors their classes, learners their own."""
+    if user.is_superuser:
+        return None, Deck.Scope.LIBRARY
+    if user.is_instructor:
+        return user, Deck.Scope.INSTRUCTOR
+    return user, Deck.Scope.PERSONAL
