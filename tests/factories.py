@@ -71,3 +71,17 @@ def make_classroom(
     for student in students:
         ClassMembership.objects.create(classroom=classroom, student=student)
     return classroom
+
+
+def enroll(user: User, deck: Deck):
+    """The learner adds the deck and gets a new state for each of its active cards."""
+    from studyapp.models import Enrollment
+    from studyapp.services.cards import create_missing_states
+
+    enrollment, _ = Enrollment.objects.get_or_create(user=user, deck=deck)
+    create_missing_states(deck)
+    return enrollment
+
+
+def make_group(section: Section, name: str, *, position: int = 0) -> ItemGroup:
+    return ItemGroup.objects.create(section=section, name=name, position=position)

@@ -35,7 +35,9 @@ def _private_deck(owner) -> dict:
 
 
 # Every URL that takes an object id. Later features add their objects here.
-OBJECT_URLS: dict[str, ObjectUrl] = {}
+OBJECT_URLS: dict[str, ObjectUrl] = {
+    "studyapp:deck-templates": ObjectUrl(build=_private_deck, owner_role="instructor"),
+}
 
 
 def _walk(patterns, prefix: str = "", namespace: str | None = None):
