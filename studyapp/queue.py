@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from studyapp.models import CardState, Review
+from studyapp.models import CardState, Enrollment, Review
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -65,14 +65,19 @@ def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardSt
         user=user,
         suspended=False,
         card__is_active=True,
-        card__deck__enrollments__user=user,
-        card__deck__enrollments__active=True,
+        card__deck_id__in=Enrollment.objects.filter(user=user, active=True).values("deck_id"),
     ).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=today))
     if scope.deck_id is not None:
         qs = qs.filter(card__deck_id=scope.deck_id)
     if scope.section_id is not None:
         qs = qs.filter(card__section_id=scope.section_id)
     return qs
+
+
+def due_now(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
+    """Every card that is due now, before the daily limits."""
+    learning_q, review_q, new_q = _due_conditions(user, now)
+    return studyable(user, now, scope).filter(learning_q | review_q | new_q)
 
 
 def _due_conditions(user, now: dt.datetime) -> tuple[Q, Q, Q]:
