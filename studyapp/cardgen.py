@@ -58,7 +58,7 @@ _PLURAL = {
 }
 _GROUP_VERB = {
     "causes": "causing",
-    "types": "of",
+    "types": "in",
     "symptoms": "of",
     "diagnostic_tests": "for",
     "drugs": "for",

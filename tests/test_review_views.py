@@ -202,3 +202,15 @@ def test_learners_cannot_change_a_library_decks_templates(student_client, deck):
     url = reverse("studyapp:deck-templates", kwargs={"deck_id": deck.pk})
     assert student_client.get(url).status_code == 404
     assert student_client.post(url, {"templates": []}).status_code == 404
+
+
+def test_the_full_page_links_to_each_enrolled_deck_and_list_and_the_fragment_does_not(
+    student_client, deck, other_student
+):
+    make_deck(owner=other_student, title="Someone else's deck")
+    section = deck.sections.get()
+    html = student_client.get(reverse("studyapp:review")).content.decode()
+    assert f'href="/study/?deck={deck.pk}"' in html
+    assert f'href="/study/?section={section.pk}"' in html
+    assert "Someone else" not in html
+    assert "?section=" not in student_client.get(reverse("studyapp:review"), **HTMX).content.decode()

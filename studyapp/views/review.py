@@ -101,6 +101,12 @@ def _render(
         "notices": notices,
         "flags": [f for f in CardState.Flag if f != CardState.Flag.NONE],
         "review_url": _review_url(scope),
+        # Lazy: only the full page lists the learner's lists, so an htmx answer does not pay for it.
+        "study_lists": Section.objects.filter(
+            deck__enrollments__user=request.user, deck__enrollments__active=True
+        )
+        .select_related("deck")
+        .order_by("deck__title", "deck_id", "position"),
     }
     if card_state is not None:
         context["show_url"] = _review_url(scope, show=card_state.pk, shown=context["shown_at"])
