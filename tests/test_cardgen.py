@@ -1,5 +1,7 @@
 """Card generation is pure: a small knowledge base gives exactly these cards."""
 
+import pytest
+
 from studyapp import cardgen
 from studyapp.cardgen import ItemSource, SectionSource
 
@@ -118,3 +120,28 @@ def test_long_lists_get_no_cloze_cards():
 
 def test_keys_are_stable_when_the_deck_is_generated_again():
     assert [c.key for c in cards()] == [c.key for c in cards()]
+
+
+@pytest.mark.parametrize(
+    ("kind", "front"),
+    [
+        ("causes", "Primary benign tumours causing neoplastic foraminal narrowing? (2)"),
+        ("types", "Primary benign tumours in neoplastic foraminal narrowing? (2)"),
+        ("other", "Misc: Primary benign tumours? (2)"),
+    ],
+)
+def test_group_cards_ask_for_the_members_in_the_words_of_the_section(kind, front):
+    section = SectionSource(
+        kind=kind,
+        heading="Misc",
+        items=(
+            ItemSource(key="a", term="Schwannoma", group="Primary benign tumours"),
+            ItemSource(key="b", term="Meningioma", group="Primary benign tumours", position=1),
+        ),
+    )
+    [group_card] = [
+        c
+        for c in cardgen.generate_cards("Neoplastic foraminal narrowing", [section])
+        if c.template == "group_members"
+    ]
+    assert (group_card.front, group_card.back) == (front, "Schwannoma, Meningioma")

@@ -214,3 +214,15 @@ def test_the_full_page_links_to_each_enrolled_deck_and_list_and_the_fragment_doe
     assert f'href="/study/?section={section.pk}"' in html
     assert "Someone else" not in html
     assert "?section=" not in student_client.get(reverse("studyapp:review"), **HTMX).content.decode()
+
+
+def test_the_learner_is_told_when_an_answer_makes_a_card_a_leech(student, student_client, deck):
+    student.leech_threshold = 1
+    student.save()
+    card_state = first_state(student)
+    CardState.objects.filter(pk=card_state.pk).update(
+        state=2, stability=5.0, difficulty=5.0, due=NOW, last_review=NOW - dt.timedelta(days=5)
+    )
+    html = answer(student_client, card_state, rating=1, headers=HTMX).content.decode()
+    assert "has become a leech" in html and "suspended" in html
+    assert CardState.objects.get(pk=card_state.pk).suspended
