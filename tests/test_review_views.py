@@ -74,7 +74,7 @@ def test_show_answer_reveals_the_back_and_buttons_with_their_intervals(student_c
     labels = re.findall(r'data-key="(\d)"\s+class="grade grade-\d">([^<]+)<', html)
     # Easy's interval is fuzzed by a seed of card id and review count, so it is read from the scheduler.
     easy = reviews.preview_for(card_state, NOW, reviews.config_for(card_state.user))[Rating.EASY].label
-    assert easy in {"7d", "8d", "9d"}
+    assert easy in {f"{days}d" for days in range(5, 12)}  # 8.3 days, give or take FSRS's fuzz
     assert labels == [("1", "Again · 1m"), ("2", "Hard · 6m"), ("3", "Good · 10m"), ("4", f"Easy · {easy}")]
     assert f'name="version" value="{card_state.version}"' in html
 
