@@ -150,20 +150,30 @@ def test_a_month_of_daily_study_keeps_every_rule(student):
 
 
 def assert_intervals_grow_on_success(student):
-    """Answered Good or Easy in review after a success, a card's stability always grows and its interval never
-    shrinks (a card made hard by lapses can stay at one day while its stability climbs)."""
+    """In review, a card's stability grows with every Good or Easy that follows a success; its interval is fuzzed,
+    so it is compared across each run of three or more successes: the run ends no closer, and almost always
+    further apart, than it began."""
     by_card = defaultdict(list)
     for review in Review.objects.filter(user=student, state_before=CardState.State.REVIEW).order_by(
         "reviewed_at"
     ):
         by_card[review.card_id].append(review)
-    pairs = 0
+    pairs, runs = 0, []
     for history in by_card.values():
         for previous, current in pairwise(history):
             if previous.rating >= Rating.GOOD and current.rating >= Rating.GOOD:
                 assert current.stability_after > previous.stability_after
-                assert current.scheduled_days >= previous.scheduled_days
                 pairs += 1
-    assert pairs >= 50
-    longest = max(r.scheduled_days for r in Review.objects.filter(user=student))
-    assert longest > 14
+        run: list[float] = []
+        for review in [*history, None]:
+            if review is not None and review.rating >= Rating.GOOD:
+                run.append(review.scheduled_days)
+                continue
+            if len(run) >= 3:
+                runs.append(run)
+            run = []
+    assert pairs >= 50 and len(runs) >= 5
+    # A card made hard by lapses (difficulty near 10) may hold at a day or two while its stability climbs.
+    assert all(run[-1] >= run[0] for run in runs), runs
+    assert sum(run[-1] > run[0] for run in runs) >= 0.8 * len(runs), runs
+    assert max(run[-1] for run in runs) > 14
