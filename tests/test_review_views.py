@@ -226,3 +226,20 @@ def test_the_learner_is_told_when_an_answer_makes_a_card_a_leech(student, studen
     html = answer(student_client, card_state, rating=1, headers=HTMX).content.decode()
     assert "has become a leech" in html and "suspended" in html
     assert CardState.objects.get(pk=card_state.pk).suspended
+
+
+def test_without_javascript_a_learner_shows_the_answer_and_grades_by_plain_link_and_form(
+    student_client, deck
+):
+    page = student_client.get(reverse("studyapp:review")).content.decode()
+    show_url = re.search(r'<a class="button primary show-answer" href="([^"]+)"', page).group(1)
+    page = student_client.get(show_url.replace("&amp;", "&")).content.decode()
+    assert 'id="card-back"' in page and "Class 0" in page
+    fields = dict(
+        re.findall(r'<input type="hidden" name="(card_state|version|shown_at)" value="(\d+)">', page)
+    )
+    response = student_client.post(reverse("studyapp:answer"), {**fields, "rating": "3"}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == [(reverse("studyapp:review"), 302)]
+    assert "Drug 1: drug class?" in html and "1 learning" in html
+    assert Review.objects.get().rating == 3
