@@ -295,7 +295,11 @@ class Review(models.Model):
     stability_after = models.FloatField(null=True, blank=True)
     difficulty_after = models.FloatField(null=True, blank=True)
     elapsed_days = models.FloatField(default=0)
-    scheduled_days = models.FloatField(default=0)
+    scheduled_days = models.FloatField(default=0, help_text="The interval this answer gave.")
+    last_interval_days = models.FloatField(
+        default=0,
+        help_text="The interval the card had when answered (0 unless it was in review): young/mature.",
+    )
     # Everything needed to put the CardState back exactly as it was (undo).
     snapshot_before = models.JSONField()
 

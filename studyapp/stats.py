@@ -4,7 +4,7 @@ except for roll_up_reviews, which keeps a cache of hourly review totals.
 Decisions the issue left open:
 - Only flashcard reviews (`Review.source == "review"`) count as reviews here; quiz answers have their own panels.
 - True retention judges a review on the card as it was shown: `state_before == REVIEW`, and young/mature by
-  `Review.scheduled_days`, the interval the card had been scheduled for when it was answered (< 21 days young).
+  `Review.last_interval_days`, the interval the card had been scheduled for when it was answered (< 21 days young).
 - Per-day values use the learner's day exactly as `studyday.study_date` does (DST included): the database adds the
   UTC offset of the period (a CASE over the time zone's changes) less the rollover hour, and takes the date.
 - The review log is read for the last 365 learner days (heatmap, retention, today); so a streak shows at most 365.
@@ -221,7 +221,7 @@ def _day_totals(rows: QuerySet) -> QuerySet:
     """Annotate grouped reviews with the Day fields."""
     judged = Q(state_before=State.REVIEW)
     passed = Q(rating__gt=1)
-    young, mature = Q(scheduled_days__lt=MATURE_DAYS), Q(scheduled_days__gte=MATURE_DAYS)
+    young, mature = Q(last_interval_days__lt=MATURE_DAYS), Q(last_interval_days__gte=MATURE_DAYS)
     return rows.annotate(
         reviews=Count("id"),
         ms=Coalesce(Sum("duration_ms"), 0),

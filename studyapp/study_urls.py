@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from studyapp.views import decks, imports
+from studyapp.views import decks, imports, review
 
 app_name = "studyapp"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("decks/<int:deck_id>/", decks.deck, name="deck"),
     path("decks/<int:deck_id>/study/", decks.add_to_studies, name="deck-add"),
     path("decks/<int:deck_id>/unstudy/", decks.remove_from_studies, name="deck-remove"),
+    path("study/", review.review, name="review"),
+    path("study/answer/", review.answer, name="answer"),
+    path("study/undo/", review.undo, name="undo"),
+    path("study/card-action/", review.card_action, name="card-action"),
+    path("decks/<int:deck_id>/templates/", review.deck_templates, name="deck-templates"),
 ]

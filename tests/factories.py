@@ -104,7 +104,7 @@ def make_review(
     rating: int = 3,
     state_before: int = CardState.State.REVIEW,
     state_after: int | None = None,
-    scheduled_days: float = 0,
+    last_interval_days: float = 0,
     duration_ms: int = 0,
     source: str = Review.Source.REVIEW,
 ) -> Review:
@@ -119,6 +119,20 @@ def make_review(
         source=source,
         state_before=state_before,
         state_after=state_after,
-        scheduled_days=scheduled_days,
+        last_interval_days=last_interval_days,
         snapshot_before={},
     )
+
+
+def study_deck(user: User, deck: Deck):
+    """The learner adds the deck and gets a new state for each of its active cards."""
+    from studyapp.models import Enrollment
+    from studyapp.services.cards import create_missing_states
+
+    enrollment, _ = Enrollment.objects.get_or_create(user=user, deck=deck)
+    create_missing_states(deck)
+    return enrollment
+
+
+def make_group(section: Section, name: str, *, position: int = 0) -> ItemGroup:
+    return ItemGroup.objects.create(section=section, name=name, position=position)

@@ -38,7 +38,7 @@ def studied_deck(user, *, reviews: int, cards: int = 5, term: str = "Metastasis"
             made[n % cards],
             reviewed_at=NOW - dt.timedelta(hours=7 * n),
             rating=1 + n % 4,
-            scheduled_days=n % 40,
+            last_interval_days=n % 40,
             duration_ms=30_000,
         )
     return deck
@@ -60,7 +60,8 @@ def test_dashboard_shows_todays_figures_and_links_to_study(student_client, stude
     assert text_of(html, "today-minutes") == "1"
     assert text_of(html, "today-due") == "1"  # the card due now; the others come due on later days
     assert text_of(html, "streak") == "2"
-    assert 'href="/study/"' in html and 'href="/study/?weak=1"' in html
+    weakest = re.search(r'href="/study/\?items=([0-9%C,]+)"', html)
+    assert 'href="/study/"' in html and weakest  # "Study just these" names the weakest items
     assert "Metastasis 0" in html  # weakest item: lowest stability
 
 

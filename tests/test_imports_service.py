@@ -229,3 +229,26 @@ def test_save_article_calls_after_import_with_the_deck(monkeypatch):
     monkeypatch.setattr(imports, "after_import", seen.append)
     result = save_article(parsed=parse_article(_migraine()), owner=None, scope=Deck.Scope.LIBRARY)
     assert seen == [result.deck]
+
+
+def test_an_import_makes_cards_and_a_reimport_of_an_edit_keeps_learners_states(student):
+    from studyapp.services.enrollment import add_deck_to_studies
+
+    deck = import_article(text=_migraine(), owner=None, scope=Deck.Scope.LIBRARY).deck
+    active = Card.objects.filter(deck=deck, is_active=True)
+    assert active.filter(template="item_gloss", item__key="drugs:sumatriptan").exists()
+    add_deck_to_studies(user=student, deck=deck)
+    assert CardState.objects.filter(user=student).count() == active.count()
+    sumatriptan = CardState.objects.get(
+        user=student, card__template="item_gloss", card__item__key="drugs:sumatriptan"
+    )
+    CardState.objects.filter(pk=sumatriptan.pk).update(reps=4, stability=12.0)
+
+    edited = _migraine().replace("Topiramate", "Propranolol")
+    import_article(text=edited, owner=None, scope=Deck.Scope.LIBRARY)
+    sumatriptan.refresh_from_db()
+    assert (sumatriptan.reps, sumatriptan.stability) == (4, 12.0)
+    assert not Card.objects.filter(deck=deck, item__key="drugs:topiramate", is_active=True).exists()
+    new_cards = Card.objects.filter(deck=deck, item__key="drugs:propranolol", is_active=True)
+    assert new_cards.exists()
+    assert CardState.objects.filter(user=student, card__in=new_cards).count() == new_cards.count()

@@ -53,17 +53,19 @@ def history(learner, deck):
     r = factories.make_review
     r(learner, card, reviewed_at=utc(6, 10, 7, 30), state_before=LEARNING)  # 03:30 local: still 9 June
     r(learner, card, reviewed_at=utc(6, 10, 8, 30), state_before=NEW, duration_ms=90_000)  # 10 June
-    r(learner, card, reviewed_at=utc(6, 10, 12), rating=1, scheduled_days=5, duration_ms=150_000)  # 10 June
+    r(
+        learner, card, reviewed_at=utc(6, 10, 12), rating=1, last_interval_days=5, duration_ms=150_000
+    )  # 10 June
     r(
         learner, card, reviewed_at=utc(6, 9, 12), rating=1, source=Review.Source.QUIZ
     )  # a quiz answer: not counted
-    r(learner, card, reviewed_at=utc(6, 8, 12), rating=3, scheduled_days=10)  # 8 June, young pass
-    r(learner, card, reviewed_at=utc(6, 6, 12), rating=4, scheduled_days=30)  # 6 June, mature pass
+    r(learner, card, reviewed_at=utc(6, 8, 12), rating=3, last_interval_days=10)  # 8 June, young pass
+    r(learner, card, reviewed_at=utc(6, 6, 12), rating=4, last_interval_days=30)  # 6 June, mature pass
     r(
-        learner, card, reviewed_at=utc(6, 4, 7), rating=3, scheduled_days=25
+        learner, card, reviewed_at=utc(6, 4, 7), rating=3, last_interval_days=25
     )  # 03:00 local: 3 June, mature pass
-    r(learner, card, reviewed_at=utc(5, 20, 12), rating=1, scheduled_days=40)  # mature fail
-    r(learner, card, reviewed_at=utc(5, 1, 12), rating=2, scheduled_days=2)  # young pass (Hard passes)
+    r(learner, card, reviewed_at=utc(5, 20, 12), rating=1, last_interval_days=40)  # mature fail
+    r(learner, card, reviewed_at=utc(5, 1, 12), rating=2, last_interval_days=2)  # young pass (Hard passes)
     return card
 
 

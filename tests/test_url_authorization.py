@@ -45,6 +45,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:deck": ObjectUrl(_private_deck),
     "studyapp:deck-add": ObjectUrl(_private_deck, method="post"),
     "studyapp:deck-remove": ObjectUrl(_private_deck, method="post"),
+    "studyapp:deck-templates": ObjectUrl(build=_private_deck, owner_role="instructor"),
 }
 
 

@@ -20,6 +20,7 @@ from studyapp.importers.article import ParsedArticle, ParsedSection, Problem, it
 from studyapp.importers.csv import ParsedCsv, parse_csv
 from studyapp.importers.decoding import DecodingError, decode_upload
 from studyapp.models import Deck, Item, ItemGroup, Section, SectionKind, User
+from studyapp.services.cards import sync_cards
 
 FAQ_KIND = SectionKind.FAQ
 
@@ -55,10 +56,10 @@ class ImportResult:
 
 
 def after_import(deck: Deck) -> None:
-    """Hook run after every import, inside its transaction.
-
-    Does nothing for now: the lead wires `studyapp.services.cards.sync_cards(deck)` here, so cards follow
-    the items (new items get cards, retired items' cards are deactivated)."""
+    """Run after every import, inside its transaction: cards follow the items (new items get cards, changed
+    ones are updated in place, retired items' cards are deactivated) and every learner of the deck gets a new
+    state for each new card."""
+    sync_cards(deck)
 
 
 def parse_article_upload(data: bytes) -> ParsedArticle:

@@ -1,15 +1,16 @@
 """Dashboards: the learner's own progress at `/`, and an instructor's view of one class."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from studyapp import charts, stats
-
-STUDY_URL = "/study/"  # studyapp:review, built on another branch
 
 
 def _render(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
@@ -18,6 +19,11 @@ def _render(request: HttpRequest, template: str, partial: str, context: dict) ->
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _weak_items_url(weakest) -> str:
+    ids = ",".join(str(w.item_id) for w in weakest)
+    return f"{reverse('studyapp:review')}?{urlencode({'items': ids})}" if ids else ""
 
 
 @require_GET
@@ -31,8 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "months": stats.monthly_totals(figures.heatmap),
         "forecast_chart": charts.bar_chart(figures.forecast),
         "forecast_total": sum(n for _, n in figures.forecast),
-        "study_url": STUDY_URL,
-        "weak_study_url": f"{STUDY_URL}?weak=1",
+        "study_url": reverse("studyapp:review"),
+        "weak_study_url": _weak_items_url(figures.weakest),
         "mature_days": stats.MATURE_DAYS,
     }
     return _render(request, "studyapp/dashboard.html", "dashboard", context)

@@ -90,7 +90,7 @@ def seed_learner(reviews: int, now: dt.datetime, rng: random.Random) -> User:
                 duration_ms=rng.randint(2000, 20000),
                 state_before=CardState.State.REVIEW if rng.random() < 0.8 else CardState.State.LEARNING,
                 state_after=CardState.State.REVIEW,
-                scheduled_days=rng.uniform(1, 60),
+                last_interval_days=rng.uniform(1, 60),
                 snapshot_before={},
             )
             for i in range(reviews)

@@ -7,6 +7,8 @@
   }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    // While htmx is fetching the next card, a repeated key would act on the card already answered.
+    if (document.querySelector(".htmx-request")) return;
     var key = event.key === " " ? "Space" : event.key;
     var scope = document.querySelector("[data-shortcuts]") || document;
     var candidates = scope.querySelectorAll("[data-key]");

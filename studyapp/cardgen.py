@@ -1,0 +1,224 @@
+"""Cards from a deck's knowledge base. PURE: value types in, card specs out; no ORM.
+
+Every card has a stable key (template + the source's own stable key), so generating again after a re-import
+updates cards in place and keeps each learner's progress. Cards made from one item carry that item's key:
+they are siblings, and the scheduler never shows two of them on the same day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+ITEM_GLOSS = "item_gloss"
+GLOSS_ITEMS = "gloss_items"
+GROUP_MEMBERS = "group_members"
+CLOZE = "cloze"
+LIST_RECALL = "list_recall"
+FAQ = "faq"
+
+TEMPLATES: dict[str, str] = {
+    ITEM_GLOSS: "Item → its gloss (Ibuprofen: drug class? → NSAID)",
+    GLOSS_ITEMS: "Gloss → the items that share it (Which listed drugs are TCAs?)",
+    GROUP_MEMBERS: "Sub-group → its members (Primary benign tumours causing …?)",
+    CLOZE: "Overlapping cloze: each item of a list hidden in turn, its neighbours as cues",
+    LIST_RECALL: "Whole-list recall, one card per list",
+    FAQ: "FAQ question → answer",
+}
+
+# Overlapping cloze helps with lists a learner can hold in mind; longer lists get the other templates only.
+CLOZE_MIN_ITEMS = 3
+CLOZE_MAX_ITEMS = 15
+# Gloss → items only when the gloss names a real class of the list (shared by two or more items).
+GLOSS_ITEMS_MIN_SHARED = 2
+
+# What the gloss of an item answers, by section kind.
+_GLOSS_QUESTION = {
+    "drugs": "drug class?",
+    "types": "what kind?",
+    "causes": "what kind of cause?",
+    "symptoms": "what does it feel like?",
+    "diagnostic_tests": "what does it show?",
+    "non_drug_treatments": "what does it do?",
+    "surgeries": "what does it do?",
+    "prevention": "how does it help?",
+    "anatomy": "what is it?",
+    "when_to_see_doctor": "why does it matter?",
+}
+_PLURAL = {
+    "drugs": "drugs",
+    "types": "types",
+    "causes": "causes",
+    "symptoms": "symptoms",
+    "diagnostic_tests": "tests",
+    "non_drug_treatments": "treatments",
+    "surgeries": "operations",
+    "prevention": "measures",
+}
+_GROUP_VERB = {
+    "causes": "causing",
+    "types": "in",
+    "symptoms": "of",
+    "diagnostic_tests": "for",
+    "drugs": "for",
+    "non_drug_treatments": "for",
+    "surgeries": "for",
+    "prevention": "preventing",
+}
+
+
+@dataclass(frozen=True)
+class ItemSource:
+    key: str
+    term: str
+    gloss: str = ""
+    answer: str = ""
+    group: str | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class SectionSource:
+    kind: str
+    heading: str
+    items: Sequence[ItemSource] = field(default_factory=tuple)
+    position: int = 0
+    # Section ids are not stable across re-imports; the key is kind + heading.
+    ref: object = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{slug(self.heading)}"
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    key: str
+    template: str
+    front: str
+    back: str
+    position: int
+    section_key: str
+    item_key: str | None = None
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def generate_cards(
+    deck_title: str, sections: Iterable[SectionSource], disabled: Collection[str] = ()
+) -> list[CardSpec]:
+    """All cards of a deck, in the order new cards should be introduced, minus the disabled templates."""
+    specs: list[CardSpec] = []
+    for section in sorted(sections, key=lambda s: s.position):
+        items = sorted(section.items, key=lambda i: i.position)
+        if not items:
+            continue
+        if section.kind == "faq":
+            specs += _faq(section, items)
+        else:
+            specs += _item_gloss(section, items)
+            specs += _cloze(section, items)
+            specs += _gloss_items(section, items)
+            specs += _group_members(deck_title, section, items)
+            specs += _list_recall(section, items)
+    wanted = [spec for spec in specs if spec.template not in set(disabled)]
+    return [
+        CardSpec(
+            key=s.key,
+            template=s.template,
+            front=s.front,
+            back=s.back,
+            position=n,
+            section_key=s.section_key,
+            item_key=s.item_key,
+        )
+        for n, s in enumerate(wanted)
+    ]
+
+
+def _spec(template: str, key: str, front: str, back: str, section: SectionSource, item_key=None) -> CardSpec:
+    return CardSpec(
+        key=f"{template}:{key}",
+        template=template,
+        front=front,
+        back=back,
+        position=0,
+        section_key=section.key,
+        item_key=item_key,
+    )
+
+
+def _faq(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
+    return [_spec(FAQ, i.key, i.term, i.answer, section, i.key) for i in items if i.answer]
+
+
+def _item_gloss(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
+    question = _GLOSS_QUESTION.get(section.kind, "what is it?")
+    return [
+        _spec(ITEM_GLOSS, i.key, f"{i.term}: {question}", i.gloss, section, i.key) for i in items if i.gloss
+    ]
+
+
+def _cloze(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
+    if not CLOZE_MIN_ITEMS <= len(items) <= CLOZE_MAX_ITEMS:
+        return []
+    specs = []
+    for n, item in enumerate(items):
+        cues = [items[n - 1].term if n > 0 else "(start)", "[…]"]
+        cues.append(items[n + 1].term if n + 1 < len(items) else "(end)")
+        front = f"{section.heading}, item {n + 1} of {len(items)}: {' → '.join(cues)}"
+        specs.append(_spec(CLOZE, item.key, front, item.term, section, item.key))
+    return specs
+
+
+def _gloss_items(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
+    by_gloss: dict[str, list[ItemSource]] = {}
+    for item in items:
+        if item.gloss:
+            by_gloss.setdefault(item.gloss, []).append(item)
+    noun = _PLURAL.get(section.kind, "items")
+    return [
+        _spec(
+            GLOSS_ITEMS,
+            f"{section.key}:{slug(gloss)}",
+            f"Which listed {noun} ({section.heading}) are {gloss}?",
+            ", ".join(i.term for i in members),
+            section,
+        )
+        for gloss, members in by_gloss.items()
+        if len(members) >= GLOSS_ITEMS_MIN_SHARED
+    ]
+
+
+def _group_members(deck_title: str, section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
+    groups: dict[str, list[ItemSource]] = {}
+    for item in items:
+        if item.group:
+            groups.setdefault(item.group, []).append(item)
+    verb = _GROUP_VERB.get(section.kind)
+    specs = []
+    for name, members in groups.items():
+        if verb:
+            front = f"{name} {verb} {deck_title.lower()}? ({len(members)})"
+        else:
+            front = f"{section.heading}: {name}? ({len(members)})"
+        specs.append(
+            _spec(
+                GROUP_MEMBERS,
+                f"{section.key}:{slug(name)}",
+                front,
+                ", ".join(i.term for i in members),
+                section,
+            )
+        )
+    return specs
+
+
+def _list_recall(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
+    if len(items) < 2:
+        return []
+    front = f"List all {len(items)}: {section.heading}"
+    return [_spec(LIST_RECALL, section.key, front, "\n".join(i.term for i in items), section)]

@@ -1,0 +1,136 @@
+"""What a learner should review now: counts for the screen and the next card, in three queries whatever the
+collection size (today's answers, the due counts, the next card)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from studyapp.models import CardState, Enrollment, Review
+
+LEARN_AHEAD = dt.timedelta(minutes=20)
+
+NEW = CardState.State.NEW
+LEARNING = CardState.State.LEARNING
+REVIEW = CardState.State.REVIEW
+RELEARNING = CardState.State.RELEARNING
+
+
+@dataclass(frozen=True)
+class Scope:
+    deck_id: int | None = None
+    section_id: int | None = None
+    # "Study just these" (the dashboard's weakest items): their review cards may be reviewed early, once a day.
+    item_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Today:
+    new_introduced: int
+    reviews_done: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
+class Queue:
+    counts: Counts
+    card_state: CardState | None
+
+
+def answered_today(user, now: dt.datetime) -> Today:
+    """Flashcard answers since the learner's day began (quiz answers do not use up the daily limits)."""
+    start, _end = user.day_bounds(user.study_date(now))
+    totals = Review.objects.filter(user=user, source=Review.Source.REVIEW, reviewed_at__gte=start).aggregate(
+        new=Count("pk", filter=Q(state_before=NEW)),
+        review=Count("pk", filter=Q(state_before=REVIEW)),
+    )
+    return Today(new_introduced=totals["new"], reviews_done=totals["review"])
+
+
+def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
+    """The learner's cards that may be shown today at all: active cards of active enrollments, not suspended,
+    not buried."""
+    today = user.study_date(now)
+    qs = CardState.objects.filter(
+        user=user,
+        suspended=False,
+        card__is_active=True,
+        card__deck_id__in=Enrollment.objects.filter(user=user, active=True).values("deck_id"),
+    ).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=today))
+    if scope.deck_id is not None:
+        qs = qs.filter(card__deck_id=scope.deck_id)
+    if scope.section_id is not None:
+        qs = qs.filter(card__section_id=scope.section_id)
+    if scope.item_ids:
+        qs = qs.filter(card__item_id__in=scope.item_ids)
+    return qs
+
+
+def due_now(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
+    """Every card that is due now, before the daily limits."""
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    return studyable(user, now, scope).filter(learning_q | review_q | new_q)
+
+
+def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, Q, Q]:
+    day_start, day_end = user.day_bounds(user.study_date(now))
+    learning = Q(state__in=(LEARNING, RELEARNING), due__lte=now + LEARN_AHEAD)
+    review = Q(state=REVIEW, due__lt=day_end)
+    if scope.item_ids:
+        review |= Q(state=REVIEW, last_review__lt=day_start)
+    new = Q(state=NEW)
+    return learning, review, new
+
+
+def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int | None = None) -> Queue:
+    """Counts after the daily limits, and the next card: learning cards already due, then reviews, then new
+    cards (in deck order), then learning cards due within the learn-ahead window. `prefer` puts one card first
+    when it is due (the card an undo just restored, or the card whose answer is being shown)."""
+    today = answered_today(user, now)
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    base = studyable(user, now, scope)
+    raw = base.aggregate(
+        learning=Count("pk", filter=learning_q),
+        review=Count("pk", filter=review_q),
+        new=Count("pk", filter=new_q),
+    )
+    counts = Counts(
+        new=min(raw["new"], max(0, user.new_cards_per_day - today.new_introduced)),
+        learning=raw["learning"],
+        review=min(raw["review"], max(0, user.reviews_per_day - today.reviews_done)),
+    )
+    wanted = learning_q
+    if counts.review:
+        wanted |= review_q
+    if counts.new:
+        wanted |= new_q
+    if not counts.total:
+        return Queue(counts=counts, card_state=None)
+    priority = Case(
+        When(pk=prefer or 0, then=Value(-1)),
+        When(state__in=(LEARNING, RELEARNING), due__lte=now, then=Value(0)),
+        When(state=REVIEW, then=Value(1)),
+        When(state=NEW, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    card_state = (
+        base.filter(wanted)
+        .select_related("card")
+        .annotate(priority=priority)
+        .order_by("priority", "due", "card__position", "pk")
+        .first()
+    )
+    return Queue(counts=counts, card_state=card_state)

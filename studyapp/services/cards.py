@@ -1,0 +1,103 @@
+"""Keep a deck's cards in step with its knowledge base, and every enrolled learner's card states with its cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from studyapp import cardgen
+from studyapp.models import Card, CardState, Deck, Enrollment, Item, Section
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int
+    updated: int
+    deactivated: int
+    states_created: int
+
+
+def deck_sources(deck: Deck) -> list[cardgen.SectionSource]:
+    sections = list(Section.objects.filter(deck=deck).order_by("position", "pk"))
+    items = Item.objects.active().filter(deck=deck).select_related("group").order_by("position", "pk")
+    by_section: dict[int, list[cardgen.ItemSource]] = {s.pk: [] for s in sections}
+    for item in items:
+        by_section[item.section_id].append(
+            cardgen.ItemSource(
+                key=item.key,
+                term=item.term,
+                gloss=item.gloss,
+                answer=item.answer,
+                group=item.group.name if item.group else None,
+                position=item.position,
+            )
+        )
+    return [
+        cardgen.SectionSource(
+            kind=s.kind, heading=s.heading, items=tuple(by_section[s.pk]), position=s.position, ref=s.pk
+        )
+        for s in sections
+    ]
+
+
+@transaction.atomic
+def sync_cards(deck: Deck) -> SyncResult:
+    """Create new cards, update changed ones, deactivate those whose item is retired or template disabled,
+    and give every active learner of the deck a (new) state for each active card they lack."""
+    sources = deck_sources(deck)
+    section_ids = {s.key: s.ref for s in sources}
+    item_ids = dict(Item.objects.filter(deck=deck).values_list("key", "pk"))
+    specs = cardgen.generate_cards(deck.title, sources, deck.disabled_card_templates or [])
+    existing = {card.key: card for card in Card.objects.filter(deck=deck)}
+
+    to_create, to_update = [], []
+    for spec in specs:
+        fields = {
+            "template": spec.template,
+            "front": spec.front,
+            "back": spec.back,
+            "position": spec.position,
+            "section_id": section_ids[spec.section_key],
+            "item_id": item_ids.get(spec.item_key) if spec.item_key else None,
+            "is_active": True,
+        }
+        card = existing.get(spec.key)
+        if card is None:
+            to_create.append(Card(deck=deck, key=spec.key, **fields))
+        elif any(getattr(card, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(card, name, value)
+            card.updated_at = timezone.now()
+            to_update.append(card)
+    Card.objects.bulk_create(to_create)
+    Card.objects.bulk_update(
+        to_update, ["template", "front", "back", "position", "section", "item", "is_active", "updated_at"]
+    )
+    wanted = {spec.key for spec in specs}
+    deactivated = (
+        Card.objects.filter(deck=deck, is_active=True).exclude(key__in=wanted).update(is_active=False)
+    )
+    return SyncResult(
+        created=len(to_create),
+        updated=len(to_update),
+        deactivated=deactivated,
+        states_created=create_missing_states(deck),
+    )
+
+
+def create_missing_states(deck: Deck) -> int:
+    learners = list(Enrollment.objects.filter(deck=deck, active=True).values_list("user_id", flat=True))
+    cards = list(Card.objects.filter(deck=deck, is_active=True).values_list("pk", flat=True))
+    have = set(
+        CardState.objects.filter(card__deck=deck, user_id__in=learners).values_list("user_id", "card_id")
+    )
+    missing = [
+        CardState(user_id=user_id, card_id=card_id)
+        for user_id in learners
+        for card_id in cards
+        if (user_id, card_id) not in have
+    ]
+    CardState.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)

@@ -1,0 +1,274 @@
+"""Answering cards: the only writes to CardState scheduling and the append-only review log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from studyapp import optimizing, scheduling, tasks
+from studyapp.models import CardState, Review
+from studyapp.steps import parse_steps
+
+# The CardState fields an undo puts back.
+SNAPSHOT_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "buried_until",
+    "flag",
+    "is_leech",
+    "version",
+)
+_DATETIMES = {"due", "last_review"}
+
+
+def config_for(user) -> scheduling.Config:
+    """The learner's scheduler: their settings, and their latest fitted parameters when they have some."""
+    return scheduling.Config(
+        parameters=optimizing.latest_parameters(user) or tuple(scheduling.DEFAULT_PARAMETERS),
+        desired_retention=user.desired_retention,
+        learning_steps=tuple(_steps(user.learning_steps)),
+        relearning_steps=tuple(_steps(user.relearning_steps)),
+        maximum_interval=user.maximum_interval_days,
+    )
+
+
+def _steps(text: str) -> list[dt.timedelta]:
+    try:
+        return parse_steps(text)
+    except ValueError:  # the settings form validates; a bad stored value must not break reviews
+        return []
+
+
+def memory_of(card_state: CardState) -> scheduling.Memory:
+    return scheduling.Memory(
+        state=card_state.state,
+        step=card_state.step,
+        stability=card_state.stability,
+        difficulty=card_state.difficulty,
+        due=card_state.due,
+        last_review=card_state.last_review,
+    )
+
+
+def fuzz_seed(card_state: CardState) -> str:
+    return f"{card_state.card_id}:{card_state.reps}"
+
+
+def preview_for(card_state: CardState, now: dt.datetime, config: scheduling.Config):
+    return scheduling.preview(memory_of(card_state), now, config, fuzz_seed(card_state))
+
+
+def snapshot(card_state: CardState) -> dict:
+    data = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(card_state, name)
+        if isinstance(value, dt.datetime | dt.date):
+            value = value.isoformat()
+        data[name] = value
+    return data
+
+
+def restore(card_state: CardState, data: dict) -> None:
+    for name in SNAPSHOT_FIELDS:
+        value = data[name]
+        if value is not None and name in _DATETIMES:
+            value = dt.datetime.fromisoformat(value)
+        elif value is not None and name == "buried_until":
+            value = dt.date.fromisoformat(value)
+        setattr(card_state, name, value)
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    recorded: bool
+    message: str = ""
+    review: Review | None = None
+    became_leech: bool = False
+
+
+STALE = ReviewResult(
+    recorded=False, message="That card was already answered (another click or tab); here is the next one."
+)
+
+
+def record_review(
+    *,
+    user,
+    card_state_id: int,
+    rating: int,
+    shown_version: int,
+    duration_ms: int,
+    now: dt.datetime,
+    config: scheduling.Config | None = None,
+    source: str = Review.Source.REVIEW,
+) -> ReviewResult:
+    """Schedule the card by `rating` and append the review, once: a grade naming a version the card has left
+    (double-click, retry, second tab) changes nothing. Raises CardState.DoesNotExist for another's card."""
+    config = config or config_for(user)
+    with transaction.atomic():
+        card_state = (
+            CardState.objects.select_for_update(of=("self",))
+            .select_related("card")
+            .get(pk=card_state_id, user=user)
+        )
+        if card_state.version != shown_version:
+            return STALE
+        buried = _bury_siblings(user, card_state, now) if source == Review.Source.REVIEW else []
+        review, became_leech = _apply(
+            user, card_state, scheduling.Rating(rating), now, config, duration_ms, source, buried
+        )
+    if source == Review.Source.REVIEW:
+        tasks.maybe_fit_parameters(user)  # queued on commit, off the request path
+    message = ""
+    if became_leech:
+        message = "This card has become a leech (forgotten many times)"
+        message += ": it is suspended; rewrite or unsuspend it later." if card_state.suspended else "."
+    return ReviewResult(recorded=True, message=message, review=review, became_leech=became_leech)
+
+
+def _apply(user, card_state, rating, now, config, duration_ms, source, buried=()) -> tuple[Review, bool]:
+    before = snapshot(card_state)
+    if buried:
+        before["buried_siblings"] = list(buried)
+    outcome = scheduling.answer(memory_of(card_state), rating, now, config, fuzz_seed(card_state))
+    after = outcome.memory
+    state_before = card_state.state
+    last_interval_days = 0.0
+    if state_before == CardState.State.REVIEW and card_state.due and card_state.last_review:
+        last_interval_days = round((card_state.due - card_state.last_review).total_seconds() / 86400, 4)
+    if state_before == CardState.State.REVIEW and rating == scheduling.Rating.AGAIN:
+        card_state.lapses += 1
+    card_state.state = after.state
+    card_state.step = after.step
+    card_state.stability = after.stability
+    card_state.difficulty = after.difficulty
+    card_state.due = after.due
+    card_state.last_review = after.last_review
+    card_state.reps += 1
+    card_state.version += 1
+    became_leech = False
+    if not card_state.is_leech and card_state.lapses >= user.leech_threshold:
+        card_state.is_leech = became_leech = True
+        if user.leech_suspends:
+            card_state.suspended = True
+    card_state.save()
+    review = Review.objects.create(
+        user_id=card_state.user_id,
+        card_id=card_state.card_id,
+        rating=int(rating),
+        reviewed_at=now,
+        duration_ms=max(0, duration_ms),
+        source=source,
+        state_before=state_before,
+        state_after=after.state,
+        stability_after=after.stability,
+        difficulty_after=after.difficulty,
+        elapsed_days=outcome.elapsed_days,
+        scheduled_days=outcome.scheduled_days,
+        last_interval_days=last_interval_days,
+        snapshot_before=before,
+    )
+    return review, became_leech
+
+
+def _bury_siblings(user, card_state: CardState, now: dt.datetime) -> list[list]:
+    """As Anki does: once one card of an item is answered, its siblings wait for tomorrow. Returns what they
+    were, for the review's snapshot, so undo unburies them."""
+    if card_state.card.item_id is None:
+        return []
+    tomorrow = user.study_date(now) + dt.timedelta(days=1)
+    siblings = CardState.objects.filter(
+        user_id=card_state.user_id, card__item_id=card_state.card.item_id
+    ).exclude(pk=card_state.pk)
+    previous = [
+        [pk, until.isoformat() if until else None]
+        for pk, until in siblings.exclude(buried_until__gte=tomorrow).values_list("pk", "buried_until")
+    ]
+    if previous:
+        CardState.objects.filter(pk__in=[pk for pk, _ in previous]).update(buried_until=tomorrow)
+    return previous
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    card_state: CardState | None
+    message: str
+
+
+def undo_last_review(*, user, now: dt.datetime) -> UndoResult:
+    """Put the card of the learner's last flashcard answer back exactly as it was, and delete that answer.
+    Only the very last answer of any kind: undoing an older one would overwrite what came after it."""
+    with transaction.atomic():
+        review = Review.objects.filter(user=user).order_by("-reviewed_at", "-pk").first()
+        if review is None or review.source != Review.Source.REVIEW:
+            return UndoResult(card_state=None, message="Nothing to undo.")
+        card_state = CardState.objects.select_for_update(of=("self",)).get(user=user, card_id=review.card_id)
+        current_version = card_state.version
+        restore(card_state, review.snapshot_before)
+        # The version is a concurrency token, not memory: moving it on makes forms shown before the undo stale.
+        card_state.version = current_version + 1
+        card_state.save()
+        for pk, until in review.snapshot_before.get("buried_siblings", []):
+            CardState.objects.filter(pk=pk, user=user).update(
+                buried_until=dt.date.fromisoformat(until) if until else None
+            )
+        review.delete()
+    return UndoResult(card_state=card_state, message="Undone: the card is back as it was.")
+
+
+def suspend(*, user, card_state_id: int) -> CardState:
+    return _change(user, card_state_id, suspended=True)
+
+
+def unsuspend(*, user, card_state_id: int) -> CardState:
+    return _change(user, card_state_id, suspended=False)
+
+
+def bury(*, user, card_state_id: int, now: dt.datetime) -> CardState:
+    """Hidden until the learner's next study day begins."""
+    return _change(user, card_state_id, buried_until=user.study_date(now) + dt.timedelta(days=1))
+
+
+def flag(*, user, card_state_id: int, flag: int) -> CardState:
+    return _change(user, card_state_id, flag=CardState.Flag(flag))
+
+
+def _change(user, card_state_id: int, **fields) -> CardState:
+    with transaction.atomic():
+        card_state = CardState.objects.select_for_update().get(pk=card_state_id, user=user)
+        for name, value in fields.items():
+            setattr(card_state, name, value)
+        card_state.version += 1
+        card_state.save(update_fields=[*fields, "version"])
+    return card_state
+
+
+def record_item_outcome(*, user, item_ids: Iterable[int], correct: bool, now: dt.datetime) -> list[Review]:
+    """A quiz answer is a retrieval too: Good for a right answer, Again for a wrong one, on every card of those
+    items the learner is already studying. New cards are left for the review screen, where they are introduced
+    with the learning steps and the daily new-card limit; suspended cards stay untouched."""
+    rating = scheduling.Rating.GOOD if correct else scheduling.Rating.AGAIN
+    config = config_for(user)
+    reviews = []
+    with transaction.atomic():
+        states = (
+            CardState.objects.select_for_update(of=("self",))
+            .select_related("card")
+            .filter(user=user, card__item_id__in=list(item_ids), card__is_active=True, suspended=False)
+            .exclude(state=CardState.State.NEW)
+            .order_by("pk")
+        )
+        for card_state in states:
+            review, _leech = _apply(user, card_state, rating, now, config, 0, Review.Source.QUIZ)
+            reviews.append(review)
+    return reviews
