@@ -1,11 +1,12 @@
 import secrets
 
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from quizzes.models import ClassMembership, Classroom
-from studyapp.models import User
+from studyapp.models import Deck, User
+from studyapp.services.enrollment import add_deck_to_studies
 
 DEMO_ACCOUNTS = (("student", User.Role.STUDENT), ("instructor", User.Role.INSTRUCTOR))
 
@@ -14,8 +15,7 @@ class Command(BaseCommand):
     help = "Load the bundled decks and create the demo student and instructor (passwords printed once)."
 
     def handle(self, *args, **options):
-        if "load_bundled_decks" in get_commands():
-            call_command("load_bundled_decks", stdout=self.stdout)
+        call_command("load_bundled_decks", stdout=self.stdout)
         with transaction.atomic():
             for username, role in DEMO_ACCOUNTS:
                 if User.objects.filter(username=username).exists():
@@ -30,3 +30,6 @@ class Command(BaseCommand):
             student = User.objects.get(username="student")
             classroom, _ = Classroom.objects.get_or_create(instructor=instructor, name="Demo class")
             ClassMembership.objects.get_or_create(classroom=classroom, student=student)
+            # The demo student studies the library from the first minute.
+            for deck in Deck.objects.filter(scope=Deck.Scope.LIBRARY):
+                add_deck_to_studies(user=student, deck=deck)
