@@ -9,6 +9,7 @@ after `normalise`, and one name containing another counts as the same thing (`Re
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
@@ -90,6 +91,7 @@ def _stem_token(token: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Casefold, drop accents, parentheticals and punctuation, and a plural s: the form names are compared in."""
     text = unicodedata.normalize("NFKD", text)
@@ -101,7 +103,8 @@ def normalise(text: str) -> str:
             break
         stripped = shorter
     words = _NON_WORD.sub(" ", stripped).split() or _NON_WORD.sub(" ", text).split()
-    return " ".join(_stem_token(word) for word in words)
+    # A lone "s" is what is left of a possessive ("nerve’s").
+    return " ".join(_stem_token(word) for word in words if word != "s")
 
 
 def classes_overlap(a: str, b: str) -> bool:
@@ -112,6 +115,7 @@ def classes_overlap(a: str, b: str) -> bool:
     return any(na in family and nb in family for family in OVERLAPPING_CLASSES)
 
 
+@functools.lru_cache(maxsize=262144)
 def names_clash(a: str, b: str) -> bool:
     """True when two names are the same thing once normalised, or one contains the other word for word."""
     na, nb = normalise(a), normalise(b)
@@ -341,9 +345,11 @@ def _join(terms: Sequence[str]) -> str:
 # --- Builders, one per question kind ------------------------------------------------------------------------
 
 
-def _list_distractor_pool(index: _Index, deck_slug: str, kind: str, blocked: Sequence[str]) -> list[_Option]:
-    """Entries of the same kind of list in other decks first (causes of other conditions); only when those are
-    too few, entries of unrelated lists of the same deck. Nothing that clashes with `blocked`."""
+def _list_distractor_pool(
+    index: _Index, deck_slug: str, kind: str, blocked: Sequence[str], *, enough: int
+) -> list[_Option]:
+    """Entries of the same kind of list in other decks (causes of other conditions); only when fewer than
+    `enough`, also entries of unrelated lists of the same deck. Nothing that clashes with `blocked`."""
     same_kind = [i for i in index.items if i.deck_slug != deck_slug and i.section_kind == kind]
     excluded = {kind, *RELATED_KINDS.get(kind, ()), *_NOT_LIST_KINDS}
     other_lists = [
@@ -352,7 +358,7 @@ def _list_distractor_pool(index: _Index, deck_slug: str, kind: str, blocked: Seq
         if i.deck_slug == deck_slug and i.section_kind not in excluded and i.section_kind
     ]
     tier1 = [o for o in _options_from_items(index, same_kind) if not _clashes_any(o.names, blocked)]
-    if len(tier1) >= 2 * (OPTION_COUNT - 1):
+    if len(tier1) >= enough:
         return tier1
     tier2 = [o for o in _options_from_items(index, other_lists) if not _clashes_any(o.names, blocked)]
     return tier1 + [o for o in tier2 if not any(_clashes_any(o.names, t.names) for t in tier1)]
@@ -368,7 +374,7 @@ def _member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng
     correct = next(
         o for o in _options_from_items(index, members) if normalise(o.text) == normalise(anchor.term)
     )
-    pool = _list_distractor_pool(index, deck_slug, kind, blocked)
+    pool = _list_distractor_pool(index, deck_slug, kind, blocked, enough=OPTION_COUNT - 1)
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
@@ -397,7 +403,7 @@ def _not_member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem,
         return None
     inside = [anchor_option, *rest]
     blocked = _blocked_names(index, index.list_items(deck_slug, [kind, *RELATED_KINDS.get(kind, ())]))
-    pool = _list_distractor_pool(index, deck_slug, kind, blocked)
+    pool = _list_distractor_pool(index, deck_slug, kind, blocked, enough=2)
     target = sorted(inside, key=lambda o: len(o.text))[len(inside) // 2].text
     found = _pick_similar(pool, target, 1, rng, inside)
     if found is None:
@@ -685,6 +691,22 @@ def _build(index: _Index, kind: str, item: KnowledgeItem, rng: random.Random) ->
     return _faq(index, item, rng)
 
 
+def generate_question(
+    kb: KnowledgeBase, *, kind: str, item_id: int, rng: random.Random
+) -> GeneratedQuestion | None:
+    """One question of `kind` whose answer is about the item `item_id` (for hand-picked questions), or None
+    when that item cannot make a valid question of that kind."""
+    index = _Index(kb)
+    item = next((i for i in index.items if i.id == item_id), None)
+    if item is None or kind not in QUESTION_KINDS:
+        return None
+    deck = kb.deck(item.deck_slug)
+    eligible = _candidates(index, [deck] if deck else [], None, {kind}).get(kind, [])
+    if not any(candidate.id == item.id for _, candidate in eligible):
+        return None
+    return _build(index, kind, item, rng)
+
+
 def generate_questions(
     kb: KnowledgeBase,
     *,
@@ -723,7 +745,11 @@ def generate_questions(
                 if item.id in used_items:
                     continue
                 question = _build(index, kind, item, rng)
-                if question is None or (question.stem, question.correct_option) in seen:
+                if (
+                    question is None
+                    or (question.stem, question.correct_option) in seen
+                    or used_items.intersection(question.item_ids)
+                ):
                     continue
                 questions.append(question)
                 used_items.update(question.item_ids)
