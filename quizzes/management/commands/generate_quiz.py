@@ -49,7 +49,8 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps([q.to_dict() for q in questions], ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{len(questions)} questions (seed {seed})\n")
+        plural = "" if len(questions) == 1 else "s"
+        self.stdout.write(f"{len(questions)} question{plural} (seed {seed})\n")
         for number, question in enumerate(questions, start=1):
             self.stdout.write(f"{number}. {question.stem}")
             for position, option in enumerate(question.options):
