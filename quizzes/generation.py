@@ -115,13 +115,24 @@ def classes_overlap(a: str, b: str) -> bool:
     return any(na in family and nb in family for family in OVERLAPPING_CLASSES)
 
 
+_FILLER_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"})
+
+
+def _content_words(normalised: str) -> frozenset[str]:
+    words = normalised.split()
+    return frozenset(w for w in words if w not in _FILLER_WORDS) or frozenset(words)
+
+
 @functools.lru_cache(maxsize=262144)
 def names_clash(a: str, b: str) -> bool:
-    """True when two names are the same thing once normalised, or one contains the other word for word."""
+    """True when two names are the same thing once normalised, or every content word of one is in the other:
+    `Renal cell carcinoma` is in `Metastatic renal cell carcinoma`, `MRI of the spine` in `MRI of the lumbar
+    spine`, `Loss of bladder control` in `Loss of bladder or bowel control`."""
     na, nb = normalise(a), normalise(b)
     if not na or not nb:
         return na == nb
-    return na == nb or f" {na} " in f" {nb} " or f" {nb} " in f" {na} "
+    wa, wb = _content_words(na), _content_words(nb)
+    return na == nb or wa <= wb or wb <= wa
 
 
 # --- The question value -------------------------------------------------------------------------------------
@@ -537,19 +548,18 @@ def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     correct = next(
         o for o in _options_from_items(index, in_group) if normalise(o.text) == normalise(anchor.term)
     )
-    # Sibling groups are categories the list itself says are different; ungrouped entries are unknown.
+    # Sibling groups are categories the list itself says are different; ungrouped entries are unknown, and
+    # another deck's groups may be the same category under another name ("By region", "By location").
     siblings = [
         i
         for i in index.items
-        if i.section_kind == anchor.section_kind
+        if i.deck_slug == anchor.deck_slug
+        and i.section_kind == anchor.section_kind
         and i.group
         and normalise(i.group) != group
         and normalise(i.group) not in _UNCLASSIFIED_GROUPS
     ]
-    near = [i for i in siblings if i.deck_slug == anchor.deck_slug]
-    pool = [o for o in _options_from_items(index, near) if not _clashes_any(o.names, blocked)]
-    if len(pool) < OPTION_COUNT - 1:
-        pool = [o for o in _options_from_items(index, siblings) if not _clashes_any(o.names, blocked)]
+    pool = [o for o in _options_from_items(index, siblings) if not _clashes_any(o.names, blocked)]
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
@@ -575,6 +585,13 @@ def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     )
 
 
+def _polarity(answer: str) -> str | None:
+    """`yes` or `no` when an answer opens with one: a second "Yes, …" option to a yes/no question would be
+    half right."""
+    words = normalise(answer).split()
+    return words[0] if words and words[0] in ("yes", "no") else None
+
+
 def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     faqs = [i for i in index.items if i.section_kind == FAQ and i.answer.strip()]
     same_question = [i for i in faqs if normalise(i.term) == normalise(anchor.term)]
@@ -584,9 +601,10 @@ def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     far = [i for i in faqs if i.deck_slug != anchor.deck_slug]
     pool: list[_Option] = []
     seen: set[str] = set()
+    polarity = {_polarity(a) for a in correct_answers} - {None}
     for item in [*near, *far]:
         key = normalise(item.answer)
-        if key in seen or _clashes_any([item.answer], correct_answers):
+        if key in seen or _clashes_any([item.answer], correct_answers) or _polarity(item.answer) in polarity:
             continue
         seen.add(key)
         pool.append(_Option(item.answer, (item,), (item.answer,)))
