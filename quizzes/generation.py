@@ -3,8 +3,11 @@ GeneratedQuestion values out; the same seed gives the same questions.
 
 Every question records its criterion (deck, section kind, gloss or group) and the complete set of knowledge-base
 entries that satisfy it (`correct_terms`). The answer satisfies it and no distractor does; names are compared
-after `normalise`, and one name containing another counts as the same thing (`Renal cell carcinoma` and
-`Metastatic renal cell carcinoma`). A criterion that cannot make a valid question is skipped.
+after `normalise`, and a name whose content words are all in another counts as the same thing (`Renal cell
+carcinoma` and `Metastatic renal cell carcinoma`). A criterion that cannot make a valid question is skipped.
+
+Entry points: `generate_questions` (a quiz by rules), `generate_question` (one question about a chosen item),
+`question_problems` (re-check a stored question against the current knowledge base).
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ GLOSS_TO_ITEM = "gloss_to_item"
 GROUP_MEMBER = "group_member"
 FAQ = "faq"
 QUESTION_KINDS = (MEMBER, NOT_MEMBER, ITEM_TO_GLOSS, GLOSS_TO_ITEM, GROUP_MEMBER, FAQ)
+QUESTION_KIND_LABELS = {
+    MEMBER: "Which is on the list (a cause, a symptom, a drug…)",
+    NOT_MEMBER: "Which is NOT on the list",
+    ITEM_TO_GLOSS: "What is this drug (item → class)",
+    GLOSS_TO_ITEM: "Which drug is of this class (class → item)",
+    GROUP_MEMBER: "Which belongs to a sub-group",
+    FAQ: "Frequently asked questions",
+}
 
 # How a list is named in a stem: "Which of these is a cause of …?"
 LIST_PHRASES = {
@@ -300,7 +311,6 @@ def _rebalance_longest(
     correct: _Option,
     distractors: list[_Option],
     pool: Sequence[_Option],
-    fixed: Sequence[_Option],
     rng: random.Random,
 ) -> list[_Option]:
     """When the correct option came out longest, usually swap in a slightly longer distractor instead.
@@ -322,7 +332,7 @@ def _rebalance_longest(
     )
     keep = sorted(distractors, key=lambda option: len(option.text))[1:]
     for option in longer:
-        if not any(_clashes_any(option.names, other.names) for other in [correct, *keep, *fixed]):
+        if not any(_clashes_any(option.names, other.names) for other in [correct, *keep]):
             return [*keep, option]
     return distractors
 
@@ -389,7 +399,7 @@ def _member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     phrase = LIST_PHRASES[kind].format(condition=index.condition(deck_slug))
     return _question(
@@ -460,7 +470,7 @@ def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     return _question(
         kind=ITEM_TO_GLOSS,
@@ -508,7 +518,7 @@ def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     also = [t for t in _unique_terms(satisfying) if normalise(t) != normalise(correct.text)]
     explanation = (
@@ -563,7 +573,7 @@ def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     phrase = _singular_phrase(anchor.group)
     where = index.list_name(anchor.deck_slug, anchor.section_kind)
@@ -613,7 +623,7 @@ def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     return _question(
         kind=FAQ,

@@ -419,3 +419,41 @@ def test_fixture_lists_are_the_seed_articles_lists(seed_article_text):
             assert group.casefold() in text
             for entry in entries:
                 assert entry.casefold() in text, entry
+
+
+def test_yes_no_question_never_offers_a_second_answer_with_the_same_yes_or_no():
+    questions = _questions_about(TWO_DECKS, "Can long compression harm the nerve for good?", FAQ)
+    assert {q.correct_option for q in questions} == {"Yes, untreated compression can injure it permanently."}
+    assert "Usually yes, because leaning forward opens the canal." in _distractors(questions)
+    assert not any(normalise(d).startswith("yes") for d in _distractors(questions))
+
+
+def test_a_term_with_two_glosses_in_two_decks_never_offers_the_other_gloss():
+    ids = iter(range(1, 100))
+
+    def drugs(slug, entries):
+        items = [KnowledgeItem(id=next(ids), term=t, gloss=g) for t, g in entries]
+        return build_deck(slug, slug.title(), [("drugs", "Drug Treatments", items)])
+
+    kb = KnowledgeBase(
+        decks=(
+            drugs("a", [("Ibuprofen", "NSAID"), ("Amitriptyline", "TCA"), ("Baclofen", "muscle relaxant")]),
+            drugs("b", [("Ibuprofen", "pain reliever"), ("Morphine", "opioid"), ("Calcitonin", "hormone")]),
+        )
+    )
+    questions = [
+        generate_question(kb, kind=ITEM_TO_GLOSS, item_id=1, rng=random.Random(s)) for s in range(30)
+    ]
+    assert {q.correct_terms for q in questions} == {("NSAID", "pain reliever")}
+    assert _distractors(questions) == {"TCA", "muscle relaxant", "opioid", "hormone"}
+    assert all(question_problems(kb, q) == [] for q in questions)
+
+
+def test_options_are_of_similar_length(generated):
+    _, questions = generated
+    ratios = sorted(
+        len(q.correct_option) / (sum(len(o) for o in q.options) - len(q.correct_option)) * 3
+        for q in questions
+    )
+    median = ratios[len(ratios) // 2]
+    assert 0.85 <= median <= 1.15
