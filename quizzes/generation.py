@@ -372,6 +372,12 @@ def _list_distractor_pool(
     """Entries of the same kind of list in other decks (causes of other conditions); only when fewer than
     `enough`, also entries of unrelated lists of the same deck. Nothing that clashes with `blocked`."""
     same_kind = [i for i in index.items if i.deck_slug != deck_slug and i.section_kind == kind]
+    if kind in GLOSS_CLASS_KINDS:
+        # Another condition's NSAID is no wrong answer to "a drug treatment for X" when X lists NSAIDs.
+        listed = [i.gloss for i in index.list_items(deck_slug, [kind]) if i.gloss.strip()]
+        same_kind = [
+            i for i in same_kind if not any(classes_overlap(i.gloss, g) for g in listed if i.gloss.strip())
+        ]
     excluded = {kind, *RELATED_KINDS.get(kind, ()), *_NOT_LIST_KINDS}
     other_lists = [
         i

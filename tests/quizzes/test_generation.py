@@ -457,3 +457,19 @@ def test_options_are_of_similar_length(generated):
     )
     median = ratios[len(ratios) // 2]
     assert 0.85 <= median <= 1.15
+
+
+def test_another_conditions_drug_of_a_listed_class_is_never_a_wrong_answer():
+    item_ids = [i.id for i in TWO_DECKS.items() if i.deck_slug == SEED_SLUG and i.section_kind == "drugs"]
+    questions = [
+        generate_question(TWO_DECKS, kind=kind, item_id=item_id, rng=random.Random(seed))
+        for kind in (MEMBER, NOT_MEMBER)
+        for item_id in item_ids
+        for seed in range(5)
+    ]
+    offered = {o for q in questions if q for o in q.options}
+    # Meloxicam is an NSAID, Prednisone an oral steroid, Morphine an opioid like tramadol, and so on.
+    assert (
+        offered & {"Meloxicam", "Prednisone", "Morphine", "Lidocaine", "Venlafaxine", "Tizanidine"} == set()
+    )
+    assert "Calcitonin" in offered
