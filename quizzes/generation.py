@@ -841,10 +841,12 @@ def question_problems(kb: KnowledgeBase, question: GeneratedQuestion) -> list[st
         problems.append("nothing satisfies the criterion")
     index = _Index(kb)
     # Names an option stands for: its own text, plus glosses naming an entry (the injection of methylprednisolone).
-    extra = {normalise(i.term): index.names(i) for i in index.items}
+    extra: dict[str, set[str]] = {}
+    for item in index.items:
+        extra.setdefault(normalise(item.term), set()).update(index.names(item))
     for position, option in enumerate(options):
         names = (
-            extra.get(normalise(option), (option,))
+            sorted(extra.get(normalise(option), {option}))
             if question.kind not in (ITEM_TO_GLOSS, FAQ)
             else (option,)
         )

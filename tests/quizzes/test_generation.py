@@ -473,3 +473,22 @@ def test_another_conditions_drug_of_a_listed_class_is_never_a_wrong_answer():
         offered & {"Meloxicam", "Prednisone", "Morphine", "Lidocaine", "Venlafaxine", "Tizanidine"} == set()
     )
     assert "Calcitonin" in offered
+
+
+def test_question_problems_catches_an_odd_one_out_that_is_on_the_list():
+    question = _questions_about(TWO_DECKS, "Chordoma", NOT_MEMBER, section="causes", seeds=[0])[0]
+    options = list(question.options)
+    spare = next(t for t in SEED_CAUSES if t not in options and not any(names_clash(t, o) for o in options))
+    options[question.answer] = spare
+    broken = GeneratedQuestion.from_dict({**question.to_dict(), "options": options})
+    assert question_problems(TWO_DECKS, question) == []
+    assert question_problems(TWO_DECKS, broken) == [f"the answer {spare!r} is on the list"]
+
+
+def test_question_problems_catches_an_incomplete_satisfying_set():
+    question = _questions_about(TWO_DECKS, "Naproxen", GLOSS_TO_ITEM, seeds=[0])[0]
+    broken = GeneratedQuestion.from_dict({**question.to_dict(), "correct_terms": ["Naproxen", "Ibuprofen"]})
+    assert question_problems(TWO_DECKS, broken) == [
+        "correct_terms ('Naproxen', 'Ibuprofen') differ from the knowledge base "
+        "('Ibuprofen', 'Naproxen', 'Diclofenac', 'Meloxicam')"
+    ]
