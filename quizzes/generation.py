@@ -129,6 +129,7 @@ def classes_overlap(a: str, b: str) -> bool:
 _FILLER_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"})
 
 
+@functools.lru_cache(maxsize=65536)
 def _content_words(normalised: str) -> frozenset[str]:
     words = normalised.split()
     return frozenset(w for w in words if w not in _FILLER_WORDS) or frozenset(words)
@@ -395,7 +396,9 @@ def _blocked_names(index: _Index, items: Iterable[KnowledgeItem]) -> list[str]:
     return list(dict.fromkeys(name for item in items for name in index.names(item)))
 
 
-def _member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random):
+def _member(
+    index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random
+) -> GeneratedQuestion | None:
     members = index.list_items(deck_slug, [kind])
     blocked = _blocked_names(index, index.list_items(deck_slug, [kind, *RELATED_KINDS.get(kind, ())]))
     correct = next(
@@ -421,7 +424,9 @@ def _member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng
     )
 
 
-def _not_member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random):
+def _not_member(
+    index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random
+) -> GeneratedQuestion | None:
     members = _options_from_items(index, index.list_items(deck_slug, [kind]))
     anchor_option = next(o for o in members if normalise(o.text) == normalise(anchor.term))
     others = [o for o in members if o is not anchor_option]
@@ -458,7 +463,7 @@ def _not_member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem,
     )
 
 
-def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random):
+def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     same_term = [i for i in index.items if normalise(i.term) == normalise(anchor.term) and i.gloss.strip()]
     related = [i for i in index.items if names_clash(i.term, anchor.term) and i.gloss.strip()]
     correct_glosses = _unique_glosses(same_term)
@@ -506,7 +511,7 @@ def gloss_satisfies(item_gloss: str, asked: str) -> bool:
     return bool(gloss) and (gloss == target or f" {target} " in f" {gloss} ")
 
 
-def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random):
+def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     satisfying = [i for i in index.items if gloss_satisfies(i.gloss, anchor.gloss)]
     uncertain = [i for i in index.items if i.gloss.strip() and classes_overlap(i.gloss, anchor.gloss)]
     blocked = _blocked_names(index, [*satisfying, *uncertain])
@@ -557,7 +562,7 @@ def _singular_phrase(group: str) -> str | None:
     return phrase
 
 
-def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random):
+def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     group = normalise(anchor.group)
     in_group = [i for i in index.items if i.group and normalise(i.group) == group]
     blocked = _blocked_names(index, in_group)
@@ -608,7 +613,7 @@ def _polarity(answer: str) -> str | None:
     return words[0] if words and words[0] in ("yes", "no") else None
 
 
-def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random):
+def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     faqs = [i for i in index.items if i.section_kind == FAQ and i.answer.strip()]
     same_question = [i for i in faqs if normalise(i.term) == normalise(anchor.term)]
     correct_answers = tuple(dict.fromkeys(i.answer for i in same_question))
