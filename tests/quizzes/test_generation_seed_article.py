@@ -19,6 +19,7 @@ def article_kb(seed_article_text) -> KnowledgeBase:
 def test_reader_finds_the_seed_lists(article_kb):
     counts = Counter(item.section_kind for item in article_kb.items())
     assert counts == {
+        "anatomy": 13,
         "types": 20,
         "causes": 19,
         "symptoms": 20,
