@@ -122,3 +122,21 @@ class CsvImportForm(_UploadOrPasteForm):
         if not parsed.cards:
             raise forms.ValidationError("The file has no cards (each row needs a front and a back).")
         return cleaned
+
+
+class ItemCorrectionForm(forms.Form):
+    term = forms.CharField(max_length=500)
+    gloss = forms.CharField(max_length=500, required=False, help_text="The short note in brackets, if any.")
+    answer = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The answer of a FAQ question or the back of a flashcard.",
+    )
+    group = forms.ModelChoiceField(queryset=None, required=False, empty_label="(no group)")
+
+    def __init__(self, *args, item, **kwargs):
+        initial = {"term": item.term, "gloss": item.gloss, "answer": item.answer, "group": item.group_id}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["group"].queryset = item.section.groups.all()
+        if not self.fields["group"].queryset.exists():
+            del self.fields["group"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from studyapp.views import decks, imports, review
+from studyapp.views import decks, imports, items, review
 
 app_name = "studyapp"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("decks/import/", imports.import_article, name="import-article"),
     path("decks/import/csv/", imports.import_flashcards, name="import-csv"),
     path("decks/<int:deck_id>/", decks.deck, name="deck"),
+    path("decks/<int:deck_id>/items/<int:item_id>/edit/", items.item_edit, name="item-edit"),
     path("decks/<int:deck_id>/study/", decks.add_to_studies, name="deck-add"),
     path("decks/<int:deck_id>/unstudy/", decks.remove_from_studies, name="deck-remove"),
     path("study/", review.review, name="review"),
