@@ -180,3 +180,30 @@ def test_anonymous_is_sent_to_log_in(client, deck):
     url = _url(_item(deck, "Ibuprofen"))
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_reimporting_the_corrected_article_keeps_the_corrected_item_and_its_progress(student):
+    from pathlib import Path
+
+    from studyapp.services.enrollment import add_deck_to_studies
+    from studyapp.services.imports import import_article
+    from studyapp.services.items import correct_item
+
+    text = (Path(__file__).resolve().parent / "data" / "articles" / "migraine.txt").read_text(
+        encoding="utf-8"
+    )
+    typo = text.replace("Sumatriptan", "Sumatriptin")
+    deck = import_article(text=typo, owner=None, scope="library").deck
+    add_deck_to_studies(user=student, deck=deck)
+    item = deck.items.get(key="drugs:sumatriptin")
+    card = Card.objects.get(template="item_gloss", item=item)
+    CardState.objects.filter(user=student, card=card).update(reps=4, stability=12.0)
+    correct_item(item=item, term="Sumatriptan", gloss=item.gloss)
+
+    result = import_article(text=text, owner=None, scope="library")
+    assert (result.added, result.retired) == (0, 0)
+    item.refresh_from_db()
+    assert (item.key, item.term, item.retired_at) == ("drugs:sumatriptin", "Sumatriptan", None)
+    assert not deck.items.filter(key="drugs:sumatriptan").exists()
+    state = CardState.objects.get(user=student, card=card)
+    assert (state.reps, state.stability, state.card.is_active) == (4, 12.0, True)

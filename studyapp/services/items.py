@@ -1,8 +1,9 @@
 """Correcting, retiring and restoring one item of a deck by hand (an editor fixing a typo or a wrong gloss).
 
 An item's `key` never changes here, even when its term does: cards and every learner's progress hang off that
-key, so a corrected item keeps its history. The flip side: a later re-import of the *uncorrected* article
-finds the item by its old key and writes the article's term back; correct the article as well.
+key, so a corrected item keeps its history. A later import of the corrected article finds the item by its
+corrected term (services.imports._corrected_by_term); an import of the *uncorrected* article finds it by its
+old key and writes the article's term back.
 """
 
 from __future__ import annotations
