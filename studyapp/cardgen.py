@@ -17,6 +17,7 @@ GROUP_MEMBERS = "group_members"
 CLOZE = "cloze"
 LIST_RECALL = "list_recall"
 FAQ = "faq"
+FRONT_BACK = "front_back"
 
 TEMPLATES: dict[str, str] = {
     ITEM_GLOSS: "Item → its gloss (Ibuprofen: drug class? → NSAID)",
@@ -25,6 +26,7 @@ TEMPLATES: dict[str, str] = {
     CLOZE: "Overlapping cloze: each item of a list hidden in turn, its neighbours as cues",
     LIST_RECALL: "Whole-list recall, one card per list",
     FAQ: "FAQ question → answer",
+    FRONT_BACK: "Flashcard front → back (CSV and Anki decks)",
 }
 
 # Overlapping cloze helps with lists a learner can hold in mind; longer lists get the other templates only.
@@ -118,6 +120,10 @@ def generate_cards(
             continue
         if section.kind == "faq":
             specs += _faq(section, items)
+        elif all(i.answer for i in items):
+            # Plain flashcards (CSV, Anki): each already is a question with its answer; list cards over
+            # their fronts would quiz nothing the author wrote.
+            specs += _front_back(section, items)
         else:
             specs += _item_gloss(section, items)
             specs += _cloze(section, items)
@@ -153,6 +159,10 @@ def _spec(template: str, key: str, front: str, back: str, section: SectionSource
 
 def _faq(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
     return [_spec(FAQ, i.key, i.term, i.answer, section, i.key) for i in items if i.answer]
+
+
+def _front_back(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
+    return [_spec(FRONT_BACK, i.key, i.term, i.answer, section, i.key) for i in items]
 
 
 def _item_gloss(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:

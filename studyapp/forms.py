@@ -1,9 +1,13 @@
+import base64
+import binascii
 import zoneinfo
+from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 
+from studyapp.importers.anki import AnkiError, read_apkg
 from studyapp.importers.article import parse_article
 from studyapp.importers.csv import parse_csv
 from studyapp.importers.decoding import DecodingError, decode_upload
@@ -122,3 +126,86 @@ class CsvImportForm(_UploadOrPasteForm):
         if not parsed.cards:
             raise forms.ValidationError("The file has no cards (each row needs a front and a back).")
         return cleaned
+
+
+class AnkiImportForm(forms.Form):
+    """An .apkg/.colpkg upload. After the preview the package rides along base64-encoded in a hidden field, so
+    "Import" sends exactly what was previewed without a second upload (2 MB of file is about 2.8 MB of base64,
+    inside DATA_UPLOAD_MAX_MEMORY_SIZE). It is read again from scratch either way: nothing in it is trusted."""
+
+    title = forms.CharField(
+        max_length=200, required=False, help_text="The deck's name (left empty: taken from the file name)."
+    )
+    file = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".apkg,.colpkg"}),
+        help_text="An Anki package (.apkg or .colpkg), at most 2 MB. Media files are ignored.",
+    )
+    package = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, package = cleaned.get("file"), cleaned.get("package") or ""
+        if upload is not None:
+            if upload.size > settings.MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    f"The file is {upload.size:,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
+                )
+            data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+            name = PurePath(upload.name or "").stem
+        elif package:
+            try:
+                data = base64.b64decode(package, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise forms.ValidationError(
+                    "The previewed package did not come back intact; choose it again."
+                ) from exc
+            name = ""
+        else:
+            raise forms.ValidationError("Choose an Anki package (.apkg or .colpkg) to import.")
+        if not data:
+            raise forms.ValidationError("The file is empty.")
+        if len(data) > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The package is over the limit of {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
+            )
+        try:
+            notes = read_apkg(data)
+        except AnkiError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not notes:
+            raise forms.ValidationError(
+                "The package has no notes with a front and a back: nothing to import."
+            )
+        title = (cleaned.get("title") or "").strip() or name.replace("-", " ").replace(
+            "_", " "
+        ).strip().capitalize()[:200]
+        if not title:
+            raise forms.ValidationError("Give the deck a title.")
+        cleaned.update(title=title, data=data, notes=notes)
+        return cleaned
+
+    def preview_initial(self) -> dict:
+        """What the form should carry after a preview: the title in use and the package itself."""
+        return {
+            "title": self.cleaned_data["title"],
+            "package": base64.b64encode(self.cleaned_data["data"]).decode(),
+        }
+
+
+class ItemCorrectionForm(forms.Form):
+    term = forms.CharField(max_length=500)
+    gloss = forms.CharField(max_length=500, required=False, help_text="The short note in brackets, if any.")
+    answer = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The answer of a FAQ question or the back of a flashcard.",
+    )
+    group = forms.ModelChoiceField(queryset=None, required=False, empty_label="(no group)")
+
+    def __init__(self, *args, item, **kwargs):
+        initial = {"term": item.term, "gloss": item.gloss, "answer": item.answer, "group": item.group_id}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["group"].queryset = item.section.groups.all()
+        if not self.fields["group"].queryset.exists():
+            del self.fields["group"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from studyapp.views import decks, imports, review
+from studyapp.views import decks, imports, items, review
 
 app_name = "studyapp"
 
@@ -10,7 +10,9 @@ urlpatterns = [
     path("decks/", decks.decks, name="decks"),
     path("decks/import/", imports.import_article, name="import-article"),
     path("decks/import/csv/", imports.import_flashcards, name="import-csv"),
+    path("decks/import/anki/", imports.import_anki_package, name="import-anki"),
     path("decks/<int:deck_id>/", decks.deck, name="deck"),
+    path("decks/<int:deck_id>/items/<int:item_id>/edit/", items.item_edit, name="item-edit"),
     path("decks/<int:deck_id>/study/", decks.add_to_studies, name="deck-add"),
     path("decks/<int:deck_id>/unstudy/", decks.remove_from_studies, name="deck-remove"),
     path("study/", review.review, name="review"),

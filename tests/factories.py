@@ -136,3 +136,29 @@ def study_deck(user: User, deck: Deck):
 
 def make_group(section: Section, name: str, *, position: int = 0) -> ItemGroup:
     return ItemGroup.objects.create(section=section, name=name, position=position)
+
+
+def make_apkg(notes, *, name: str = "collection.anki2", compression: int = 0) -> bytes:
+    """A tiny Anki package: a zip holding a SQLite `notes` table, as read_apkg expects.
+    `notes` is a list of (fields, tags); fields are joined with Anki's 0x1f separator."""
+    import io
+    import sqlite3
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "c.sqlite"
+        connection = sqlite3.connect(db)
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, flds TEXT, tags TEXT)")
+        connection.executemany(
+            "INSERT INTO notes (id, flds, tags) VALUES (?, ?, ?)",
+            [(i, "\x1f".join(fields), tags) for i, (fields, tags) in enumerate(notes, start=1)],
+        )
+        connection.commit()
+        connection.close()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression) as archive:
+            archive.writestr(name, db.read_bytes())
+            archive.writestr("media", "{}")
+    return buffer.getvalue()

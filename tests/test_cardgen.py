@@ -145,3 +145,26 @@ def test_group_cards_ask_for_the_members_in_the_words_of_the_section(kind, front
         if c.template == "group_members"
     ]
     assert (group_card.front, group_card.back) == (front, "Schwannoma, Meningioma")
+
+
+def test_plain_flashcards_become_one_front_back_card_each_and_no_list_cards():
+    flashcards = SectionSource(
+        kind="other",
+        heading="Cards",
+        items=tuple(
+            ItemSource(key=f"other:{front.lower()}", term=front, answer=back, position=n)
+            for n, (front, back) in enumerate(
+                [("Ibuprofen", "NSAID"), ("Sumatriptan", "Triptan"), ("Fever", "≥38 °C")]
+            )
+        ),
+    )
+    got = [
+        (c.key, c.template, c.front, c.back, c.item_key)
+        for c in cardgen.generate_cards("Pharm", [flashcards])
+    ]
+    assert got == [
+        ("front_back:other:ibuprofen", "front_back", "Ibuprofen", "NSAID", "other:ibuprofen"),
+        ("front_back:other:sumatriptan", "front_back", "Sumatriptan", "Triptan", "other:sumatriptan"),
+        ("front_back:other:fever", "front_back", "Fever", "≥38 °C", "other:fever"),
+    ]
+    assert cardgen.generate_cards("Pharm", [flashcards], disabled=["front_back"]) == []

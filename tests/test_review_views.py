@@ -193,7 +193,13 @@ def test_the_deck_owner_can_switch_templates_off(instructor, client):
     response = client.post(url, {"templates": ["item_gloss", "faq"]})
     assert response.status_code == 302
     deck.refresh_from_db()
-    assert deck.disabled_card_templates == ["gloss_items", "group_members", "cloze", "list_recall"]
+    assert deck.disabled_card_templates == [
+        "gloss_items",
+        "group_members",
+        "cloze",
+        "list_recall",
+        "front_back",
+    ]
     assert set(Card.objects.filter(deck=deck, is_active=True).values_list("template", flat=True)) == {
         "item_gloss"
     }

@@ -34,6 +34,12 @@ def _private_deck(owner) -> dict:
     return {"deck_id": factories.make_deck(owner=owner).pk}
 
 
+def _private_item(owner) -> dict:
+    deck = factories.make_deck(owner=owner)
+    item = factories.make_item(factories.make_section(deck), "Fever")
+    return {"deck_id": deck.pk, "item_id": item.pk}
+
+
 def _classroom(owner) -> dict:
     return {"class_id": factories.make_classroom(owner, students=(factories.make_user(),)).pk}
 
@@ -46,6 +52,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:deck-add": ObjectUrl(_private_deck, method="post"),
     "studyapp:deck-remove": ObjectUrl(_private_deck, method="post"),
     "studyapp:deck-templates": ObjectUrl(build=_private_deck, owner_role="instructor"),
+    "studyapp:item-edit": ObjectUrl(_private_item, owner_role="instructor"),
 }
 
 

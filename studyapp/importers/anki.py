@@ -11,6 +11,7 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def read_apkg(data: bytes) -> list[AnkiNote]:
     """Notes of an .apkg, in creation order. Raises AnkiError."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise AnkiError("This is not an Anki package (.apkg files are zip archives).") from exc
     with archive:
         names = set(archive.namelist())
@@ -58,8 +59,12 @@ def read_apkg(data: bytes) -> list[AnkiNote]:
         info = archive.getinfo(name)
         if info.file_size > MAX_COLLECTION_BYTES:
             raise AnkiError(f"The collection is too large to import ({info.file_size:,} bytes unpacked).")
-        with archive.open(name) as source:
-            collection = source.read(MAX_COLLECTION_BYTES + 1)
+        try:
+            with archive.open(name) as source:
+                collection = source.read(MAX_COLLECTION_BYTES + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            # Damaged data (bad CRC, broken deflate stream), an unknown compression or a password.
+            raise AnkiError("The package is damaged: its collection cannot be unpacked.") from exc
         if len(collection) > MAX_COLLECTION_BYTES:
             raise AnkiError("The collection is too large to import.")
     with tempfile.TemporaryDirectory() as tmp:

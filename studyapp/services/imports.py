@@ -353,6 +353,7 @@ class _Row:
 def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
     """Add new keys, update changed ones, retire missing ones; never delete (learners' cards hang off items)."""
     existing = {item.key: item for item in Item.objects.filter(deck=deck)}
+    corrected = _corrected_by_term(existing, {row.key for row in rows})
     result = ImportResult(deck=deck, created=created)
     new, changed, seen = [], [], set()
     for row in rows:
@@ -361,6 +362,9 @@ def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
         seen.add(row.key)
         values = row.values()
         item = existing.get(row.key)
+        if item is None and row.key in corrected:
+            item = corrected.pop(row.key)
+            seen.add(item.key)
         if item is None:
             new.append(Item(deck=deck, key=row.key, **values))
         elif any(getattr(item, name) != value for name, value in values.items()):
@@ -380,6 +384,20 @@ def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
         Item.objects.filter(pk__in=gone).update(retired_at=now, updated_at=now)
     result.added, result.updated, result.retired = len(new), len(changed), len(gone)
     return result
+
+
+def _corrected_by_term(existing: dict[str, Item], row_keys: set[str]) -> dict[str, Item]:
+    """Items whose term an editor corrected on the web (services.items keeps their key), found by the key
+    their current term would have. A re-import of the corrected article then updates them in place instead
+    of retiring them and adding a twin, so learners keep their progress. Items the article still names under
+    their own key are left to that match."""
+    found = {}
+    for key, item in existing.items():
+        kind = key.split(":", 1)[0]
+        by_term = item_key(kind, item.term)
+        if by_term != key and key not in row_keys and by_term not in existing:
+            found[by_term] = item
+    return found
 
 
 _UPDATE_FIELDS = [

@@ -76,12 +76,17 @@ def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
         ungrouped = [i for i in section.active_items if i.group_id is None]
         groups = [(g, [i for i in section.active_items if i.group_id == g.pk]) for g in section.groups.all()]
         lists.append({"section": section, "ungrouped": ungrouped, "groups": groups})
+    can_edit = Deck.objects.editable_by(request.user).filter(pk=deck.pk).exists()
     context = {
         "deck": deck,
         "lists": lists,
         "faq": faq,
         "studying": Enrollment.objects.filter(user=request.user, deck=deck, active=True).exists(),
-        "can_edit": Deck.objects.editable_by(request.user).filter(pk=deck.pk).exists(),
+        "can_edit": can_edit,
+        # Editors see what they retired, so they can restore it.
+        "retired": Item.objects.filter(deck=deck, retired_at__isnull=False).select_related("section")
+        if can_edit
+        else [],
         "nav": "decks",
     }
     return render(request, "studyapp/deck.html", context)

@@ -9,9 +9,17 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from studyapp.forms import ArticleImportForm, CsvImportForm
+from studyapp.forms import AnkiImportForm, ArticleImportForm, CsvImportForm
 from studyapp.models import Deck
-from studyapp.services.imports import ImportRejected, import_csv, owner_and_scope_for, save_article
+from studyapp.services.imports import (
+    ImportRejected,
+    import_anki,
+    import_csv,
+    owner_and_scope_for,
+    save_article,
+)
+
+ANKI_PREVIEW_NOTES = 20
 
 
 def _respond(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
@@ -71,6 +79,33 @@ def import_flashcards(request: HttpRequest) -> HttpResponse:
             form = CsvImportForm(initial={"text": text, "title": title})
     context = {"form": form, "preview": preview, "scope_label": _scope_label(scope)}
     return _respond(request, "studyapp/import_csv.html", "csv-form", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_anki_package(request: HttpRequest) -> HttpResponse:
+    owner, scope = owner_and_scope_for(request.user)
+    form = AnkiImportForm(request.POST or None, request.FILES or None)
+    notes = None
+    if request.method == "POST" and form.is_valid():
+        data, title = form.cleaned_data["data"], form.cleaned_data["title"]
+        if "confirm" in request.POST:
+            try:
+                result = import_anki(data=data, title=title, owner=owner, scope=scope)
+            except ImportRejected as exc:
+                form.add_error(None, str(exc))
+            else:
+                return _done(request, result.deck, result.summary())
+        else:
+            notes = form.cleaned_data["notes"]
+            form = AnkiImportForm(initial=form.preview_initial())
+    context = {
+        "form": form,
+        "notes": notes,
+        "shown": notes[:ANKI_PREVIEW_NOTES] if notes else [],
+        "scope_label": _scope_label(scope),
+    }
+    return _respond(request, "studyapp/import_anki.html", "anki-form", context)
 
 
 def _scope_label(scope: str) -> str:

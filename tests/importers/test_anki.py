@@ -1,5 +1,4 @@
 import io
-import sqlite3
 import zipfile
 from io import StringIO
 
@@ -8,23 +7,11 @@ from django.core.management import CommandError, call_command
 
 from studyapp.importers.anki import AnkiError, AnkiNote, read_apkg
 from studyapp.models import Deck, Item
+from tests import factories
 
 
 def make_apkg(tmp_path, notes, *, name="collection.anki2") -> bytes:
-    db = tmp_path / "c.sqlite"
-    connection = sqlite3.connect(db)
-    connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, flds TEXT, tags TEXT)")
-    connection.executemany(
-        "INSERT INTO notes (id, flds, tags) VALUES (?, ?, ?)",
-        [(i, "\x1f".join(fields), tags) for i, (fields, tags) in enumerate(notes, start=1)],
-    )
-    connection.commit()
-    connection.close()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(name, db.read_bytes())
-        archive.writestr("media", "{}")
-    return buffer.getvalue()
+    return factories.make_apkg(notes, name=name)
 
 
 def test_notes_become_plain_front_back_and_tags(tmp_path):
@@ -90,3 +77,15 @@ def test_oversized_collection_is_refused_before_it_is_unpacked(tmp_path, monkeyp
     monkeypatch.setattr(anki, "MAX_COLLECTION_BYTES", 100)
     with pytest.raises(AnkiError, match="The collection is too large to import"):
         read_apkg(data)
+
+
+@pytest.mark.parametrize("offset", [60, 200, -400])
+def test_a_damaged_package_is_refused_not_crashed_on(offset):
+    data = bytearray(
+        factories.make_apkg(
+            [((f"Front {n}", f"Back {n}"), "") for n in range(200)], compression=zipfile.ZIP_DEFLATED
+        )
+    )
+    data[offset] ^= 0xFF
+    with pytest.raises(AnkiError, match="The package is damaged: its collection cannot be unpacked"):
+        read_apkg(bytes(data))
