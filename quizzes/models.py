@@ -232,3 +232,7 @@ class AttemptAnswer(models.Model):
     def shown_options(self) -> list[tuple[int, str]]:
         """(index into question.options, text) in the order this learner sees them."""
         return [(i, self.question.options[i]) for i in self.option_order]
+
+    @property
+    def chosen_text(self) -> str:
+        return "" if self.chosen is None else self.question.options[self.chosen]
