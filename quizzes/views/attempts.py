@@ -112,9 +112,8 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = get_attempt_for_viewer(request.user, attempt_id)
     now = timezone.now()
     attempt = services.close_if_expired(attempt=attempt, now=now)
-    if attempt.is_open:
-        if attempt.user_id == request.user.pk:
-            return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    if attempt.is_open and attempt.user_id == request.user.pk:
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
     context = {
         "attempt": attempt,
         "answers": attempt.answers.select_related("question"),
