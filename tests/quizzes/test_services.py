@@ -309,3 +309,83 @@ def test_every_answered_question_reaches_the_flashcard_hook_once(instructor, stu
     services.submit_attempt(attempt=attempt, now=T0)
     services.submit_attempt(attempt=attempt, now=T0)
     assert calls == [(answers[0].question_id, True)]
+
+
+# --- drawing questions (generator stubbed; the generator's own properties are tested with it) ---
+
+
+def test_a_rules_quiz_set_draws_n_questions_seeded_per_student(
+    instructor, student, other_student, fake_generator
+):
+    deck = factories.make_deck(title="Spine")
+    quiz_set = services.save_quiz_set(
+        owner=instructor,
+        title="Rules",
+        mode="rules",
+        decks=[deck],
+        section_kinds=["causes"],
+        questions_per_attempt=3,
+    )
+    assignment = factories.make_assignment(
+        instructor,
+        quiz_set=quiz_set,
+        students=(student, other_student),
+        opens_at=T0,
+        closes_at=T0 + dt.timedelta(1),
+    )
+    mine = services.start_attempt(user=student, assignment=assignment, now=T0)
+    theirs = services.start_attempt(user=other_student, assignment=assignment, now=T0)
+    assert mine.question_count == theirs.question_count == 3
+    stems = lambda a: [x.question.stem for x in a.answers.select_related("question")]  # noqa: E731
+    assert stems(mine) != stems(theirs)
+    assert fake_generator[0] == {"decks": [deck.slug], "count": 3, "section_kinds": ["causes"]}
+    first = mine.answers.select_related("question").first().question
+    assert (first.deck, first.correct_terms, first.explanation) == (
+        deck,
+        ["Cause 1"],
+        "From the list of causes in Spine.",
+    )
+
+
+def test_exam_practice_is_timed_a_minute_a_question_and_tutor_practice_is_not(student, fake_generator):
+    deck = factories.make_deck(title="Spine")
+    exam = services.start_practice(user=student, decks=[deck], count=4, mode="exam", now=T0, seed=1)
+    tutor = services.start_practice(user=student, decks=[deck], count=4, mode="tutor", now=T0, seed=1)
+    assert exam.deadline == T0 + dt.timedelta(minutes=4)
+    assert tutor.deadline is None
+    assert (exam.question_count, exam.title, exam.assignment) == (4, "Spine", None)
+
+
+def test_practice_on_an_instructors_deck_needs_their_class(instructor, student, fake_generator):
+    deck = factories.make_deck(owner=instructor)
+    with pytest.raises(ValidationError):
+        services.start_practice(user=student, decks=[deck], count=2, mode="tutor", now=T0)
+    factories.make_classroom(instructor, students=(student,))
+    assert (
+        services.start_practice(user=student, decks=[deck], count=2, mode="tutor", now=T0).question_count == 2
+    )
+
+
+def test_hand_picking_adds_generated_questions_and_removes_unwanted_ones(instructor, fake_generator):
+    deck = factories.make_deck()
+    quiz_set = services.save_quiz_set(owner=instructor, title="Picked", mode="picked", decks=[deck])
+    added = services.add_generated_questions(quiz_set=quiz_set, count=3, seed=5)
+    services.remove_question(quiz_set=quiz_set, question_id=added[1].pk)
+    assert list(quiz_set.questions.order_by("pk")) == [added[0], added[2]]
+
+
+def test_without_the_generator_drawing_questions_is_a_polite_error(instructor, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_generator(name, *args, **kwargs):
+        if name == "quizzes.generation":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_generator)
+    with pytest.raises(ValidationError, match="generator is not installed"):
+        services.generate_and_store_questions(
+            decks=[factories.make_deck()], count=2, rng=__import__("random").Random(1)
+        )

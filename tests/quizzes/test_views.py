@@ -312,3 +312,88 @@ def test_practice_offers_only_decks_the_learner_can_see(student_client, student,
     response = student_client.get(reverse("quizzes:practice"))
     assert "Library spine" in response.text
     assert "Bob&#x27;s notes" not in response.text and "Bob's notes" not in response.text
+
+
+# --- quiz sets ---
+
+
+def test_instructor_builds_a_rules_quiz_set(client, instructor, fake_generator):
+    deck = factories.make_deck(title="Spine")
+    client.force_login(instructor)
+    response = client.post(
+        reverse("quizzes:quiz-set-create"),
+        {
+            "title": "Week 2",
+            "mode": "rules",
+            "decks": [deck.pk],
+            "section_kinds": ["causes", "drugs"],
+            "questions_per_attempt": 12,
+        },
+    )
+    quiz_set = instructor.quiz_sets.get()
+    assert response["Location"] == reverse("quizzes:quiz-set-edit", args=[quiz_set.pk])
+    assert (quiz_set.mode, quiz_set.section_kinds, quiz_set.questions_per_attempt) == (
+        "rules",
+        ["causes", "drugs"],
+        12,
+    )
+    assert list(quiz_set.decks.all()) == [deck]
+
+
+def test_quiz_set_form_offers_no_other_instructors_personal_deck(client, instructor, other_instructor):
+    factories.make_deck(title="Diaz private", owner=other_instructor, scope="personal")
+    client.force_login(instructor)
+    assert "Diaz private" not in client.get(reverse("quizzes:quiz-set-create")).text
+
+
+def test_a_student_cannot_build_quiz_sets(student_client):
+    assert student_client.get(reverse("quizzes:quiz-set-create")).status_code == 403
+
+
+def test_adding_questions_with_htmx_returns_the_question_list(client, instructor, fake_generator):
+    deck = factories.make_deck()
+    quiz_set = services.save_quiz_set(owner=instructor, title="Picked", mode="picked", decks=[deck])
+    client.force_login(instructor)
+    response = client.post(
+        reverse("quizzes:quiz-set-add-questions", args=[quiz_set.pk]), {"count": 3}, **HTMX
+    )
+    assert 'id="quiz-set-questions"' in response.text
+    assert "<html" not in response.text
+    assert "Hand-picked questions (3)" in response.text
+    question = quiz_set.questions.first()
+    removed = client.post(reverse("quizzes:quiz-set-remove-question", args=[quiz_set.pk, question.pk]))
+    assert removed["Location"] == reverse("quizzes:quiz-set-edit", args=[quiz_set.pk])
+    assert quiz_set.questions.count() == 2
+
+
+# --- practice and tutor mode ---
+
+
+def test_tutor_practice_shows_feedback_and_explanation_after_each_answer(student_client, fake_generator):
+    deck = factories.make_deck(title="Spine")
+    response = student_client.post(
+        reverse("quizzes:practice"), {"decks": [deck.pk], "count": 2, "mode": "tutor"}
+    )
+    attempt = Attempt.objects.get()
+    assert response["Location"] == reverse("quizzes:attempt", args=[attempt.pk])
+    first = attempt.answers.select_related("question").get(position=1)
+    wrong = next(i for i in first.option_order if i != first.question.answer)
+    answered = student_client.post(
+        reverse("quizzes:attempt-answer", args=[attempt.pk]), {"position": 1, "chosen": wrong}, **HTMX
+    )
+    assert "Not quite: the answer is Cause 1." in answered.text
+    assert "From the list of causes in Spine." in answered.text
+    assert "<legend><strong>1. Draw" in answered.text  # stays on the question to read the feedback
+
+
+def test_exam_practice_shows_the_countdown_and_no_feedback(student_client, fake_generator):
+    deck = factories.make_deck(title="Spine")
+    with time_machine.travel(T0, tick=False):
+        student_client.post(reverse("quizzes:practice"), {"decks": [deck.pk], "count": 3, "mode": "exam"})
+        attempt = Attempt.objects.get()
+        answered = student_client.post(
+            reverse("quizzes:attempt-answer", args=[attempt.pk]), {"position": 1, "chosen": 1}, **HTMX
+        )
+        page = student_client.get(reverse("quizzes:attempt", args=[attempt.pk]))
+    assert "Not quite" not in answered.text
+    assert 'data-deadline="2026-03-02T09:03:00+00:00"' in page.text
