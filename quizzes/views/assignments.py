@@ -60,7 +60,7 @@ def assignment_start(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_assignment_for_student(request.user, assignment_id)
     try:
         attempt = services.start_attempt(user=request.user, assignment=assignment, now=timezone.now())
-    except services.QuizError as error:
-        messages.error(request, str(error))
+    except (services.QuizError, ValidationError) as error:
+        messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
         return redirect("quizzes:assignment", assignment_id=assignment.pk)
     return redirect("quizzes:attempt", attempt_id=attempt.pk)
