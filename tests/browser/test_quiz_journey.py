@@ -66,3 +66,32 @@ def test_class_assignment_timed_attempt_and_gradebook(page, transactional_db):
     row = page.locator("#gradebook tbody tr", has_text="alice")
     expect(row).to_contain_text("50%")
     expect(row).to_contain_text("#1: 1/2 (50%)")
+
+
+def test_without_javascript_the_server_closes_the_attempt_at_the_time_limit(
+    browser, live_server, transactional_db
+):
+    import time_machine
+
+    instructor = factories.make_instructor("dr_carter")
+    student = factories.make_user("alice")
+    factories.make_assignment(instructor, students=(student,), time_limit_minutes=5)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        login(page, "alice")
+        page.goto("/quizzes/")
+        page.click("text=Week 1 quiz")
+        page.click("button:has-text('Start attempt')")
+        expect(page.locator("#countdown")).to_contain_text("Time left: 5 min")
+        page.click("label:has-text('Right 1')")
+        page.click("button:has-text('Save and next')")
+        expect(page).to_have_url(re.compile(r"\?q=2$"))
+        expect(page.locator("#answered-count")).to_have_text("1 of 2 answered")
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=6)):
+            page.reload()
+            expect(page.locator("#score")).to_have_text("Score: 1 / 2 (50%)")
+            expect(page.locator("main")).to_contain_text("Closed by the server at the time limit")
+    finally:
+        context.close()
