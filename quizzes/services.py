@@ -276,6 +276,17 @@ def close_if_expired(*, attempt: Attempt, now: dt.datetime) -> Attempt:
     return attempt
 
 
+def close_expired_attempts(*, assignment: Assignment, now: dt.datetime) -> int:
+    """Closes the attempts whose learner walked away after the deadline, so the gradebook counts them."""
+    expired = Attempt.objects.filter(
+        assignment=assignment, status=Attempt.Status.IN_PROGRESS, deadline__lt=now - GRACE
+    )
+    closed = 0
+    for attempt in expired:
+        closed += not close_if_expired(attempt=attempt, now=now).is_open
+    return closed
+
+
 def finished_attempts(*, assignment: Assignment, user) -> list[Attempt]:
     return list(
         Attempt.objects.filter(assignment=assignment, user=user)

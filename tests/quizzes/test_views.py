@@ -273,8 +273,8 @@ def test_gradebook_query_count_does_not_grow_with_students(
         ClassMembership.objects.create(classroom=assignment.classroom, student=s)
         _finished(s, assignment, chosen=[0, 0], at=T0)
     client.force_login(instructor)
-    # session + user, assignment, members, attempts
-    with django_assert_num_queries(5):
+    # session, user, assignment, expired open attempts, members, attempts
+    with django_assert_num_queries(6):
         client.get(reverse("quizzes:gradebook", args=[assignment.pk]))
 
 
@@ -397,3 +397,15 @@ def test_exam_practice_shows_the_countdown_and_no_feedback(student_client, fake_
         page = student_client.get(reverse("quizzes:attempt", args=[attempt.pk]))
     assert "Not quite" not in answered.text
     assert 'data-deadline="2026-03-02T09:03:00+00:00"' in page.text
+
+
+def test_gradebook_counts_an_attempt_abandoned_after_the_time_limit(client, instructor, student, assignment):
+    attempt = services.start_attempt(user=student, assignment=assignment, now=T0)
+    services.save_answer(attempt=attempt, position=1, chosen=0, now=T0 + dt.timedelta(minutes=1))
+    client.force_login(instructor)
+    with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
+        response = client.get(reverse("quizzes:gradebook", args=[assignment.pk]))
+    assert "#1: 1/2 (50%)" in response.text
+    assert "closed at the limit" in response.text
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.TIMED_OUT
