@@ -57,7 +57,7 @@ class QuestionKind(models.TextChoices):
     NOT_MEMBER = "not_member", "Which is NOT a …"
     ITEM_TO_GLOSS = "item_to_gloss", "Item → description"
     GLOSS_TO_ITEM = "gloss_to_item", "Description → item"
-    GROUP = "group", "Sub-group membership"
+    GROUP_MEMBER = "group_member", "Sub-group membership"
     FAQ = "faq", "FAQ"
 
 
@@ -73,7 +73,8 @@ class Question(models.Model):
     gloss = models.CharField(max_length=500, blank=True)
     group = models.CharField(max_length=200, blank=True)
     correct_terms = models.JSONField(default=list)
-    item_ids = models.JSONField(default=list)
+    item_ids = models.JSONField(default=list, help_text="Items behind the correct option.")
+    option_item_ids = models.JSONField(default=list, blank=True, help_text="Items behind each option.")
     explanation = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

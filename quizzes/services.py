@@ -80,6 +80,7 @@ def question_from_generated(generated, *, deck_by_slug: dict[str, Deck]) -> Ques
         group=data.get("group") or "",
         correct_terms=list(data.get("correct_terms") or []),
         item_ids=list(data.get("item_ids") or []),
+        option_item_ids=[list(ids) for ids in data.get("option_item_ids") or []],
         explanation=data.get("explanation") or "",
     )
 
@@ -388,13 +389,13 @@ def start_practice(
         started_at=now,
         deadline=deadline,
     )
-    # Generated order is already random; options are shuffled so the stored answer index is not always first.
+    # The generator already spreads the position of the answer evenly and mixes kinds: keep its order.
     _create_answers(
         attempt=attempt,
         questions=questions,
-        rng=random.Random(seed + 1),
+        rng=random.Random(seed),
         shuffle_questions=False,
-        shuffle_options=True,
+        shuffle_options=False,
     )
     return attempt
 
