@@ -409,3 +409,22 @@ def test_gradebook_counts_an_attempt_abandoned_after_the_time_limit(client, inst
     assert "closed at the limit" in response.text
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.TIMED_OUT
+
+
+@pytest.mark.parametrize(
+    ("moment", "submitted", "status"),
+    [
+        (T0 - dt.timedelta(hours=1), False, "Not open yet"),
+        (T0 + dt.timedelta(hours=1), False, "To do"),
+        (T0 + dt.timedelta(hours=1), True, "Done"),
+        (T0 + dt.timedelta(days=3), False, "Closed, not taken"),
+    ],
+)
+def test_hub_status_of_an_assignment(student_client, student, assignment, moment, submitted, status):
+    if submitted:
+        services.submit_attempt(
+            attempt=services.start_attempt(user=student, assignment=assignment, now=T0), now=T0
+        )
+    with time_machine.travel(moment, tick=False):
+        response = student_client.get(reverse("quizzes:index"))
+    assert f"<td>{status}</td>" in response.text
