@@ -10,14 +10,14 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from quizzes.access import get_classroom_for_instructor
 from studyapp import class_stats
-from studyapp.access import get_classroom_for_instructor
 
 
 @require_GET
 @login_required
-def class_dashboard(request: HttpRequest, class_id: int) -> HttpResponse:
-    classroom = get_classroom_for_instructor(request.user, class_id)
+def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
     dashboard = class_stats.class_dashboard(classroom, timezone.now())
     template = "quizzes/class_dashboard.html"
     if request.htmx and not request.htmx.history_restore_request:
@@ -37,8 +37,8 @@ def class_dashboard(request: HttpRequest, class_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def class_dashboard_csv(request: HttpRequest, class_id: int) -> HttpResponse:
-    classroom = get_classroom_for_instructor(request.user, class_id)
+def class_dashboard_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
     dashboard = class_stats.class_dashboard(classroom, timezone.now())
     table = "items" if request.GET.get("table") == "items" else "students"
     rows = (
