@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from quizzes.models import (
     Assignment,
@@ -284,6 +285,23 @@ def close_expired_attempts(*, assignment: Assignment, now: dt.datetime) -> int:
     )
     closed = 0
     for attempt in expired:
+        closed += not close_if_expired(attempt=attempt, now=now).is_open
+    return closed
+
+
+def close_expired_for_dashboards(
+    *, now: dt.datetime, classroom: Classroom | None = None, learner=None
+) -> int:
+    """Closes abandoned attempts before a dashboard reads grades, as the gradebook does: those of a class's
+    assignments, or a learner's own and those on the assignments of their classes. One query when none is due."""
+    if classroom is not None:
+        attempts = Attempt.objects.filter(assignment__classroom=classroom)
+    else:
+        attempts = Attempt.objects.filter(
+            Q(user=learner) | Q(assignment__classroom__in=Classroom.objects.joined_by(learner))
+        )
+    closed = 0
+    for attempt in attempts.filter(status=Attempt.Status.IN_PROGRESS, deadline__lt=now - GRACE):
         closed += not close_if_expired(attempt=attempt, now=now).is_open
     return closed
 
