@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
 from quizzes.models import Assignment, Attempt, ClassMembership, Classroom
+from studyapp.class_stats import csv_safe
 from studyapp.stats import HEATMAP_DAYS, learner_day
 
 FINISHED = ~Q(status=Attempt.Status.IN_PROGRESS) & Q(score__isnull=False)
@@ -229,7 +230,7 @@ def csv_header(assignment: Assignment) -> str:
     return f"quiz_{assignment.pk}: {assignment.quiz_set.title} ({assignment.get_grading_display().lower()})"
 
 
-def add_score_columns(rows: list[list[object]], scores: ClassScores, csv_safe) -> list[list[object]]:
+def add_score_columns(rows: list[list[object]], scores: ClassScores) -> list[list[object]]:
     """The class CSV (a header, then one row per student in `scores.rows` order) with a column per assignment."""
     rows[0] = [*rows[0], *(csv_safe(csv_header(a)) for a in scores.assignments)]
     for row, (_, cells) in zip(rows[1:], scores.rows, strict=True):

@@ -390,3 +390,14 @@ def test_a_learners_own_abandoned_attempt_is_closed_before_their_dashboard_reads
         cell(row_html(html, f"quiz-assignment-{attempt.assignment_id}"), "quiz-grade")
         == "0 % (highest attempt)"
     )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_htmx_fragments_carry_the_quiz_panels(course, client, student, instructor):
+    client.force_login(student)
+    html = client.get(reverse("home"), headers={"HX-Request": "true"}).content.decode()
+    assert 'id="quiz-scores-panel"' in html and 'id="quiz-assignments-panel"' in html and "<html" not in html
+    client.force_login(instructor)
+    url = reverse("quizzes:class-dashboard", args=[course["neuro"].pk])
+    html = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="assignment-scores-panel"' in html and "<html" not in html

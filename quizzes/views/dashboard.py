@@ -52,7 +52,7 @@ def class_dashboard_csv(request: HttpRequest, classroom_id: int) -> HttpResponse
     )
     if table == "students":
         scores = quiz_stats.class_scores(classroom, dashboard.students)
-        rows = quiz_stats.add_score_columns(rows, scores, class_stats.csv_safe)
+        rows = quiz_stats.add_score_columns(rows, scores)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(classroom.name) or 'class'}-{table}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
