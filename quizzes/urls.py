@@ -1,15 +1,42 @@
 from django.urls import path
 
-from quizzes import views, views_dashboard
+from quizzes.views import assignments, attempts, classes, dashboard, gradebook, hub, quizsets
 
 app_name = "quizzes"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("classes/<int:class_id>/dashboard/", views_dashboard.class_dashboard, name="class-dashboard"),
+    path("classes/<int:classroom_id>/dashboard/", dashboard.class_dashboard, name="class-dashboard"),
     path(
-        "classes/<int:class_id>/dashboard.csv",
-        views_dashboard.class_dashboard_csv,
+        "classes/<int:classroom_id>/dashboard.csv",
+        dashboard.class_dashboard_csv,
         name="class-dashboard-csv",
     ),
+    path("", hub.index, name="index"),
+    path("join/", classes.join, name="join"),
+    path("practice/", attempts.practice, name="practice"),
+    path("classes/new/", classes.class_create, name="class-create"),
+    path("classes/<int:classroom_id>/", classes.class_detail, name="class-detail"),
+    path("classes/<int:classroom_id>/assign/", assignments.assignment_create, name="assignment-create"),
+    path("sets/", quizsets.quiz_set_list, name="quiz-set-list"),
+    path("sets/new/", quizsets.quiz_set_create, name="quiz-set-create"),
+    path("sets/<int:quiz_set_id>/", quizsets.quiz_set_edit, name="quiz-set-edit"),
+    path(
+        "sets/<int:quiz_set_id>/questions/add/",
+        quizsets.quiz_set_add_questions,
+        name="quiz-set-add-questions",
+    ),
+    path(
+        "sets/<int:quiz_set_id>/questions/<int:question_id>/remove/",
+        quizsets.quiz_set_remove_question,
+        name="quiz-set-remove-question",
+    ),
+    path("assignments/<int:assignment_id>/", assignments.assignment_detail, name="assignment"),
+    path("assignments/<int:assignment_id>/start/", assignments.assignment_start, name="assignment-start"),
+    path("assignments/<int:assignment_id>/gradebook/", gradebook.gradebook_page, name="gradebook"),
+    path("assignments/<int:assignment_id>/gradebook.csv", gradebook.gradebook_csv, name="gradebook-csv"),
+    path("assignments/<int:assignment_id>/analysis/", gradebook.item_analysis, name="item-analysis"),
+    path("attempts/<int:attempt_id>/", attempts.attempt_page, name="attempt"),
+    path("attempts/<int:attempt_id>/answer/", attempts.attempt_answer, name="attempt-answer"),
+    path("attempts/<int:attempt_id>/submit/", attempts.attempt_submit, name="attempt-submit"),
+    path("attempts/<int:attempt_id>/result/", attempts.attempt_result, name="attempt-result"),
 ]

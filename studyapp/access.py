@@ -28,11 +28,3 @@ def instructor_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def get_classroom_for_instructor(user, class_id: int):
-    """A class the user teaches (or any class for an admin), else 404."""
-    from quizzes.models import Classroom
-
-    classes = Classroom.objects.all() if user.is_superuser else Classroom.objects.taught_by(user)
-    return get_object_or_404(classes, pk=class_id)

@@ -47,3 +47,34 @@ def seed_article_text():
             pytest.fail(f"CI needs the seed article at {path}")
         pytest.skip(f"seed article not found at {path} (it lives in ../shared/seed beside the project)")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def fake_generator(monkeypatch):
+    """Stands in for quizzes.generation: `count` valid questions whose stems show the seed they were drawn with."""
+    from quizzes import services
+
+    calls = []
+
+    def generate(*, decks, count, rng, section_kinds, kinds):
+        calls.append({"decks": [d.slug for d in decks], "count": count, "section_kinds": section_kinds})
+        draw = rng.randrange(10_000)
+        return [
+            {
+                "kind": "member",
+                "stem": f"Draw {draw}: which is a cause ({n})?",
+                "options": [f"Cause {n}", f"Drug {n}", f"Test {n}", f"Surgery {n}"],
+                "answer": 0,
+                "section": "causes",
+                "gloss": None,
+                "group": None,
+                "correct_terms": [f"Cause {n}"],
+                "item_ids": [n],
+                "deck_slug": decks[0].slug,
+                "explanation": f"From the list of causes in {decks[0].title}.",
+            }
+            for n in range(1, count + 1)
+        ]
+
+    monkeypatch.setattr(services, "_generate", generate)
+    return calls

@@ -162,3 +162,98 @@ def make_apkg(notes, *, name: str = "collection.anki2", compression: int = 0) ->
             archive.writestr(name, db.read_bytes())
             archive.writestr("media", "{}")
     return buffer.getvalue()
+
+
+def make_question(
+    *,
+    stem: str = "Which of these is a cause of foraminal narrowing?",
+    options: tuple[str, ...] = ("Metastasis", "Aspirin", "Walking", "Sunlight"),
+    answer: int = 0,
+    deck: Deck | None = None,
+    item_ids: tuple[int, ...] = (),
+    kind: str = "member",
+):
+    from quizzes.models import Question
+
+    return Question.objects.create(
+        deck=deck,
+        kind=kind,
+        stem=stem,
+        options=list(options),
+        answer=answer,
+        section="causes",
+        correct_terms=[options[answer]],
+        item_ids=list(item_ids),
+        explanation=f"From the list of causes: {options[answer]}.",
+    )
+
+
+def make_quiz_set(owner: User, *, questions=(), title: str = "Week 1 quiz", **fields):
+    from quizzes.models import QuizSet
+
+    quiz_set = QuizSet.objects.create(owner=owner, title=title, mode=QuizSet.Mode.PICKED, **fields)
+    questions = list(questions) or [
+        make_question(stem=f"Question {n}?", options=(f"Right {n}", f"Wrong {n}a", f"Wrong {n}b"))
+        for n in (1, 2)
+    ]
+    quiz_set.questions.add(*questions)
+    return quiz_set
+
+
+def make_assignment(
+    instructor: User | None = None,
+    *,
+    classroom: Classroom | None = None,
+    quiz_set=None,
+    students: tuple[User, ...] = (),
+    opens_at=None,
+    closes_at=None,
+    **fields,
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from quizzes.models import Assignment
+
+    classroom = classroom or make_classroom(instructor, students=students)
+    quiz_set = quiz_set or make_quiz_set(classroom.instructor)
+    now = timezone.now()
+    fields.setdefault("shuffle_questions", False)
+    fields.setdefault("shuffle_options", False)
+    return Assignment.objects.create(
+        quiz_set=quiz_set,
+        classroom=classroom,
+        opens_at=opens_at or now - dt.timedelta(days=1),
+        closes_at=closes_at or now + dt.timedelta(days=7),
+        **fields,
+    )
+
+
+def make_attempt(student: User, assignment=None, **fields):
+    """A started attempt (through the service, so it has its answer rows)."""
+    from django.utils import timezone
+
+    from quizzes import services
+
+    assignment = assignment or make_assignment(make_instructor(), students=(student,))
+    return services.start_attempt(user=student, assignment=assignment, now=fields.pop("now", timezone.now()))
+
+
+def make_finished_attempt(student: User, assignment=None, *, score: float, submitted_at, **fields):
+    """A finished attempt with a known score and no answer rows: for grades and dashboards."""
+    import datetime as dt
+
+    from quizzes.models import Attempt
+
+    fields.setdefault("status", Attempt.Status.SUBMITTED)
+    fields.setdefault("started_at", submitted_at - dt.timedelta(minutes=10))
+    fields.setdefault("question_count", 20)
+    return Attempt.objects.create(
+        user=student,
+        assignment=assignment,
+        submitted_at=submitted_at,
+        score=score,
+        correct_count=round(score * fields["question_count"]),
+        **fields,
+    )

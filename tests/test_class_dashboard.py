@@ -171,9 +171,22 @@ def test_class_dashboard_query_count_does_not_grow_with_students(
         for card in cards:
             factories.make_card_state(student, card, state=REVIEW, stability=10.0, due=NOW)
             factories.make_review(student, card, reviewed_at=NOW - DAY)
+    assignments = [
+        factories.make_assignment(
+            classroom=classroom, opens_at=NOW - 2 * DAY, closes_at=NOW + DAY, max_attempts=2
+        )
+        for _ in range(2)
+    ]
+    for n, student in enumerate(students):
+        for assignment in assignments:
+            for attempt in range(2):
+                factories.make_finished_attempt(
+                    student, assignment, score=(n + attempt) % 3 / 2, submitted_at=NOW - (attempt + 1) * DAY
+                )
     client.force_login(instructor)
-    # session + user, classroom, students, reviews, states by list, states by item, reviews by item
-    with django_assert_num_queries(8):
+    # session + user, classroom, abandoned attempts to close, students, reviews, states by list, states by item,
+    # reviews by item, assignments, grades
+    with django_assert_num_queries(11):
         assert client.get(reverse("quizzes:class-dashboard", args=[classroom.pk])).status_code == 200
 
 

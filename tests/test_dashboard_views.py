@@ -44,6 +44,24 @@ def studied_deck(user, *, reviews: int, cards: int = 5, term: str = "Metastasis"
     return deck
 
 
+def quizzed(user, classmate, *, attempts: int) -> None:
+    """`attempts` finished quizzes for the learner, practice and assigned by turns, on two assignments of a class
+    that shows its average; the classmate has as many."""
+    instructor = factories.make_instructor()
+    classroom = factories.make_classroom(instructor, students=(user, classmate))
+    assignments = [
+        factories.make_assignment(
+            classroom=classroom, max_attempts=attempts, opens_at=NOW - dt.timedelta(days=30)
+        )
+        for _ in range(2)
+    ]
+    for n in range(attempts):
+        when = NOW - dt.timedelta(hours=5 * n + 1)
+        for learner in (user, classmate):
+            assignment = None if n % 2 else assignments[n % 4 // 2]
+            factories.make_finished_attempt(learner, assignment, score=(n % 5) / 4, submitted_at=when)
+
+
 def text_of(html: str, element_id: str) -> str:
     match = re.search(rf'id="{element_id}"[^>]*>(.*?)</', html, re.S)
     assert match, element_id
@@ -113,13 +131,15 @@ def test_charts_are_svg_with_titles_and_table_alternatives_without_inline_style(
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-@pytest.mark.parametrize("reviews", [10, 200])
+@pytest.mark.parametrize(("reviews", "attempts"), [(10, 1), (200, 10)])
 def test_dashboard_query_count_does_not_grow_with_reviews(
-    student_client, student, reviews, django_assert_num_queries
+    student_client, student, other_student, reviews, attempts, django_assert_num_queries
 ):
     studied_deck(student, reviews=reviews, cards=reviews // 10)
+    quizzed(student, other_student, attempts=attempts)
     student_client.get(reverse("home"))  # the first visit sums the settled reviews per hour, once
     # session + user, parameter fit, rollup mark, late-import check, settled hours by day, recent reviews by
-    # day, cards available today, forecast, mastery (2), weakest
-    with django_assert_num_queries(12):
+    # day, cards available today, forecast, mastery (2), weakest; quizzes: abandoned attempts to close, scores
+    # by day, assignments, grades
+    with django_assert_num_queries(16):
         assert student_client.get(reverse("home")).status_code == 200

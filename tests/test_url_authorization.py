@@ -40,19 +40,58 @@ def _private_item(owner) -> dict:
     return {"deck_id": deck.pk, "item_id": item.pk}
 
 
-def _classroom(owner) -> dict:
-    return {"class_id": factories.make_classroom(owner, students=(factories.make_user(),)).pk}
+def _classroom_with_student(owner) -> dict:
+    return {"classroom_id": factories.make_classroom(owner, students=(factories.make_user(),)).pk}
+
+
+def _classroom(instructor) -> dict:
+    return {"classroom_id": factories.make_classroom(instructor).pk}
+
+
+def _quiz_set(instructor) -> dict:
+    return {"quiz_set_id": factories.make_quiz_set(instructor).pk}
+
+
+def _quiz_set_question(instructor) -> dict:
+    quiz_set = factories.make_quiz_set(instructor)
+    return {"quiz_set_id": quiz_set.pk, "question_id": quiz_set.questions.first().pk}
+
+
+def _taught_assignment(instructor) -> dict:
+    return {"assignment_id": factories.make_assignment(instructor).pk}
+
+
+def _joined_assignment(student) -> dict:
+    return {"assignment_id": factories.make_assignment(factories.make_instructor(), students=(student,)).pk}
+
+
+def _attempt(student) -> dict:
+    return {"attempt_id": factories.make_attempt(student).pk}
 
 
 # Every URL that takes an object id. Later features add their objects here.
 OBJECT_URLS: dict[str, ObjectUrl] = {
-    "quizzes:class-dashboard": ObjectUrl(_classroom, owner_role="instructor"),
-    "quizzes:class-dashboard-csv": ObjectUrl(_classroom, owner_role="instructor"),
     "studyapp:deck": ObjectUrl(_private_deck),
     "studyapp:deck-add": ObjectUrl(_private_deck, method="post"),
     "studyapp:deck-remove": ObjectUrl(_private_deck, method="post"),
     "studyapp:deck-templates": ObjectUrl(build=_private_deck, owner_role="instructor"),
     "studyapp:item-edit": ObjectUrl(_private_item, owner_role="instructor"),
+    "quizzes:class-dashboard": ObjectUrl(_classroom_with_student, owner_role="instructor"),
+    "quizzes:class-dashboard-csv": ObjectUrl(_classroom_with_student, owner_role="instructor"),
+    "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:assignment-create": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:quiz-set-edit": ObjectUrl(_quiz_set, owner_role="instructor"),
+    "quizzes:quiz-set-add-questions": ObjectUrl(_quiz_set, method="post", owner_role="instructor"),
+    "quizzes:quiz-set-remove-question": ObjectUrl(_quiz_set_question, method="post", owner_role="instructor"),
+    "quizzes:gradebook": ObjectUrl(_taught_assignment, owner_role="instructor"),
+    "quizzes:gradebook-csv": ObjectUrl(_taught_assignment, owner_role="instructor"),
+    "quizzes:item-analysis": ObjectUrl(_taught_assignment, owner_role="instructor"),
+    "quizzes:assignment": ObjectUrl(_joined_assignment),
+    "quizzes:assignment-start": ObjectUrl(_joined_assignment, method="post"),
+    "quizzes:attempt": ObjectUrl(_attempt),
+    "quizzes:attempt-answer": ObjectUrl(_attempt, method="post"),
+    "quizzes:attempt-submit": ObjectUrl(_attempt, method="post"),
+    "quizzes:attempt-result": ObjectUrl(_attempt),
 }
 
 

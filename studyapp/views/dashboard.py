@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from quizzes import charts as quiz_charts
+from quizzes import services as quiz_services
+from quizzes import stats as quiz_stats
 from studyapp import charts, stats
 
 
@@ -29,7 +32,9 @@ def _weak_items_url(weakest) -> str:
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    quiz_services.close_expired_for_dashboards(learner=request.user, now=timezone.now())
     figures = stats.learner_dashboard(request.user, timezone.now())
+    quiz = quiz_stats.learner_quizzes(request.user, timezone.now())
     context = {
         "nav": "dashboard",
         "d": figures,
@@ -40,5 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "study_url": reverse("studyapp:review"),
         "weak_study_url": _weak_items_url(figures.weakest),
         "mature_days": stats.MATURE_DAYS,
+        "quiz": quiz,
+        "quiz_chart": quiz_charts.score_chart(quiz.days, figures.today.date),
     }
     return _render(request, "studyapp/dashboard.html", "dashboard", context)

@@ -41,6 +41,10 @@ def test_learner_reads_the_dashboard_after_some_reviews(page, transactional_db):
                 last_interval_days=5 + 10 * n,
                 duration_ms=20_000,
             )
+    instructor = factories.make_instructor("dr_carter")
+    classmate = factories.make_user("classmate")
+    assignment = factories.make_assignment(instructor, students=(learner, classmate))
+    factories.make_finished_attempt(classmate, assignment, score=1.0, submitted_at=now)
     csp_errors = []
     page.on(
         "console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None
@@ -65,6 +69,33 @@ def test_learner_reads_the_dashboard_after_some_reviews(page, transactional_db):
     expect(page.get_by_role("link", name="Study just these")).to_have_attribute(
         "href", re.compile(r"/study/\?items=")
     )
+
+    # A quiz: the learner takes the assigned one and finds it on the dashboard, beside the class average.
+    page.goto("/quizzes/")
+    page.click("text=Week 1 quiz")
+    page.click("button:has-text('Start attempt')")
+    page.click("label:has-text('Right 1')")
+    page.click("button:has-text('Save and next')")
+    page.click("label:has-text('Wrong 2a')")
+    page.click("button:has-text('Save answer')")
+    page.click("button:has-text('Submit all answers')")
+    expect(page.locator("#score")).to_have_text("Score: 1 / 2 (50%)")
+    page.click("nav >> text=Dashboard")
+    row = page.locator(f"#quiz-assignment-{assignment.pk}")
+    expect(row.locator(".quiz-grade")).to_contain_text("50 %")
+    expect(row.locator(".quiz-attempts")).to_have_text("1 / 1")
+    expect(row.locator(".quiz-average")).to_contain_text("75 % (2 graded)")
+    expect(page.locator("svg.quiz-scores rect.score-dot.assigned")).to_have_count(
+        2
+    )  # the point and the legend
+    box = page.locator("svg.quiz-scores").bounding_box()
+    assert box and box["height"] > 50
+    page.get_by_text("Quiz scores as a table").click()
+    expect(page.locator("#quiz-scores-table tbody tr")).to_have_count(1)
+    expect(page.locator("#quiz-scores-table tbody tr")).to_contain_text("50 % (1)")
+    assert csp_errors == []
+    page.locator("#quiz-scores-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "dashboard-after-quiz.png"), full_page=True)
 
 
 def test_dashboard_fits_a_phone_screen(phone_page, transactional_db):

@@ -10,15 +10,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from quizzes import services as quiz_services
+from quizzes import stats as quiz_stats
+from quizzes.access import get_classroom_for_instructor
 from studyapp import class_stats
-from studyapp.access import get_classroom_for_instructor
 
 
 @require_GET
 @login_required
-def class_dashboard(request: HttpRequest, class_id: int) -> HttpResponse:
-    classroom = get_classroom_for_instructor(request.user, class_id)
+def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
+    quiz_services.close_expired_for_dashboards(classroom=classroom, now=timezone.now())
     dashboard = class_stats.class_dashboard(classroom, timezone.now())
+    scores = quiz_stats.class_scores(classroom, dashboard.students)
     template = "quizzes/class_dashboard.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#class-dashboard"
@@ -29,6 +33,7 @@ def class_dashboard(request: HttpRequest, class_id: int) -> HttpResponse:
         "student_rows": [(s, dashboard.mastery_columns(s)) for s in dashboard.students],
         "reviews_window": class_stats.REVIEWS_WINDOW_DAYS,
         "retention_window": class_stats.RETENTION_WINDOW_DAYS,
+        "scores": scores,
     }
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -37,13 +42,17 @@ def class_dashboard(request: HttpRequest, class_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def class_dashboard_csv(request: HttpRequest, class_id: int) -> HttpResponse:
-    classroom = get_classroom_for_instructor(request.user, class_id)
+def class_dashboard_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
+    quiz_services.close_expired_for_dashboards(classroom=classroom, now=timezone.now())
     dashboard = class_stats.class_dashboard(classroom, timezone.now())
     table = "items" if request.GET.get("table") == "items" else "students"
     rows = (
         class_stats.item_csv_rows(dashboard) if table == "items" else class_stats.student_csv_rows(dashboard)
     )
+    if table == "students":
+        scores = quiz_stats.class_scores(classroom, dashboard.students)
+        rows = quiz_stats.add_score_columns(rows, scores)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(classroom.name) or 'class'}-{table}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,0 +1,94 @@
+from django import forms
+
+from quizzes.models import Assignment, Attempt, QuestionKind, QuizSet
+from studyapp.models import Deck, SectionKind
+
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ClassroomForm(forms.Form):
+    name = forms.CharField(max_length=200)
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(
+        max_length=20, label="Join code", widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+
+class QuizSetForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    mode = forms.ChoiceField(choices=QuizSet.Mode.choices, widget=forms.RadioSelect)
+    decks = forms.ModelMultipleChoiceField(queryset=Deck.objects.none(), widget=forms.CheckboxSelectMultiple)
+    section_kinds = forms.MultipleChoiceField(
+        choices=SectionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Lists",
+        help_text="None ticked: every list.",
+    )
+    question_kinds = forms.MultipleChoiceField(
+        choices=QuestionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Question kinds",
+        help_text="None ticked: every kind.",
+    )
+    questions_per_attempt = forms.IntegerField(min_value=1, max_value=100, initial=10)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decks"].queryset = Deck.objects.visible_to(user)
+
+
+class AddQuestionsForm(forms.Form):
+    count = forms.IntegerField(min_value=1, max_value=50, initial=10, label="How many")
+
+
+class AssignmentForm(forms.Form):
+    quiz_set = forms.ModelChoiceField(queryset=QuizSet.objects.none())
+    opens_at = forms.DateTimeField(widget=DATETIME_LOCAL, label="Opens")
+    closes_at = forms.DateTimeField(widget=DATETIME_LOCAL, label="Closes")
+    time_limit_minutes = forms.IntegerField(
+        min_value=1,
+        max_value=24 * 60,
+        required=False,
+        label="Time limit (minutes)",
+        help_text="Empty: no limit.",
+    )
+    max_attempts = forms.IntegerField(min_value=1, max_value=20, initial=1, label="Attempts allowed")
+    grading = forms.ChoiceField(choices=Assignment.Grading.choices)
+    answers_visible = forms.ChoiceField(
+        choices=Assignment.AnswersVisible.choices, label="Students see answers"
+    )
+    shuffle_questions = forms.BooleanField(required=False, initial=True)
+    shuffle_options = forms.BooleanField(required=False, initial=True)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quiz_set"].queryset = QuizSet.objects.owned_by(user)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "The assignment must close after it opens.")
+        return data
+
+
+class PracticeForm(forms.Form):
+    decks = forms.ModelMultipleChoiceField(queryset=Deck.objects.none(), widget=forms.CheckboxSelectMultiple)
+    section_kinds = forms.MultipleChoiceField(
+        choices=SectionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Lists",
+        help_text="None ticked: every list.",
+    )
+    count = forms.IntegerField(min_value=1, max_value=100, initial=10, label="Questions")
+    mode = forms.ChoiceField(
+        choices=Attempt.Mode.choices, widget=forms.RadioSelect, initial=Attempt.Mode.TUTOR
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decks"].queryset = Deck.objects.visible_to(user)

@@ -1,0 +1,146 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from quizzes import services
+from quizzes.access import get_attempt_for_learner, get_attempt_for_viewer
+from quizzes.forms import PracticeForm
+from quizzes.models import Attempt
+from quizzes.views import render_page
+
+
+def _attempt_context(attempt: Attempt, position: int | None, now) -> dict:
+    answers = list(attempt.answers.select_related("question"))
+    if position is None or not 1 <= position <= len(answers):
+        position = next((a.position for a in answers if a.chosen is None), 1)
+    current = next((a for a in answers if a.position == position), None)
+    seconds_left = None
+    if attempt.deadline is not None:
+        seconds_left = max(0, int((attempt.deadline - now).total_seconds()))
+    return {
+        "attempt": attempt,
+        "answers": answers,
+        "current": current,
+        "previous": position - 1 if position > 1 else None,
+        "next": position + 1 if position < len(answers) else None,
+        "answered": sum(1 for a in answers if a.chosen is not None),
+        "show_feedback": attempt.mode == Attempt.Mode.TUTOR
+        and current is not None
+        and current.chosen is not None,
+        "seconds_left": seconds_left,
+        "nav": "quizzes",
+    }
+
+
+def _position(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+@login_required
+def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = get_attempt_for_learner(request.user, attempt_id)
+    now = timezone.now()
+    attempt = services.close_if_expired(attempt=attempt, now=now)
+    if not attempt.is_open:
+        return redirect("quizzes:attempt-result", attempt_id=attempt.pk)
+    context = _attempt_context(attempt, _position(request.GET.get("q")), now)
+    return render_page(request, "quizzes/attempt.html", "attempt-question", context)
+
+
+@require_POST
+@login_required
+def attempt_answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = get_attempt_for_learner(request.user, attempt_id)
+    now = timezone.now()
+    position = _position(request.POST.get("position"))
+    chosen = _position(request.POST.get("chosen"))
+    result_url = reverse("quizzes:attempt-result", kwargs={"attempt_id": attempt.pk})
+    if position is None or not attempt.answers.filter(position=position).exists():
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    if chosen is None:
+        messages.warning(request, "Pick an option first.")
+    else:
+        try:
+            services.save_answer(attempt=attempt, position=position, chosen=chosen, now=now)
+        except services.AttemptClosed as error:
+            messages.error(request, str(error))
+            services.close_if_expired(attempt=attempt, now=now)
+            return HttpResponseClientRedirect(result_url) if request.htmx else redirect(result_url)
+        except (services.QuizError, ValidationError) as error:
+            messages.error(request, error.messages[0] if isinstance(error, ValidationError) else str(error))
+    # Exam mode moves on; tutor mode stays to show the feedback.
+    if attempt.mode == Attempt.Mode.EXAM and chosen is not None and request.POST.get("stay") is None:
+        position = min(position + 1, attempt.question_count)
+    if request.htmx:
+        attempt.refresh_from_db()
+        response = render_page(
+            request, "quizzes/attempt.html", "attempt-question", _attempt_context(attempt, position, now)
+        )
+        response["HX-Push-Url"] = (
+            f"{reverse('quizzes:attempt', kwargs={'attempt_id': attempt.pk})}?q={position}"
+        )
+        return response
+    return redirect(f"{reverse('quizzes:attempt', kwargs={'attempt_id': attempt.pk})}?q={position}")
+
+
+@require_POST
+@login_required
+def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = get_attempt_for_learner(request.user, attempt_id)
+    attempt = services.submit_attempt(attempt=attempt, now=timezone.now())
+    if attempt.is_late:
+        messages.warning(
+            request, "Submitted after the time limit: marked late, only answers saved in time count."
+        )
+    url = reverse("quizzes:attempt-result", kwargs={"attempt_id": attempt.pk})
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+@login_required
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = get_attempt_for_viewer(request.user, attempt_id)
+    now = timezone.now()
+    attempt = services.close_if_expired(attempt=attempt, now=now)
+    if attempt.is_open and attempt.user_id == request.user.pk:
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    context = {
+        "attempt": attempt,
+        "answers": attempt.answers.select_related("question"),
+        "reveal": services.answers_visible(attempt=attempt, viewer=request.user, now=now),
+        "is_own": attempt.user_id == request.user.pk,
+        "nav": "quizzes",
+    }
+    return render(request, "quizzes/attempt_result.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def practice(request: HttpRequest) -> HttpResponse:
+    form = PracticeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            attempt = services.start_practice(
+                user=request.user,
+                decks=data["decks"],
+                section_kinds=data["section_kinds"],
+                count=data["count"],
+                mode=data["mode"],
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    return render(request, "quizzes/practice.html", {"form": form, "nav": "quizzes"})

@@ -1,0 +1,54 @@
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from quizzes import gradebook, services
+from quizzes.access import get_assignment_for_instructor
+
+
+@require_GET
+@login_required
+def gradebook_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_assignment_for_instructor(request.user, assignment_id)
+    services.close_expired_attempts(assignment=assignment, now=timezone.now())
+    rows = gradebook.gradebook_rows(assignment)
+    graded = [r.grade for r in rows if r.grade is not None]
+    context = {
+        "assignment": assignment,
+        "rows": rows,
+        "average": round(100 * sum(graded) / len(graded)) if graded else None,
+        "nav": "classes",
+    }
+    return render(request, "quizzes/gradebook.html", context)
+
+
+@require_GET
+@login_required
+def gradebook_csv(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_assignment_for_instructor(request.user, assignment_id)
+    services.close_expired_attempts(assignment=assignment, now=timezone.now())
+    out = io.StringIO()
+    gradebook.write_gradebook_csv(assignment, gradebook.gradebook_rows(assignment), out)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = slugify(f"{assignment.classroom.name} {assignment.quiz_set.title}") or "gradebook"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@require_GET
+@login_required
+def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_assignment_for_instructor(request.user, assignment_id)
+    services.close_expired_attempts(assignment=assignment, now=timezone.now())
+    context = {
+        "assignment": assignment,
+        "questions": gradebook.item_analysis(assignment),
+        "low": gradebook.analysis.LOW_DISCRIMINATION,
+        "nav": "classes",
+    }
+    return render(request, "quizzes/item_analysis.html", context)

@@ -1,0 +1,120 @@
+import random
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quizzes import services
+from quizzes.access import get_quiz_set_for_owner
+from quizzes.forms import AddQuestionsForm, QuizSetForm
+from quizzes.models import QuizSet
+from quizzes.views import render_page
+from studyapp.access import instructor_required
+
+
+@require_GET
+@login_required
+@instructor_required
+def quiz_set_list(request: HttpRequest) -> HttpResponse:
+    quiz_sets = QuizSet.objects.owned_by(request.user).prefetch_related("decks")
+    return render(request, "quizzes/quiz_set_list.html", {"quiz_sets": quiz_sets, "nav": "classes"})
+
+
+def _save(request: HttpRequest, form: QuizSetForm, quiz_set: QuizSet | None) -> QuizSet | None:
+    data = form.cleaned_data
+    try:
+        return services.save_quiz_set(
+            owner=request.user,
+            title=data["title"],
+            mode=data["mode"],
+            decks=data["decks"],
+            section_kinds=data["section_kinds"],
+            question_kinds=data["question_kinds"],
+            questions_per_attempt=data["questions_per_attempt"],
+            quiz_set=quiz_set,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@instructor_required
+def quiz_set_create(request: HttpRequest) -> HttpResponse:
+    form = QuizSetForm(request.POST or None, user=request.user, initial={"mode": QuizSet.Mode.RULES})
+    if request.method == "POST" and form.is_valid():
+        quiz_set = _save(request, form, None)
+        if quiz_set is not None:
+            messages.success(request, "Quiz set saved.")
+            return redirect("quizzes:quiz-set-edit", quiz_set_id=quiz_set.pk)
+    return render(request, "quizzes/quiz_set_form.html", {"form": form, "nav": "classes"})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def quiz_set_edit(request: HttpRequest, quiz_set_id: int) -> HttpResponse:
+    quiz_set = get_quiz_set_for_owner(request.user, quiz_set_id)
+    initial = {
+        "title": quiz_set.title,
+        "mode": quiz_set.mode,
+        "decks": list(quiz_set.decks.all()),
+        "section_kinds": quiz_set.section_kinds,
+        "question_kinds": quiz_set.question_kinds,
+        "questions_per_attempt": quiz_set.questions_per_attempt,
+    }
+    form = QuizSetForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid() and _save(request, form, quiz_set) is not None:
+        messages.success(request, "Quiz set saved.")
+        return redirect("quizzes:quiz-set-edit", quiz_set_id=quiz_set.pk)
+    return render(request, "quizzes/quiz_set_form.html", _edit_context(quiz_set, form))
+
+
+def _edit_context(quiz_set: QuizSet, form: QuizSetForm, add_form: AddQuestionsForm | None = None) -> dict:
+    return {
+        "quiz_set": quiz_set,
+        "form": form,
+        "add_form": add_form or AddQuestionsForm(),
+        "questions": quiz_set.questions.order_by("pk"),
+        "nav": "classes",
+    }
+
+
+@require_POST
+@login_required
+def quiz_set_add_questions(request: HttpRequest, quiz_set_id: int) -> HttpResponse:
+    quiz_set = get_quiz_set_for_owner(request.user, quiz_set_id)
+    add_form = AddQuestionsForm(request.POST)
+    if add_form.is_valid():
+        try:
+            added = services.add_generated_questions(
+                quiz_set=quiz_set,
+                count=add_form.cleaned_data["count"],
+                seed=random.SystemRandom().randrange(2**31),
+            )
+        except ValidationError as error:
+            add_form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, f"{len(added)} questions added; remove the ones you do not want.")
+                return redirect("quizzes:quiz-set-edit", quiz_set_id=quiz_set.pk)
+    form = QuizSetForm(user=request.user, initial={"title": quiz_set.title, "mode": quiz_set.mode})
+    return render_page(
+        request, "quizzes/quiz_set_form.html", "quiz-set-questions", _edit_context(quiz_set, form, add_form)
+    )
+
+
+@require_POST
+@login_required
+def quiz_set_remove_question(request: HttpRequest, quiz_set_id: int, question_id: int) -> HttpResponse:
+    quiz_set = get_quiz_set_for_owner(request.user, quiz_set_id)
+    services.remove_question(quiz_set=quiz_set, question_id=question_id)
+    if not request.htmx:
+        return redirect("quizzes:quiz-set-edit", quiz_set_id=quiz_set.pk)
+    form = QuizSetForm(user=request.user)
+    return render_page(
+        request, "quizzes/quiz_set_form.html", "quiz-set-questions", _edit_context(quiz_set, form)
+    )

@@ -1,0 +1,84 @@
+"""The quiz services with the real generator over decks stored in the database."""
+
+import datetime as dt
+
+import pytest
+
+from quizzes import services
+from quizzes.models import Question
+from tests import factories
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+LISTS = {
+    "causes": [
+        "Metastatic breast cancer",
+        "Multiple myeloma",
+        "Lymphoma",
+        "Schwannoma",
+        "Chordoma",
+        "Sarcoma",
+    ],
+    "symptoms": ["Radiating arm pain", "Numbness", "Weakness", "Night pain", "Tingling", "Reflex loss"],
+    "diagnostic_tests": ["MRI", "CT scan", "Bone scan", "Biopsy", "Electromyography", "X-ray"],
+}
+DRUGS = [
+    ("Ibuprofen", "NSAID"),
+    ("Gabapentin", "antineuropathic"),
+    ("Dexamethasone", "oral steroid"),
+    ("Morphine", "opioid"),
+    ("Amitriptyline", "TCA"),
+    ("Baclofen", "muscle relaxant"),
+]
+
+
+@pytest.fixture
+def deck(db):
+    deck = factories.make_deck(title="Neoplastic foraminal narrowing")
+    for position, (kind, terms) in enumerate(LISTS.items()):
+        section = factories.make_section(deck, kind=kind, position=position)
+        for n, term in enumerate(terms):
+            factories.make_item(section, term, position=n)
+    drugs = factories.make_section(deck, kind="drugs", position=9)
+    for n, (term, gloss) in enumerate(DRUGS):
+        factories.make_item(drugs, term, gloss=gloss, position=n)
+    return deck
+
+
+def test_practice_stores_valid_questions_from_the_generator(student, deck):
+    attempt = services.start_practice(user=student, decks=[deck], count=8, mode="tutor", now=T0, seed=3)
+    questions = [a.question for a in attempt.answers.select_related("question")]
+    assert attempt.question_count == len(questions) == 8
+    for q in questions:
+        assert q.deck == deck
+        assert len(q.options) == 4
+        assert q.explanation
+        assert q.item_ids
+        if q.kind != "not_member":
+            assert q.options[q.answer] in q.correct_terms
+
+
+def test_practice_asks_only_about_the_lists_picked(student, deck):
+    attempt = services.start_practice(
+        user=student, decks=[deck], count=4, mode="exam", now=T0, section_kinds=["drugs"], seed=8
+    )
+    assert {a.question.section for a in attempt.answers.select_related("question")} == {"drugs"}
+
+
+def test_a_rules_assignment_gives_each_student_their_own_draw(instructor, student, other_student, deck):
+    quiz_set = services.save_quiz_set(
+        owner=instructor, title="Rules", mode="rules", decks=[deck], questions_per_attempt=5
+    )
+    assignment = factories.make_assignment(
+        instructor,
+        quiz_set=quiz_set,
+        students=(student, other_student),
+        opens_at=T0,
+        closes_at=T0 + dt.timedelta(1),
+    )
+    mine = services.start_attempt(user=student, assignment=assignment, now=T0)
+    theirs = services.start_attempt(user=other_student, assignment=assignment, now=T0)
+    stems = lambda a: sorted(x.question.stem for x in a.answers.select_related("question"))  # noqa: E731
+    assert mine.question_count == theirs.question_count == 5
+    assert stems(mine) != stems(theirs)
+    assert Question.objects.count() == 10
