@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from quizzes import generation
+from quizzes.knowledge import load_knowledge_base
 from quizzes.models import (
     Assignment,
     Attempt,
@@ -21,6 +23,7 @@ from quizzes.models import (
     QuizSet,
 )
 from studyapp.models import Deck
+from studyapp.services import reviews
 
 # Requests in flight when the clock runs out still count; anything later is refused or marked late.
 GRACE = dt.timedelta(seconds=30)
@@ -94,15 +97,9 @@ def _generate(
     section_kinds: list[str] | None,
     kinds: list[str] | None,
 ) -> list:
-    """The generator's GeneratedQuestions for these decks (the only call into quizzes.generation)."""
-    try:
-        from quizzes.generation import generate_questions
-        from quizzes.knowledge import load_knowledge_base
-    except ImportError as error:  # the generator lands on another branch; fail politely until it is merged
-        raise ValidationError("The question generator is not installed yet.") from error
-
+    """The generator's GeneratedQuestions for these decks."""
     kb = load_knowledge_base(decks)
-    return generate_questions(
+    return generation.generate_questions(
         kb, count=count, rng=rng, deck_slugs=[d.slug for d in decks], section_kinds=section_kinds, kinds=kinds
     )
 
@@ -482,10 +479,11 @@ def submit_attempt(*, attempt: Attempt, now: dt.datetime) -> Attempt:
 def _update_flashcards(*, user, question: Question, correct: bool, now: dt.datetime) -> None:
     """One memory model: a quiz answer about an item rates that item's cards (wrong → Again, right → Good).
 
-    The lead wires studyapp.services.reviews.record_item_outcome here:
-    record_item_outcome(user=user, item_ids=question.item_ids, correct=correct, now=now).
-    """
-    return None
+    "Which is NOT a …" asks about a list's boundary rather than recalling one item (its answer is an item of
+    another list), so it leaves the flashcards alone."""
+    if question.kind == generation.NOT_MEMBER or not question.item_ids:
+        return
+    reviews.record_item_outcome(user=user, item_ids=question.item_ids, correct=correct, now=now)
 
 
 # --- Grading and visibility --------------------------------------------------------------------------------

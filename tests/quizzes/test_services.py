@@ -372,20 +372,3 @@ def test_hand_picking_adds_generated_questions_and_removes_unwanted_ones(instruc
     added = services.add_generated_questions(quiz_set=quiz_set, count=3, seed=5)
     services.remove_question(quiz_set=quiz_set, question_id=added[1].pk)
     assert list(quiz_set.questions.order_by("pk")) == [added[0], added[2]]
-
-
-def test_without_the_generator_drawing_questions_is_a_polite_error(instructor, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_generator(name, *args, **kwargs):
-        if name == "quizzes.generation":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_generator)
-    with pytest.raises(ValidationError, match="generator is not installed"):
-        services.generate_and_store_questions(
-            decks=[factories.make_deck()], count=2, rng=__import__("random").Random(1)
-        )

@@ -82,3 +82,51 @@ def test_a_rules_assignment_gives_each_student_their_own_draw(instructor, studen
     assert mine.question_count == theirs.question_count == 5
     assert stems(mine) != stems(theirs)
     assert Question.objects.count() == 10
+
+
+def _reviewing(student, deck):
+    """The learner studies the deck and every card is in review, last seen ten days ago."""
+    from studyapp.models import CardState
+    from studyapp.services.cards import sync_cards
+
+    sync_cards(deck)
+    factories.study_deck(student, deck)
+    CardState.objects.filter(user=student).update(
+        state=CardState.State.REVIEW,
+        stability=10.0,
+        difficulty=5.0,
+        last_review=T0 - dt.timedelta(days=10),
+        due=T0,
+    )
+
+
+@pytest.mark.parametrize("correct", [True, False])
+def test_a_tutor_answer_rates_the_items_flashcards_good_or_again(student, deck, correct):
+    from studyapp.models import CardState, Review
+
+    _reviewing(student, deck)
+    attempt = services.start_practice(
+        user=student, decks=[deck], count=8, mode="tutor", now=T0, seed=3, section_kinds=["drugs"]
+    )
+    answer = next(a for a in attempt.answers.select_related("question") if a.question.kind != "not_member")
+    question = answer.question
+    chosen = question.answer if correct else (question.answer + 1) % len(question.options)
+    services.save_answer(attempt=attempt, position=answer.position, chosen=chosen, now=T0)
+
+    rated = Review.objects.filter(user=student, source=Review.Source.QUIZ)
+    cards = CardState.objects.filter(user=student, card__item_id__in=question.item_ids, card__is_active=True)
+    assert rated.count() == cards.count() > 0
+    assert set(rated.values_list("rating", flat=True)) == {3 if correct else 1}
+    expected_state = CardState.State.REVIEW if correct else CardState.State.RELEARNING
+    assert set(cards.values_list("state", flat=True)) == {expected_state}
+
+
+def test_a_not_member_answer_leaves_the_flashcards_alone(student, deck):
+    from studyapp.models import Review
+
+    _reviewing(student, deck)
+    attempt = services.start_practice(user=student, decks=[deck], count=12, mode="tutor", now=T0, seed=5)
+    odd_one_out = [a for a in attempt.answers.select_related("question") if a.question.kind == "not_member"]
+    assert odd_one_out, "seed 5 should draw a not-member question"
+    services.save_answer(attempt=attempt, position=odd_one_out[0].position, chosen=0, now=T0)
+    assert not Review.objects.filter(user=student).exists()
