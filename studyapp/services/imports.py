@@ -160,24 +160,9 @@ def import_csv(
         )
     if not parsed.cards:
         raise ImportRejected("The file has no cards (each row needs a front and a back).")
-    _check_scope(owner, scope)
-    with transaction.atomic():
-        deck, created = _deck_for(
-            owner=owner,
-            scope=scope,
-            slug=slug or slugify(title),
-            title=title,
-            summary="",
-            source=Deck.Source.CSV,
-            source_updated=None,
-        )
-        (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
-        rows = [
-            _Row(section, None, position, term=card.front, answer=card.back, text=card.front, tags=card.tags)
-            for position, card in enumerate(parsed.cards)
-        ]
-        result = _save_items(deck, rows, created)
-        after_import(deck)
+    result = _save_flashcards(
+        cards=parsed.cards, title=title, owner=owner, scope=scope, slug=slug, source=Deck.Source.CSV
+    )
     return result, parsed
 
 
@@ -200,6 +185,13 @@ def import_anki(
     title = (title or "").strip()
     if not title:
         raise ImportRejected("An Anki deck needs a title.")
+    return _save_flashcards(
+        cards=notes, title=title, owner=owner, scope=scope, slug=slug, source=Deck.Source.ANKI
+    )
+
+
+def _save_flashcards(*, cards, title: str, owner: User | None, scope: str, slug: str | None, source: str):
+    """Plain flashcards (anything with front, back and tags) as one deck of a single section, atomically."""
     _check_scope(owner, scope)
     with transaction.atomic():
         deck, created = _deck_for(
@@ -208,13 +200,13 @@ def import_anki(
             slug=slug or slugify(title),
             title=title,
             summary="",
-            source=Deck.Source.ANKI,
+            source=source,
             source_updated=None,
         )
         (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
         rows = [
-            _Row(section, None, position, term=note.front, answer=note.back, text=note.front, tags=note.tags)
-            for position, note in enumerate(notes)
+            _Row(section, None, position, term=card.front, answer=card.back, text=card.front, tags=card.tags)
+            for position, card in enumerate(cards)
         ]
         result = _save_items(deck, rows, created)
         after_import(deck)
