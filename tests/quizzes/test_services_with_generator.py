@@ -82,3 +82,16 @@ def test_a_rules_assignment_gives_each_student_their_own_draw(instructor, studen
     assert mine.question_count == theirs.question_count == 5
     assert stems(mine) != stems(theirs)
     assert Question.objects.count() == 10
+
+
+def test_a_rules_quiz_set_page_shows_a_sample_draw_without_saving_it(client, instructor, deck):
+    from django.urls import reverse
+
+    quiz_set = services.save_quiz_set(
+        owner=instructor, title="Rules", mode="rules", decks=[deck], section_kinds=["drugs"]
+    )
+    client.force_login(instructor)
+    response = client.get(reverse("quizzes:quiz-set-edit", args=[quiz_set.pk]))
+    assert "A sample draw" in response.text
+    assert response.text.count("answer: ") == 3
+    assert not Question.objects.exists()
