@@ -3,12 +3,16 @@ GeneratedQuestion values out; the same seed gives the same questions.
 
 Every question records its criterion (deck, section kind, gloss or group) and the complete set of knowledge-base
 entries that satisfy it (`correct_terms`). The answer satisfies it and no distractor does; names are compared
-after `normalise`, and one name containing another counts as the same thing (`Renal cell carcinoma` and
-`Metastatic renal cell carcinoma`). A criterion that cannot make a valid question is skipped.
+after `normalise`, and a name whose content words are all in another counts as the same thing (`Renal cell
+carcinoma` and `Metastatic renal cell carcinoma`). A criterion that cannot make a valid question is skipped.
+
+Entry points: `generate_questions` (a quiz by rules), `generate_question` (one question about a chosen item),
+`question_problems` (re-check a stored question against the current knowledge base).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
@@ -27,6 +31,14 @@ GLOSS_TO_ITEM = "gloss_to_item"
 GROUP_MEMBER = "group_member"
 FAQ = "faq"
 QUESTION_KINDS = (MEMBER, NOT_MEMBER, ITEM_TO_GLOSS, GLOSS_TO_ITEM, GROUP_MEMBER, FAQ)
+QUESTION_KIND_LABELS = {
+    MEMBER: "Which is on the list (a cause, a symptom, a drug…)",
+    NOT_MEMBER: "Which is NOT on the list",
+    ITEM_TO_GLOSS: "What is this drug (item → class)",
+    GLOSS_TO_ITEM: "Which drug is of this class (class → item)",
+    GROUP_MEMBER: "Which belongs to a sub-group",
+    FAQ: "Frequently asked questions",
+}
 
 # How a list is named in a stem: "Which of these is a cause of …?"
 LIST_PHRASES = {
@@ -90,6 +102,7 @@ def _stem_token(token: str) -> str:
     return token
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Casefold, drop accents, parentheticals and punctuation, and a plural s: the form names are compared in."""
     text = unicodedata.normalize("NFKD", text)
@@ -101,7 +114,8 @@ def normalise(text: str) -> str:
             break
         stripped = shorter
     words = _NON_WORD.sub(" ", stripped).split() or _NON_WORD.sub(" ", text).split()
-    return " ".join(_stem_token(word) for word in words)
+    # A lone "s" is what is left of a possessive ("nerve’s").
+    return " ".join(_stem_token(word) for word in words if word != "s")
 
 
 def classes_overlap(a: str, b: str) -> bool:
@@ -112,12 +126,25 @@ def classes_overlap(a: str, b: str) -> bool:
     return any(na in family and nb in family for family in OVERLAPPING_CLASSES)
 
 
+_FILLER_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"})
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_words(normalised: str) -> frozenset[str]:
+    words = normalised.split()
+    return frozenset(w for w in words if w not in _FILLER_WORDS) or frozenset(words)
+
+
+@functools.lru_cache(maxsize=262144)
 def names_clash(a: str, b: str) -> bool:
-    """True when two names are the same thing once normalised, or one contains the other word for word."""
+    """True when two names are the same thing once normalised, or every content word of one is in the other:
+    `Renal cell carcinoma` is in `Metastatic renal cell carcinoma`, `MRI of the spine` in `MRI of the lumbar
+    spine`, `Loss of bladder control` in `Loss of bladder or bowel control`."""
     na, nb = normalise(a), normalise(b)
     if not na or not nb:
         return na == nb
-    return na == nb or f" {na} " in f" {nb} " or f" {nb} " in f" {na} "
+    wa, wb = _content_words(na), _content_words(nb)
+    return na == nb or wa <= wb or wb <= wa
 
 
 # --- The question value -------------------------------------------------------------------------------------
@@ -285,7 +312,6 @@ def _rebalance_longest(
     correct: _Option,
     distractors: list[_Option],
     pool: Sequence[_Option],
-    fixed: Sequence[_Option],
     rng: random.Random,
 ) -> list[_Option]:
     """When the correct option came out longest, usually swap in a slightly longer distractor instead.
@@ -307,7 +333,7 @@ def _rebalance_longest(
     )
     keep = sorted(distractors, key=lambda option: len(option.text))[1:]
     for option in longer:
-        if not any(_clashes_any(option.names, other.names) for other in [correct, *keep, *fixed]):
+        if not any(_clashes_any(option.names, other.names) for other in [correct, *keep]):
             return [*keep, option]
     return distractors
 
@@ -341,10 +367,18 @@ def _join(terms: Sequence[str]) -> str:
 # --- Builders, one per question kind ------------------------------------------------------------------------
 
 
-def _list_distractor_pool(index: _Index, deck_slug: str, kind: str, blocked: Sequence[str]) -> list[_Option]:
-    """Entries of the same kind of list in other decks first (causes of other conditions); only when those are
-    too few, entries of unrelated lists of the same deck. Nothing that clashes with `blocked`."""
+def _list_distractor_pool(
+    index: _Index, deck_slug: str, kind: str, blocked: Sequence[str], *, enough: int
+) -> list[_Option]:
+    """Entries of the same kind of list in other decks (causes of other conditions); only when fewer than
+    `enough`, also entries of unrelated lists of the same deck. Nothing that clashes with `blocked`."""
     same_kind = [i for i in index.items if i.deck_slug != deck_slug and i.section_kind == kind]
+    if kind in GLOSS_CLASS_KINDS:
+        # Another condition's NSAID is no wrong answer to "a drug treatment for X" when X lists NSAIDs.
+        listed = [i.gloss for i in index.list_items(deck_slug, [kind]) if i.gloss.strip()]
+        same_kind = [
+            i for i in same_kind if not any(classes_overlap(i.gloss, g) for g in listed if i.gloss.strip())
+        ]
     excluded = {kind, *RELATED_KINDS.get(kind, ()), *_NOT_LIST_KINDS}
     other_lists = [
         i
@@ -352,7 +386,7 @@ def _list_distractor_pool(index: _Index, deck_slug: str, kind: str, blocked: Seq
         if i.deck_slug == deck_slug and i.section_kind not in excluded and i.section_kind
     ]
     tier1 = [o for o in _options_from_items(index, same_kind) if not _clashes_any(o.names, blocked)]
-    if len(tier1) >= 2 * (OPTION_COUNT - 1):
+    if len(tier1) >= enough:
         return tier1
     tier2 = [o for o in _options_from_items(index, other_lists) if not _clashes_any(o.names, blocked)]
     return tier1 + [o for o in tier2 if not any(_clashes_any(o.names, t.names) for t in tier1)]
@@ -362,17 +396,19 @@ def _blocked_names(index: _Index, items: Iterable[KnowledgeItem]) -> list[str]:
     return list(dict.fromkeys(name for item in items for name in index.names(item)))
 
 
-def _member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random):
+def _member(
+    index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random
+) -> GeneratedQuestion | None:
     members = index.list_items(deck_slug, [kind])
     blocked = _blocked_names(index, index.list_items(deck_slug, [kind, *RELATED_KINDS.get(kind, ())]))
     correct = next(
         o for o in _options_from_items(index, members) if normalise(o.text) == normalise(anchor.term)
     )
-    pool = _list_distractor_pool(index, deck_slug, kind, blocked)
+    pool = _list_distractor_pool(index, deck_slug, kind, blocked, enough=OPTION_COUNT - 1)
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     phrase = LIST_PHRASES[kind].format(condition=index.condition(deck_slug))
     return _question(
@@ -388,7 +424,9 @@ def _member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng
     )
 
 
-def _not_member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random):
+def _not_member(
+    index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random
+) -> GeneratedQuestion | None:
     members = _options_from_items(index, index.list_items(deck_slug, [kind]))
     anchor_option = next(o for o in members if normalise(o.text) == normalise(anchor.term))
     others = [o for o in members if o is not anchor_option]
@@ -397,7 +435,7 @@ def _not_member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem,
         return None
     inside = [anchor_option, *rest]
     blocked = _blocked_names(index, index.list_items(deck_slug, [kind, *RELATED_KINDS.get(kind, ())]))
-    pool = _list_distractor_pool(index, deck_slug, kind, blocked)
+    pool = _list_distractor_pool(index, deck_slug, kind, blocked, enough=2)
     target = sorted(inside, key=lambda o: len(o.text))[len(inside) // 2].text
     found = _pick_similar(pool, target, 1, rng, inside)
     if found is None:
@@ -425,7 +463,7 @@ def _not_member(index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem,
     )
 
 
-def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random):
+def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     same_term = [i for i in index.items if normalise(i.term) == normalise(anchor.term) and i.gloss.strip()]
     related = [i for i in index.items if names_clash(i.term, anchor.term) and i.gloss.strip()]
     correct_glosses = _unique_glosses(same_term)
@@ -443,7 +481,7 @@ def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     return _question(
         kind=ITEM_TO_GLOSS,
@@ -473,7 +511,7 @@ def gloss_satisfies(item_gloss: str, asked: str) -> bool:
     return bool(gloss) and (gloss == target or f" {target} " in f" {gloss} ")
 
 
-def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random):
+def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     satisfying = [i for i in index.items if gloss_satisfies(i.gloss, anchor.gloss)]
     uncertain = [i for i in index.items if i.gloss.strip() and classes_overlap(i.gloss, anchor.gloss)]
     blocked = _blocked_names(index, [*satisfying, *uncertain])
@@ -491,7 +529,7 @@ def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     also = [t for t in _unique_terms(satisfying) if normalise(t) != normalise(correct.text)]
     explanation = (
@@ -524,30 +562,29 @@ def _singular_phrase(group: str) -> str | None:
     return phrase
 
 
-def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random):
+def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     group = normalise(anchor.group)
     in_group = [i for i in index.items if i.group and normalise(i.group) == group]
     blocked = _blocked_names(index, in_group)
     correct = next(
         o for o in _options_from_items(index, in_group) if normalise(o.text) == normalise(anchor.term)
     )
-    # Sibling groups are categories the list itself says are different; ungrouped entries are unknown.
+    # Sibling groups are categories the list itself says are different; ungrouped entries are unknown, and
+    # another deck's groups may be the same category under another name ("By region", "By location").
     siblings = [
         i
         for i in index.items
-        if i.section_kind == anchor.section_kind
+        if i.deck_slug == anchor.deck_slug
+        and i.section_kind == anchor.section_kind
         and i.group
         and normalise(i.group) != group
         and normalise(i.group) not in _UNCLASSIFIED_GROUPS
     ]
-    near = [i for i in siblings if i.deck_slug == anchor.deck_slug]
-    pool = [o for o in _options_from_items(index, near) if not _clashes_any(o.names, blocked)]
-    if len(pool) < OPTION_COUNT - 1:
-        pool = [o for o in _options_from_items(index, siblings) if not _clashes_any(o.names, blocked)]
+    pool = [o for o in _options_from_items(index, siblings) if not _clashes_any(o.names, blocked)]
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     phrase = _singular_phrase(anchor.group)
     where = index.list_name(anchor.deck_slug, anchor.section_kind)
@@ -569,7 +606,14 @@ def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     )
 
 
-def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random):
+def _polarity(answer: str) -> str | None:
+    """`yes` or `no` when an answer opens with one: a second "Yes, …" option to a yes/no question would be
+    half right."""
+    words = normalise(answer).split()
+    return words[0] if words and words[0] in ("yes", "no") else None
+
+
+def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     faqs = [i for i in index.items if i.section_kind == FAQ and i.answer.strip()]
     same_question = [i for i in faqs if normalise(i.term) == normalise(anchor.term)]
     correct_answers = tuple(dict.fromkeys(i.answer for i in same_question))
@@ -578,9 +622,10 @@ def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     far = [i for i in faqs if i.deck_slug != anchor.deck_slug]
     pool: list[_Option] = []
     seen: set[str] = set()
+    polarity = {_polarity(a) for a in correct_answers} - {None}
     for item in [*near, *far]:
         key = normalise(item.answer)
-        if key in seen or _clashes_any([item.answer], correct_answers):
+        if key in seen or _clashes_any([item.answer], correct_answers) or _polarity(item.answer) in polarity:
             continue
         seen.add(key)
         pool.append(_Option(item.answer, (item,), (item.answer,)))
@@ -589,7 +634,7 @@ def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random):
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, [], rng)
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
     options, position = _place(correct, distractors, rng)
     return _question(
         kind=FAQ,
@@ -685,6 +730,22 @@ def _build(index: _Index, kind: str, item: KnowledgeItem, rng: random.Random) ->
     return _faq(index, item, rng)
 
 
+def generate_question(
+    kb: KnowledgeBase, *, kind: str, item_id: int, rng: random.Random
+) -> GeneratedQuestion | None:
+    """One question of `kind` whose answer is about the item `item_id` (for hand-picked questions), or None
+    when that item cannot make a valid question of that kind."""
+    index = _Index(kb)
+    item = next((i for i in index.items if i.id == item_id), None)
+    if item is None or kind not in QUESTION_KINDS:
+        return None
+    deck = kb.deck(item.deck_slug)
+    eligible = _candidates(index, [deck] if deck else [], None, {kind}).get(kind, [])
+    if not any(candidate.id == item.id for _, candidate in eligible):
+        return None
+    return _build(index, kind, item, rng)
+
+
 def generate_questions(
     kb: KnowledgeBase,
     *,
@@ -723,7 +784,11 @@ def generate_questions(
                 if item.id in used_items:
                     continue
                 question = _build(index, kind, item, rng)
-                if question is None or (question.stem, question.correct_option) in seen:
+                if (
+                    question is None
+                    or (question.stem, question.correct_option) in seen
+                    or used_items.intersection(question.item_ids)
+                ):
                     continue
                 questions.append(question)
                 used_items.update(question.item_ids)
@@ -781,10 +846,12 @@ def question_problems(kb: KnowledgeBase, question: GeneratedQuestion) -> list[st
         problems.append("nothing satisfies the criterion")
     index = _Index(kb)
     # Names an option stands for: its own text, plus glosses naming an entry (the injection of methylprednisolone).
-    extra = {normalise(i.term): index.names(i) for i in index.items}
+    extra: dict[str, set[str]] = {}
+    for item in index.items:
+        extra.setdefault(normalise(item.term), set()).update(index.names(item))
     for position, option in enumerate(options):
         names = (
-            extra.get(normalise(option), (option,))
+            sorted(extra.get(normalise(option), {option}))
             if question.kind not in (ITEM_TO_GLOSS, FAQ)
             else (option,)
         )

@@ -19,8 +19,8 @@ SEED_LISTS = {
     "anatomy": (
         "Anatomy",
         {
-            "Blood Supply": ["Radicular arteries", "Segmental medullary arteries", "Epidural venous plexus"],
-            "Nerve Supply": ["Dorsal root", "Ventral root", "Sinuvertebral nerves"],
+            "Blood Supply": ["Radicular arteries", "Segmental medullary arteries", "Epidural venous system"],
+            "Nerve Supply": ["Mixed spinal nerve", "Sinuvertebral nerves"],
         },
     ),
     "types": (
