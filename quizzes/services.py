@@ -129,6 +129,23 @@ def generate_and_store_questions(
     return Question.objects.bulk_create([question_from_generated(g, deck_by_slug=by_slug) for g in generated])
 
 
+def preview_questions(*, quiz_set: QuizSet, count: int = 3, seed: int = 0) -> list:
+    """A sample draw of a rules quiz set, not saved, so the instructor sees what students will get."""
+    decks = list(quiz_set.decks.all())
+    if not decks:
+        return []
+    try:
+        return _generate(
+            decks=decks,
+            count=count,
+            rng=random.Random(seed),
+            section_kinds=list(quiz_set.section_kinds) or None,
+            kinds=list(quiz_set.question_kinds) or None,
+        )
+    except ValidationError:
+        return []
+
+
 def _check_decks_for_instructor(owner, decks: Iterable[Deck]) -> list[Deck]:
     decks = list(decks)
     allowed = set(Deck.objects.visible_to(owner).values_list("pk", flat=True))

@@ -79,6 +79,9 @@ def _edit_context(quiz_set: QuizSet, form: QuizSetForm, add_form: AddQuestionsFo
         "form": form,
         "add_form": add_form or AddQuestionsForm(),
         "questions": quiz_set.questions.order_by("pk"),
+        "preview": services.preview_questions(quiz_set=quiz_set)
+        if quiz_set.mode == QuizSet.Mode.RULES
+        else [],
         "nav": "classes",
     }
 

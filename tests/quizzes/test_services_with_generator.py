@@ -130,3 +130,16 @@ def test_a_not_member_answer_leaves_the_flashcards_alone(student, deck):
     assert odd_one_out, "seed 5 should draw a not-member question"
     services.save_answer(attempt=attempt, position=odd_one_out[0].position, chosen=0, now=T0)
     assert not Review.objects.filter(user=student).exists()
+
+
+def test_a_rules_quiz_set_page_shows_a_sample_draw_without_saving_it(client, instructor, deck):
+    from django.urls import reverse
+
+    quiz_set = services.save_quiz_set(
+        owner=instructor, title="Rules", mode="rules", decks=[deck], section_kinds=["drugs"]
+    )
+    client.force_login(instructor)
+    response = client.get(reverse("quizzes:quiz-set-edit", args=[quiz_set.pk]))
+    assert "A sample draw" in response.text
+    assert response.text.count("answer: ") == 3
+    assert not Question.objects.exists()
