@@ -17,6 +17,7 @@ Decisions the issue left open:
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.db.models import (
     Avg,
     Count,
@@ -259,8 +260,14 @@ def roll_up_reviews(user: User, now: dt.datetime) -> dt.datetime:
     for row in rows.order_by():
         top = max(top, row.pop("top"))
         hours.append(ReviewHour(user=user, hour=row.pop("h"), **row))
-    ReviewHour.objects.bulk_create(hours, ignore_conflicts=True)  # a concurrent render wrote the same sums
-    ReviewRollup.objects.update_or_create(user=user, defaults={"through": cutoff, "max_id": top})
+    try:
+        with transaction.atomic():
+            ReviewHour.objects.bulk_create(
+                hours, ignore_conflicts=True
+            )  # a concurrent render wrote the same sums
+            ReviewRollup.objects.update_or_create(user=user, defaults={"through": cutoff, "max_id": top})
+    except IntegrityError:  # two tabs rendered at once and the other one recorded the mark first
+        pass
     return cutoff
 
 
