@@ -250,3 +250,23 @@ def test_without_javascript_a_learner_shows_the_answer_and_grades_by_plain_link_
     assert response.redirect_chain == [(reverse("studyapp:review"), 302)]
     assert "Drug 1: drug class?" in html and "1 learning" in html
     assert Review.objects.get().rating == 3
+
+
+def test_studying_chosen_items_shows_their_card_and_keeps_the_choice_in_the_answer_form(
+    student, student_client, deck
+):
+    item = deck.items.order_by("position")[1]
+
+    response = student_client.get(reverse("studyapp:review") + f"?items={item.pk}")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Drug 1" in html
+    assert f'<input type="hidden" name="items" value="{item.pk}">' in html
+
+
+def test_item_ids_that_are_not_plain_numbers_are_ignored(student, student_client, deck):
+    response = student_client.get(reverse("studyapp:review") + "?items=%C2%B2,x,,")
+
+    assert response.status_code == 200
+    assert 'name="items"' not in response.content.decode()

@@ -48,9 +48,9 @@ def _scope(request: HttpRequest, data) -> tuple[queue.Scope, Deck | None, Sectio
             pk=int(section_id),
         )
     # Item ids only narrow the learner's own cards, so a stranger's id simply matches nothing.
-    item_ids = tuple(sorted({int(i) for i in (data.get("items") or "").split(",") if i.isdigit()}))[
-        :MAX_ITEMS
-    ]
+    item_ids = tuple(
+        sorted({int(i) for i in (data.get("items") or "").split(",") if i.isascii() and i.isdigit()})
+    )[:MAX_ITEMS]
     return (
         queue.Scope(
             deck_id=deck.pk if deck else None, section_id=section.pk if section else None, item_ids=item_ids
@@ -98,7 +98,8 @@ def _render(
     context = {
         "nav": "study",
         "scope": scope,
-        "scope_fields": _scope_query(scope),
+        # Pairs, not a dict: `{% for k, v in d.items %}` would look up the "items" key first.
+        "scope_fields": list(_scope_query(scope).items()),
         "deck": deck,
         "section": section,
         "counts": built.counts,
