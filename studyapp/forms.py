@@ -90,6 +90,10 @@ class _UploadOrPasteForm(forms.Form):
             data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
         elif text.strip():
             data = text.encode("utf-8")
+            if len(data) > settings.MAX_UPLOAD_BYTES:
+                raise forms.ValidationError(
+                    f"The pasted text is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
+                )
         else:
             raise forms.ValidationError("Choose a file or paste the text: both are empty.")
         try:

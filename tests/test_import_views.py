@@ -133,3 +133,15 @@ def test_admins_import_into_the_library(client):
     client.post(reverse("studyapp:import-article"), {"text": MIGRAINE, "confirm": "1"})
     deck = Deck.objects.get()
     assert (deck.owner, deck.scope) == (None, "library")
+
+
+@pytest.mark.parametrize("size", [2 * 1024 * 1024 + 1, 3 * 1024 * 1024 + 512 * 1024])
+def test_pasted_text_over_the_limit_is_a_form_error(student_client, size):
+    text = (MIGRAINE + "\n" + "x" * size)[:size]
+
+    response = student_client.post(reverse("studyapp:import-article"), {"text": text, "confirm": "1"})
+
+    assert response.status_code == 200
+    assert "The pasted text is" in response.content.decode()
+    assert "the limit is 2,097,152 bytes (2 MB)" in response.content.decode()
+    assert Deck.objects.count() == 0
