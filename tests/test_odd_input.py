@@ -66,3 +66,133 @@ def test_a_huge_card_state_id_in_a_post_is_404_not_a_server_error(student_client
     response = student_client.post(reverse(name), data)
 
     assert response.status_code in {400, 404}
+
+
+def _assignment_data(quiz_set_id, **changes) -> dict:
+    data = {
+        "quiz_set": quiz_set_id,
+        "opens_at": "2026-03-02T09:00",
+        "closes_at": "2026-03-09T09:00",
+        "time_limit_minutes": "30",
+        "max_attempts": "1",
+        "grading": "highest",
+        "answers_visible": "after_submit",
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field_error"),
+    [
+        ({"closes_at": "2026-03-01T09:00"}, "The assignment must close after it opens."),
+        ({"time_limit_minutes": "-5"}, "greater than or equal to 1"),
+        ({"time_limit_minutes": HUGE}, "less than or equal to 1440"),
+        ({"max_attempts": "0"}, "greater than or equal to 1"),
+        ({"opens_at": "99999-01-01T00:00"}, "Enter a valid date/time."),
+    ],
+)
+def test_odd_assignment_numbers_and_dates_are_form_errors(client, instructor, changes, field_error):
+    from quizzes.models import Assignment
+
+    classroom = factories.make_classroom(instructor)
+    quiz_set = factories.make_quiz_set(instructor)
+    client.force_login(instructor)
+    url = reverse("quizzes:assignment-create", kwargs={"classroom_id": classroom.pk})
+
+    response = client.post(url, _assignment_data(quiz_set.pk, **changes))
+
+    assert response.status_code == 200
+    assert field_error in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_assigning_another_instructors_quiz_set_is_a_form_error(client, instructor, other_instructor):
+    from quizzes.models import Assignment
+
+    classroom = factories.make_classroom(instructor)
+    theirs = factories.make_quiz_set(other_instructor)
+    client.force_login(instructor)
+    url = reverse("quizzes:assignment-create", kwargs={"classroom_id": classroom.pk})
+
+    response = client.post(url, _assignment_data(theirs.pk))
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", ["-1", "0", HUGE, "1e3", "ten"])
+def test_odd_question_counts_are_form_errors(client, request, instructor, count):
+    from quizzes.models import Attempt
+
+    deck = factories.make_deck(owner=instructor)
+    quiz_set = factories.make_quiz_set(instructor)
+    client.force_login(instructor)
+    before = quiz_set.questions.count()
+    posts = [
+        (reverse("quizzes:practice"), {"decks": [deck.pk], "count": count, "mode": "tutor"}),
+        (
+            reverse("quizzes:quiz-set-create"),
+            {"title": "T", "mode": "rules", "decks": [deck.pk], "questions_per_attempt": count},
+        ),
+        (reverse("quizzes:quiz-set-add-questions", kwargs={"quiz_set_id": quiz_set.pk}), {"count": count}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code == 200, url
+        assert '<p class="error" role="alert">' in response.content.decode(), url
+    assert not Attempt.objects.exists()
+    assert quiz_set.questions.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"day_start_hour": "24"},
+        {"day_start_hour": "-1"},
+        {"desired_retention": "nan"},
+        {"desired_retention": "inf"},
+        {"desired_retention": "5"},
+        {"new_cards_per_day": HUGE},
+        {"maximum_interval_days": "0"},
+        {"leech_threshold": HUGE},
+        {"learning_steps": "-1m"},
+    ],
+)
+def test_odd_study_settings_are_form_errors(student_client, student, changes):
+    data = {
+        "time_zone": "UTC",
+        "day_start_hour": "4",
+        "desired_retention": "0.9",
+        "new_cards_per_day": "20",
+        "reviews_per_day": "200",
+        "learning_steps": "1m 10m",
+        "relearning_steps": "10m",
+        "maximum_interval_days": "36500",
+        "leech_threshold": "8",
+        **changes,
+    }
+
+    response = student_client.post(reverse("study-settings"), data)
+
+    assert response.status_code == 200
+    assert '<p class="error" role="alert">' in response.content.decode()
+    student.refresh_from_db()
+    assert (student.day_start_hour, student.desired_retention, student.new_cards_per_day) == (4, 0.9, 20)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("position", "chosen"), [(HUGE, "0"), ("1", HUGE), ("-1", "-1"), ("1", "x")])
+def test_odd_quiz_answers_do_not_break_the_attempt(student_client, student, position, chosen):
+    attempt = factories.make_attempt(student)
+    student_client.raise_request_exception = False
+    url = reverse("quizzes:attempt-answer", kwargs={"attempt_id": attempt.pk})
+
+    response = student_client.post(url, {"position": position, "chosen": chosen})
+
+    assert response.status_code == 302
+    assert not attempt.answers.filter(chosen__isnull=False).exists()
