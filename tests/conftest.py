@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from tests import factories
 
@@ -8,6 +9,14 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters kept in the cache (join-code guesses) must not leak into the next test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

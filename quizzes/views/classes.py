@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +10,10 @@ from quizzes import services
 from quizzes.access import get_classroom_for_instructor
 from quizzes.forms import ClassroomForm, JoinForm
 from studyapp.access import instructor_required
+
+# Codes are 8 of 32 characters (about 10^12), so guessing one takes millions of tries; ten wrong codes an hour
+# per learner is plenty for typos and keeps a script from walking the code space from one account.
+JOIN_FAILURES_PER_HOUR = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,11 +45,21 @@ def class_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @login_required
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    failures_key = f"join-failures:{request.user.pk}"
     if request.method == "POST" and form.is_valid():
+        if cache.get(failures_key, 0) >= JOIN_FAILURES_PER_HOUR:
+            form.add_error("code", "Too many wrong join codes: try again in an hour.")
+            return render(request, "quizzes/join.html", {"form": form, "nav": "quizzes"})
         try:
             classroom = services.join_class(student=request.user, code=form.cleaned_data["code"])
         except ValidationError as error:
             form.add_error("code", error)
+            # add() starts the hour at the first failure; incr() keeps that expiry.
+            if not cache.add(failures_key, 1, timeout=60 * 60):
+                try:
+                    cache.incr(failures_key)
+                except ValueError:  # expired between add() and incr()
+                    cache.add(failures_key, 1, timeout=60 * 60)
         else:
             messages.success(request, f"You joined {classroom.name}.")
             return redirect("quizzes:index")

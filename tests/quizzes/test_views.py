@@ -88,6 +88,26 @@ def test_a_wrong_join_code_is_explained(student_client):
     assert "No class has that join code" in response.text
 
 
+def test_after_ten_wrong_join_codes_in_an_hour_even_the_right_code_waits(
+    client, student, other_student, instructor
+):
+    classroom = factories.make_classroom(instructor)
+    client.force_login(student)
+    for n in range(10):
+        client.post(reverse("quizzes:join"), {"code": f"ZZZZ999{n}"})
+
+    refused = client.post(reverse("quizzes:join"), {"code": classroom.join_code})
+
+    assert refused.status_code == 200
+    assert "Too many wrong join codes" in refused.text
+    assert not ClassMembership.objects.filter(student=student).exists()
+    client.force_login(other_student)
+    assert client.post(reverse("quizzes:join"), {"code": classroom.join_code}).status_code == 302
+    client.force_login(student)
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1, minutes=1)):
+        assert client.post(reverse("quizzes:join"), {"code": classroom.join_code}).status_code == 302
+
+
 # --- assignments ---
 
 
