@@ -196,3 +196,21 @@ def test_odd_quiz_answers_do_not_break_the_attempt(student_client, student, posi
 
     assert response.status_code == 302
     assert not attempt.answers.filter(chosen__isnull=False).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", [f"?card={HUGE}", f"?show={HUGE}&shown={HUGE}", f"?items={HUGE}", "?card=-1"]
+)
+def test_odd_card_numbers_still_show_the_learners_next_card(student_client, student, query):
+    from studyapp.services.cards import sync_cards
+
+    deck = factories.make_deck(title="Spine")
+    factories.make_item(factories.make_section(deck), "Fever")
+    factories.study_deck(student, deck)
+    sync_cards(deck)
+    student_client.raise_request_exception = False
+
+    response = student_client.get(reverse("studyapp:review") + query)
+
+    assert response.status_code == 200

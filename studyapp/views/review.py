@@ -47,9 +47,16 @@ def _scope(request: HttpRequest, data) -> tuple[queue.Scope, Deck | None, Sectio
             Section.objects.select_related("deck").filter(deck__in=Deck.objects.visible_to(request.user)),
             pk=int(section_id),
         )
-    # Item ids only narrow the learner's own cards, so a stranger's id simply matches nothing.
+    # Item ids only narrow the learner's own cards, so a stranger's id simply matches nothing. Past 18 digits
+    # an id cannot exist, and SQLite refuses to even compare with it.
     item_ids = tuple(
-        sorted({int(i) for i in (data.get("items") or "").split(",") if i.isascii() and i.isdigit()})
+        sorted(
+            {
+                int(i)
+                for i in (data.get("items") or "").split(",")
+                if i.isascii() and i.isdigit() and len(i) <= 18
+            }
+        )
     )[:MAX_ITEMS]
     return (
         queue.Scope(
