@@ -145,3 +145,10 @@ def test_pasted_text_over_the_limit_is_a_form_error(student_client, size):
     assert "The pasted text is" in response.content.decode()
     assert "the limit is 2,097,152 bytes (2 MB)" in response.content.decode()
     assert Deck.objects.count() == 0
+
+
+def test_a_request_far_over_the_limit_gets_a_page_that_names_the_limit(student_client):
+    response = student_client.post(reverse("studyapp:import-article"), {"text": "x" * (5 * 1024 * 1024)})
+
+    assert response.status_code == 400
+    assert "limited to 2 MB" in response.content.decode()
