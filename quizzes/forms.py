@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 
 from quizzes.models import Assignment, Attempt, QuestionKind, QuizSet
@@ -67,6 +69,21 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["quiz_set"].queryset = QuizSet.objects.owned_by(user)
+
+    def _in_calendar(self, name: str) -> dt.datetime:
+        # 31 Dec 9999 in a time zone west of UTC is already year 10000 in UTC, which no database stores.
+        value = self.cleaned_data[name]
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Pick a date before the year 9999.") from None
+        return value
+
+    def clean_opens_at(self) -> dt.datetime:
+        return self._in_calendar("opens_at")
+
+    def clean_closes_at(self) -> dt.datetime:
+        return self._in_calendar("closes_at")
 
     def clean(self):
         data = super().clean()

@@ -214,3 +214,22 @@ def test_odd_card_numbers_still_show_the_learners_next_card(student_client, stud
     response = student_client.get(reverse("studyapp:review") + query)
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_close_date_at_the_end_of_the_calendar_is_a_form_error_west_of_greenwich(client, instructor):
+    from quizzes.models import Assignment
+
+    instructor.time_zone = "America/New_York"
+    instructor.save()
+    classroom = factories.make_classroom(instructor)
+    quiz_set = factories.make_quiz_set(instructor)
+    client.force_login(instructor)
+    client.raise_request_exception = False
+    url = reverse("quizzes:assignment-create", kwargs={"classroom_id": classroom.pk})
+
+    response = client.post(url, _assignment_data(quiz_set.pk, closes_at="9999-12-31T23:00"))
+
+    assert response.status_code == 200
+    assert '<p class="error" role="alert">' in response.content.decode()
+    assert not Assignment.objects.exists()
