@@ -206,7 +206,7 @@ def test_odd_card_numbers_still_show_the_learners_next_card(student_client, stud
     from studyapp.services.cards import sync_cards
 
     deck = factories.make_deck(title="Spine")
-    factories.make_item(factories.make_section(deck), "Fever")
+    factories.make_item(factories.make_section(deck, kind="drugs"), "Fever", gloss="Antipyretic")
     factories.study_deck(student, deck)
     sync_cards(deck)
     student_client.raise_request_exception = False
@@ -214,6 +214,7 @@ def test_odd_card_numbers_still_show_the_learners_next_card(student_client, stud
     response = student_client.get(reverse("studyapp:review") + query)
 
     assert response.status_code == 200
+    assert "Fever" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -233,3 +234,39 @@ def test_a_close_date_at_the_end_of_the_calendar_is_a_form_error_west_of_greenwi
     assert response.status_code == 200
     assert '<p class="error" role="alert">' in response.content.decode()
     assert not Assignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_huge_maximum_interval_still_lets_the_learner_review(student_client, student):
+    from studyapp.models import CardState
+    from studyapp.services.cards import sync_cards
+
+    deck = factories.make_deck(title="Spine")
+    factories.make_item(factories.make_section(deck, kind="drugs"), "Fever", gloss="Antipyretic")
+    sync_cards(deck)
+    factories.study_deck(student, deck)
+    student_client.raise_request_exception = False
+    data = {
+        "time_zone": "UTC",
+        "day_start_hour": "4",
+        "desired_retention": "0.99",
+        "new_cards_per_day": "20",
+        "reviews_per_day": "200",
+        "learning_steps": "1m",
+        "relearning_steps": "10m",
+        "maximum_interval_days": "2147483647",
+        "leech_threshold": "8",
+    }
+    student_client.post(reverse("study-settings"), data)
+    student.refresh_from_db()
+    assert student.maximum_interval_days == 2147483647
+    state = CardState.objects.filter(user=student).first()
+
+    for _ in range(12):
+        state.refresh_from_db()
+        page = student_client.get(reverse("studyapp:review") + f"?card={state.pk}&show={state.pk}")
+        assert page.status_code == 200
+        answered = student_client.post(
+            reverse("studyapp:answer"), {"card_state": state.pk, "version": state.version, "rating": "4"}
+        )
+        assert answered.status_code == 302
