@@ -270,3 +270,38 @@ def test_a_huge_maximum_interval_still_lets_the_learner_review(student_client, s
             reverse("studyapp:answer"), {"card_state": state.pk, "version": state.version, "rating": "4"}
         )
         assert answered.status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["?q=x", f"?q={HUGE}", "?q=-1", "?table=items&deck=abc", "?page=%00"])
+def test_object_pages_shrug_off_odd_queries_for_their_owners(client, student, instructor, query):
+    from quizzes.models import Assignment
+
+    classroom = factories.make_classroom(instructor, students=(student,))
+    assignment = factories.make_assignment(classroom=classroom)
+    attempt = factories.make_attempt(student, assignment=assignment)
+    practice_deck = factories.make_deck(owner=instructor)
+    client.raise_request_exception = False
+    pages = {
+        student: [
+            reverse("quizzes:attempt", kwargs={"attempt_id": attempt.pk}),
+            reverse("quizzes:assignment", kwargs={"assignment_id": assignment.pk}),
+        ],
+        instructor: [
+            reverse("quizzes:class-detail", kwargs={"classroom_id": classroom.pk}),
+            reverse("quizzes:class-dashboard", kwargs={"classroom_id": classroom.pk}),
+            reverse("quizzes:class-dashboard-csv", kwargs={"classroom_id": classroom.pk}),
+            reverse("quizzes:gradebook", kwargs={"assignment_id": assignment.pk}),
+            reverse("quizzes:gradebook-csv", kwargs={"assignment_id": assignment.pk}),
+            reverse("quizzes:item-analysis", kwargs={"assignment_id": assignment.pk}),
+            reverse("quizzes:assignment-create", kwargs={"classroom_id": classroom.pk}),
+            reverse("studyapp:deck", kwargs={"deck_id": practice_deck.pk}),
+            reverse("studyapp:deck-templates", kwargs={"deck_id": practice_deck.pk}),
+            reverse("quizzes:attempt-result", kwargs={"attempt_id": attempt.pk}),
+        ],
+    }
+    assert Assignment.objects.count() == 1
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url + query).status_code == 200, url
