@@ -7,6 +7,7 @@ they are siblings, and the scheduler never shows two of them on the same day.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -145,9 +146,20 @@ def generate_cards(
     ]
 
 
+KEY_LENGTH = 255  # Card.key's max_length
+
+
+def _fit_key(key: str) -> str:
+    """The key itself when it fits the column; else a prefix plus a digest of the whole, still stable and distinct."""
+    if len(key) <= KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return f"{key[: KEY_LENGTH - len(digest) - 1]}#{digest}"
+
+
 def _spec(template: str, key: str, front: str, back: str, section: SectionSource, item_key=None) -> CardSpec:
     return CardSpec(
-        key=f"{template}:{key}",
+        key=_fit_key(f"{template}:{key}"),
         template=template,
         front=front,
         back=back,

@@ -253,3 +253,20 @@ def test_an_import_makes_cards_and_a_reimport_of_an_edit_keeps_learners_states(s
     new_cards = Card.objects.filter(deck=deck, item__key="drugs:flunarizine", is_active=True)
     assert new_cards.exists()
     assert CardState.objects.filter(user=student, card__in=new_cards).count() == new_cards.count()
+
+
+def test_an_item_with_a_very_long_term_imports_with_its_cards():
+    from studyapp.services.cards import sync_cards
+
+    long_term = "Sumatriptan " + "extended release formulation " * 12
+    text = (Path(__file__).parent / "data" / "articles" / "migraine.txt").read_text(encoding="utf-8")
+    text = text.replace("Sumatriptan (triptan)", f"{long_term.strip()} (triptan)")
+
+    result = save_article(parsed=parse_article(text), owner=None, scope=Deck.Scope.LIBRARY)
+    sync_cards(result.deck)
+
+    item = result.deck.items.get(term=long_term.strip())
+    assert len(item.key) <= 255
+    cards = Card.objects.filter(item=item)
+    assert cards.exists()
+    assert all(len(card.key) <= 255 for card in cards)
