@@ -270,3 +270,30 @@ def test_an_item_with_a_very_long_term_imports_with_its_cards():
     cards = Card.objects.filter(item=item)
     assert cards.exists()
     assert all(len(card.key) <= 255 for card in cards)
+
+
+def test_an_item_line_longer_than_the_term_column_imports():
+    from studyapp.services.cards import sync_cards
+
+    long_term = "Sumatriptan " + "extended release formulation " * 25
+    text = (Path(__file__).parent / "data" / "articles" / "migraine.txt").read_text(encoding="utf-8")
+    text = text.replace("Sumatriptan (triptan)", f"{long_term.strip()} (triptan)")
+
+    result = save_article(parsed=parse_article(text), owner=None, scope=Deck.Scope.LIBRARY)
+    sync_cards(result.deck)
+
+    item = result.deck.items.get(term__startswith="Sumatriptan extended")
+    assert len(item.term) <= 500
+    assert item.gloss == "triptan"
+
+
+def test_a_flashcard_with_a_very_long_front_imports_cut_to_the_columns(student):
+    front = "Which drug " + "and which dose " * 50 + "?"
+    data = f"Front,Back\nShort,Answer\n{front},Sumatriptan\n"
+
+    result, _ = import_csv(data=data, title="Long", owner=student, scope=Deck.Scope.PERSONAL)
+
+    long_item = result.deck.items.get(answer="Sumatriptan")
+    assert long_item.term == front[:500]
+    assert len(long_item.key) <= 255
+    assert Card.objects.filter(item=long_item).exists()
