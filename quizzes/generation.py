@@ -338,6 +338,15 @@ def _rebalance_longest(
     return distractors
 
 
+def _arrange(correct: _Option, pool: list[_Option], rng: random.Random):
+    """Distractors of a form and length like the answer's, then the options in order; None when too few."""
+    distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
+    if distractors is None:
+        return None
+    distractors = _rebalance_longest(correct, distractors, pool, rng)
+    return _place(correct, distractors, rng)
+
+
 def _place(correct: _Option, distractors: Sequence[_Option], rng: random.Random) -> tuple[list[_Option], int]:
     options = list(distractors)
     rng.shuffle(options)
@@ -405,11 +414,10 @@ def _member(
         o for o in _options_from_items(index, members) if normalise(o.text) == normalise(anchor.term)
     )
     pool = _list_distractor_pool(index, deck_slug, kind, blocked, enough=OPTION_COUNT - 1)
-    distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
-    if distractors is None:
+    arranged = _arrange(correct, pool, rng)
+    if arranged is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, rng)
-    options, position = _place(correct, distractors, rng)
+    options, position = arranged
     phrase = LIST_PHRASES[kind].format(condition=index.condition(deck_slug))
     return _question(
         kind=MEMBER,
@@ -478,11 +486,10 @@ def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> 
             glosses.setdefault(normalise(item.gloss), _Option(item.gloss, (), (item.gloss,)))
     correct = _Option(anchor.gloss, (anchor,), (anchor.gloss,))
     pool = list(glosses.values())
-    distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
-    if distractors is None:
+    arranged = _arrange(correct, pool, rng)
+    if arranged is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, rng)
-    options, position = _place(correct, distractors, rng)
+    options, position = arranged
     return _question(
         kind=ITEM_TO_GLOSS,
         stem=f"{anchor.term} is best described as?",
@@ -526,11 +533,10 @@ def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> 
         and not classes_overlap(i.gloss, anchor.gloss)
     ]
     pool = [o for o in _options_from_items(index, candidates) if not _clashes_any(o.names, blocked)]
-    distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
-    if distractors is None:
+    arranged = _arrange(correct, pool, rng)
+    if arranged is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, rng)
-    options, position = _place(correct, distractors, rng)
+    options, position = arranged
     also = [t for t in _unique_terms(satisfying) if normalise(t) != normalise(correct.text)]
     explanation = (
         f"{correct.text} is listed as {anchor.gloss} under "
@@ -581,11 +587,10 @@ def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> G
         and normalise(i.group) not in _UNCLASSIFIED_GROUPS
     ]
     pool = [o for o in _options_from_items(index, siblings) if not _clashes_any(o.names, blocked)]
-    distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
-    if distractors is None:
+    arranged = _arrange(correct, pool, rng)
+    if arranged is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, rng)
-    options, position = _place(correct, distractors, rng)
+    options, position = arranged
     phrase = _singular_phrase(anchor.group)
     where = index.list_name(anchor.deck_slug, anchor.section_kind)
     stem = (
@@ -631,11 +636,10 @@ def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQ
         pool.append(_Option(item.answer, (item,), (item.answer,)))
     if len([o for o in pool if o.items[0].deck_slug == anchor.deck_slug]) >= 2 * (OPTION_COUNT - 1):
         pool = [o for o in pool if o.items[0].deck_slug == anchor.deck_slug]
-    distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
-    if distractors is None:
+    arranged = _arrange(correct, pool, rng)
+    if arranged is None:
         return None
-    distractors = _rebalance_longest(correct, distractors, pool, rng)
-    options, position = _place(correct, distractors, rng)
+    options, position = arranged
     return _question(
         kind=FAQ,
         stem=anchor.term,
