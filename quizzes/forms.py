@@ -12,6 +12,21 @@ class ClassroomForm(forms.Form):
     name = forms.CharField(max_length=200)
 
 
+def _decks_field() -> forms.ModelMultipleChoiceField:
+    """The learner's or instructor's decks; each form sets the queryset to what that user may see."""
+    return forms.ModelMultipleChoiceField(queryset=Deck.objects.none(), widget=forms.CheckboxSelectMultiple)
+
+
+def _lists_field() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=SectionKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Lists",
+        help_text="None ticked: every list.",
+    )
+
+
 class JoinForm(forms.Form):
     code = forms.CharField(
         max_length=20, label="Join code", widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -21,14 +36,8 @@ class JoinForm(forms.Form):
 class QuizSetForm(forms.Form):
     title = forms.CharField(max_length=200)
     mode = forms.ChoiceField(choices=QuizSet.Mode.choices, widget=forms.RadioSelect)
-    decks = forms.ModelMultipleChoiceField(queryset=Deck.objects.none(), widget=forms.CheckboxSelectMultiple)
-    section_kinds = forms.MultipleChoiceField(
-        choices=SectionKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Lists",
-        help_text="None ticked: every list.",
-    )
+    decks = _decks_field()
+    section_kinds = _lists_field()
     question_kinds = forms.MultipleChoiceField(
         choices=QuestionKind.choices,
         required=False,
@@ -93,14 +102,8 @@ class AssignmentForm(forms.Form):
 
 
 class PracticeForm(forms.Form):
-    decks = forms.ModelMultipleChoiceField(queryset=Deck.objects.none(), widget=forms.CheckboxSelectMultiple)
-    section_kinds = forms.MultipleChoiceField(
-        choices=SectionKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="Lists",
-        help_text="None ticked: every list.",
-    )
+    decks = _decks_field()
+    section_kinds = _lists_field()
     count = forms.IntegerField(min_value=1, max_value=100, initial=10, label="Questions")
     mode = forms.ChoiceField(
         choices=Attempt.Mode.choices, widget=forms.RadioSelect, initial=Attempt.Mode.TUTOR
