@@ -42,6 +42,12 @@ class User(AbstractUser):
     maximum_interval_days = models.PositiveIntegerField(default=36500, validators=[MinValueValidator(1)])
     leech_threshold = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(1)])
     leech_suspends = models.BooleanField(default=True, help_text="Suspend a card when it becomes a leech.")
+    # Counters kept by record_review/undo in the answer's own transaction, so no request counts the review log.
+    # They ride on the row the session already loads: reading them costs nothing.
+    reviews_since_fit = models.PositiveIntegerField(default=0, editable=False)
+    answers_day = models.DateField(null=True, blank=True, editable=False, help_text="The study day counted.")
+    new_answered = models.PositiveIntegerField(default=0, editable=False)
+    reviews_answered = models.PositiveIntegerField(default=0, editable=False)
 
     @property
     def is_instructor(self) -> bool:
@@ -56,6 +62,12 @@ class User(AbstractUser):
 
     def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         return studyday.day_bounds(day, self.tzinfo, self.day_start_hour)
+
+    def answered_on(self, day: dt.date) -> tuple[int, int]:
+        """Flashcard answers on that study day (new cards introduced, review cards answered), as counted."""
+        if self.answers_day != day:
+            return 0, 0
+        return self.new_answered, self.reviews_answered
 
 
 # --- Knowledge base ----------------------------------------------------------------------------------------
@@ -273,7 +285,9 @@ class CardState(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_learner_card")]
         indexes = [
-            models.Index(fields=["user", "suspended", "state", "due"], name="cardstate_due_idx"),
+            # The queue walks this from (user, state) in due order. `suspended` is not a column of it: Django
+            # writes `suspended=False` as `NOT suspended`, which SQLite cannot match to an index column.
+            models.Index(fields=["user", "state", "due"], name="cardstate_due_idx"),
         ]
 
 

@@ -1,14 +1,17 @@
-"""What a learner should review now: counts for the screen and the next card, in three queries whatever the
-collection size (today's answers, the due counts, the next card)."""
+"""What a learner should review now: the counts for the screen and the next card, in one query whose cost
+does not grow with the collection. Each part walks the `(user, state, due)` index from its start and stops
+early: counts stop at the daily limit (the screen never shows more), the next card is the first entry of
+its kind. Today's answers come from the learner's counters (services.answer_counts), not from the log."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Q, QuerySet
 
-from studyapp.models import CardState, Enrollment, Review
+from studyapp.models import Card, CardState, Enrollment
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -51,12 +54,8 @@ class Queue:
 
 def answered_today(user, now: dt.datetime) -> Today:
     """Flashcard answers since the learner's day began (quiz answers do not use up the daily limits)."""
-    start, _end = user.day_bounds(user.study_date(now))
-    totals = Review.objects.filter(user=user, source=Review.Source.REVIEW, reviewed_at__gte=start).aggregate(
-        new=Count("pk", filter=Q(state_before=NEW)),
-        review=Count("pk", filter=Q(state_before=REVIEW)),
-    )
-    return Today(new_introduced=totals["new"], reviews_done=totals["review"])
+    new, reviews = user.answered_on(user.study_date(now))
+    return Today(new_introduced=new, reviews_done=reviews)
 
 
 def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
@@ -94,43 +93,107 @@ def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, 
     return learning, review, new
 
 
+# Learning cards have no daily limit; past this many the count reads as this many.
+LEARNING_COUNT_CAP = 999
+
+# The queue in SQL. It says what `studyable` and `_due_conditions` say (tests/test_queue.py holds both to the
+# same behaviour) but is written out by hand: built with the ORM, its seven subqueries took ten times longer to
+# compile in Python than the database took to run them. Each subquery walks `cardstate_due_idx` (user, state,
+# due) from its start and stops at its LIMIT, so the cost is set by the daily limits, not the collection.
+_STATE, _CARD, _ENROLLMENT = CardState._meta.db_table, Card._meta.db_table, Enrollment._meta.db_table
+_FROM = f"{_STATE} s JOIN {_CARD} c ON c.id = s.card_id"
+_SHOWABLE = (
+    "s.user_id = %(user)s AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %(today)s)"
+    f" AND c.is_active AND c.deck_id IN (SELECT e.deck_id FROM {_ENROLLMENT} e"
+    " WHERE e.user_id = %(user)s AND e.active)"
+)
+_LEARNING_NOW = "s.state IN (1, 3) AND s.due <= %(now)s"
+_LEARNING = "s.state IN (1, 3) AND s.due <= %(ahead)s"
+_REVIEW = "s.state = 2 AND s.due < %(day_end)s"
+_REVIEW_CHOSEN = "s.state = 2 AND (s.due < %(day_end)s OR s.last_review < %(day_start)s)"
+_NEW = "s.state = 0"
+_CARD_FIELDS = ("id", "deck_id", "item_id", "section_id", "template", "key", "front", "back", "position")
+
+
+def _scope_sql(scope: Scope, params: dict) -> str:
+    sql = ""
+    if scope.deck_id is not None:
+        sql += " AND c.deck_id = %(deck)s"
+        params["deck"] = scope.deck_id
+    if scope.section_id is not None:
+        sql += " AND c.section_id = %(section)s"
+        params["section"] = scope.section_id
+    if scope.item_ids:
+        names = [f"item{i}" for i in range(len(scope.item_ids))]
+        sql += " AND c.item_id IN (" + ", ".join(f"%({name})s" for name in names) + ")"
+        params.update(zip(names, scope.item_ids, strict=True))
+    return sql
+
+
+def _queue_sql(user, now: dt.datetime, scope: Scope, prefer: int | None) -> tuple[str, dict]:
+    today = user.study_date(now)
+    day_start, day_end = user.day_bounds(today)
+    done = answered_today(user, now)
+    new_left = max(0, user.new_cards_per_day - done.new_introduced)
+    reviews_left = max(0, user.reviews_per_day - done.reviews_done)
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {
+        "user": user.pk,
+        "today": connection.ops.adapt_datefield_value(today),
+        "now": adapt(now),
+        "ahead": adapt(now + LEARN_AHEAD),
+        "day_start": adapt(day_start),
+        "day_end": adapt(day_end),
+        "learning_cap": LEARNING_COUNT_CAP,
+        "review_cap": reviews_left,
+        "new_cap": new_left,
+    }
+    where = _SHOWABLE + _scope_sql(scope, params)
+    review = _REVIEW_CHOSEN if scope.item_ids else _REVIEW
+
+    def first(kind: str, order: str) -> str:
+        return f"(SELECT s.id FROM {_FROM} WHERE {where} AND {kind} ORDER BY {order} LIMIT 1)"
+
+    def count(kind: str, cap: str) -> str:
+        return (
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {_FROM} WHERE {where} AND {kind} LIMIT %({cap})s) capped)"
+        )
+
+    candidates = []
+    if prefer:
+        kinds = [_LEARNING] + ([review] if reviews_left else []) + ([_NEW] if new_left else [])
+        candidates.append(
+            f"(SELECT s.id FROM {_FROM} WHERE {where} AND s.id = %(prefer)s AND (({') OR ('.join(kinds)})))"
+        )
+        params["prefer"] = prefer
+    candidates.append(first(_LEARNING_NOW, "s.due, s.id"))
+    if reviews_left:
+        candidates.append(first(review, "s.due, s.id"))
+    if new_left:
+        candidates.append(first(_NEW, "c.position, s.id"))
+    candidates.append(first(_LEARNING, "s.due, s.id"))
+    card_columns = ", ".join(f"c.{name} AS card_{name}" for name in _CARD_FIELDS)
+    sql = (
+        f"SELECT s.*, {card_columns}, {count(_LEARNING, 'learning_cap')} AS count_learning,"
+        f" {count(review, 'review_cap') if reviews_left else '0'} AS count_review,"
+        f" {count(_NEW, 'new_cap') if new_left else '0'} AS count_new"
+        f" FROM {_FROM} WHERE s.id = COALESCE({', '.join(candidates)})"
+    )
+    return sql, params
+
+
 def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int | None = None) -> Queue:
-    """Counts after the daily limits, and the next card: learning cards already due, then reviews, then new
-    cards (in deck order), then learning cards due within the learn-ahead window. `prefer` puts one card first
-    when it is due (the card an undo just restored, or the card whose answer is being shown)."""
-    today = answered_today(user, now)
-    learning_q, review_q, new_q = _due_conditions(user, now, scope)
-    base = studyable(user, now, scope)
-    raw = base.aggregate(
-        learning=Count("pk", filter=learning_q),
-        review=Count("pk", filter=review_q),
-        new=Count("pk", filter=new_q),
+    """Counts after the daily limits, and the next card: `prefer` when it is due (the card an undo just
+    restored, or the card whose answer is being shown), then learning cards already due, then reviews, then new
+    cards (in deck order), then learning cards due within the learn-ahead window. One query."""
+    sql, params = _queue_sql(user, now, scope, prefer)
+    card_state = next(iter(CardState.objects.raw(sql, params)), None)
+    if card_state is None:  # no candidate of any kind: every count is zero
+        return Queue(counts=Counts(new=0, learning=0, review=0), card_state=None)
+    card_state.card = Card.from_db(
+        connection.alias, _CARD_FIELDS, [getattr(card_state, f"card_{name}") for name in _CARD_FIELDS]
     )
     counts = Counts(
-        new=min(raw["new"], max(0, user.new_cards_per_day - today.new_introduced)),
-        learning=raw["learning"],
-        review=min(raw["review"], max(0, user.reviews_per_day - today.reviews_done)),
-    )
-    wanted = learning_q
-    if counts.review:
-        wanted |= review_q
-    if counts.new:
-        wanted |= new_q
-    if not counts.total:
-        return Queue(counts=counts, card_state=None)
-    priority = Case(
-        When(pk=prefer or 0, then=Value(-1)),
-        When(state__in=(LEARNING, RELEARNING), due__lte=now, then=Value(0)),
-        When(state=REVIEW, then=Value(1)),
-        When(state=NEW, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
-    card_state = (
-        base.filter(wanted)
-        .select_related("card")
-        .annotate(priority=priority)
-        .order_by("priority", "due", "card__position", "pk")
-        .first()
+        new=card_state.count_new, learning=card_state.count_learning, review=card_state.count_review
     )
     return Queue(counts=counts, card_state=card_state)

@@ -21,13 +21,14 @@ def fit_parameters_task(user_id: int) -> int | None:
 
 def maybe_fit_parameters(user: User) -> bool:
     """Queue a refit, off the request path, each time REFIT_AFTER_REVIEWS more answers have come in since the
-    learner's last fit. Call it after recording an answer; costs one COUNT query. The task is queued when the
-    surrounding transaction commits, so it never holds up the answer's row lock nor reads uncommitted rows.
+    learner's last fit. Call it after counting an answer (services.answer_counts): it reads the learner's
+    counter, no query. The task is queued when the surrounding transaction commits, so it never holds up the
+    answer's row lock nor reads uncommitted rows.
 
     Counting to an exact multiple (rather than "at least") means a learner whose history is still too short to
     fit is not refitted on every single answer, only once per REFIT_AFTER_REVIEWS answers.
     """
-    new_reviews = fitting.reviews_since_last_fit(user)
+    new_reviews = user.reviews_since_fit
     if new_reviews == 0 or new_reviews % fitting.REFIT_AFTER_REVIEWS:
         return False
     transaction.on_commit(partial(fit_parameters_task.enqueue, user.pk))

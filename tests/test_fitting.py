@@ -6,7 +6,9 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from studyapp import optimizing
-from studyapp.models import Card, CardState, ParameterFit, Review
+from django.db.models import F
+
+from studyapp.models import Card, CardState, ParameterFit, Review, User
 from studyapp.services.fitting import REFIT_AFTER_REVIEWS, fit_learner_parameters, reviews_since_last_fit
 from studyapp.tasks import fit_parameters_task, maybe_fit_parameters
 from tests import factories
@@ -48,6 +50,13 @@ def record_log(user, log, *, source=Review.Source.REVIEW) -> None:
             )
         )
     Review.objects.bulk_create(rows)
+    _count_answers(user, len(rows) if source == Review.Source.REVIEW else 0)
+
+
+def _count_answers(user, count: int) -> None:
+    """What record_review does for each answer: the learner's refit counter moves on."""
+    User.objects.filter(pk=user.pk).update(reviews_since_fit=F("reviews_since_fit") + count)
+    user.refresh_from_db(fields=["reviews_since_fit"])
 
 
 def record_simple_reviews(user, count: int, *, at: dt.datetime) -> None:
@@ -64,6 +73,7 @@ def record_simple_reviews(user, count: int, *, at: dt.datetime) -> None:
         )
         for n in range(count)
     )
+    _count_answers(user, count)
 
 
 @pytest.fixture

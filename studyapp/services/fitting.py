@@ -44,9 +44,12 @@ def fit_learner_parameters(*, user: User) -> ParameterFit | None:
     fit = optimizing.fit_parameters(learner_review_log(user))
     if not fit.fitted:
         return None
-    return ParameterFit.objects.create(
+    saved = ParameterFit.objects.create(
         user=user, parameters=list(fit.parameters), review_count=fit.review_count, fitted_at=timezone.now()
     )
+    # The refit counter starts again from the answers this fit did not see.
+    User.objects.filter(pk=user.pk).update(reviews_since_fit=reviews_since_last_fit(user))
+    return saved
 
 
 def reviews_since_last_fit(user: User) -> int:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from studyapp import optimizing, scheduling, tasks
 from studyapp.models import CardState, Review
+from studyapp.services import answer_counts
 from studyapp.steps import parse_steps
 
 # The CardState fields an undo puts back.
@@ -34,12 +35,19 @@ _DATETIMES = {"due", "last_review"}
 def config_for(user) -> scheduling.Config:
     """The learner's scheduler: their settings, and their latest fitted parameters when they have some."""
     return scheduling.Config(
-        parameters=optimizing.latest_parameters(user) or tuple(scheduling.DEFAULT_PARAMETERS),
+        parameters=_fitted_parameters(user) or tuple(scheduling.DEFAULT_PARAMETERS),
         desired_retention=user.desired_retention,
         learning_steps=tuple(_steps(user.learning_steps)),
         relearning_steps=tuple(_steps(user.relearning_steps)),
         maximum_interval=user.maximum_interval_days,
     )
+
+
+def _fitted_parameters(user) -> tuple[float, ...] | None:
+    # The session's user comes with its latest fit (studyapp.auth.LearnerBackend); others cost a query.
+    if not hasattr(user, "fitted_parameters"):
+        return optimizing.latest_parameters(user)
+    return optimizing.clamp_parameters(user.fitted_parameters) if user.fitted_parameters else None
 
 
 def _steps(text: str) -> list[dt.timedelta]:
@@ -127,8 +135,9 @@ def record_review(
         review, became_leech = _apply(
             user, card_state, scheduling.Rating(rating), now, config, duration_ms, source, buried
         )
-    if source == Review.Source.REVIEW:
-        tasks.maybe_fit_parameters(user)  # queued on commit, off the request path
+        if source == Review.Source.REVIEW:
+            answer_counts.count_answer(user=user, state_before=review.state_before, now=now)
+            tasks.maybe_fit_parameters(user)  # queued on commit, off the request path
     message = ""
     if became_leech:
         message = "This card has become a leech (forgotten many times)"
@@ -222,6 +231,7 @@ def undo_last_review(*, user, now: dt.datetime) -> UndoResult:
             CardState.objects.filter(pk=pk, user=user).update(
                 buried_until=dt.date.fromisoformat(until) if until else None
             )
+        answer_counts.uncount_answer(user=user, review=review)
         review.delete()
     return UndoResult(card_state=card_state, message="Undone: the card is back as it was.")
 

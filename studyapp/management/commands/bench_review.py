@@ -1,0 +1,336 @@
+"""Time grade + next card and the review page for learners of several collection sizes, against a raw-SQL
+floor doing the same writes, all in one run; remove everything it made.
+
+Each size seeds one learner (in the configured database) shaped like a real collection: a quarter of the cards
+due, two thirds scheduled ahead, a tenth new, two sibling cards per item, `reviews-per-card` past reviews.
+Grades go through the real view with the Django test client (session, middleware, htmx fragment of the next
+card); the floor (`floor_grade`) is the smallest code doing the same writes in one transaction. Grades and
+floor grades alternate, so both see the same machine noise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import re
+import secrets
+import statistics
+import time
+
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from studyapp import scheduling
+from studyapp.models import Card, CardState, Deck, Enrollment, Item, Review, Section, SectionKind, User
+from studyapp.services.reviews import config_for
+
+BATCH = 5000
+SIBLINGS = 2
+LISTS = [SectionKind.CAUSES, SectionKind.SYMPTOMS, SectionKind.DIAGNOSTIC_TESTS, SectionKind.DRUGS]
+HTMX = {"HTTP_HX_REQUEST": "true"}
+NEXT_CARD = re.compile(r'data-card-state="(\d+)"')
+
+
+def seed_collection(
+    cards: int, reviews: int, now: dt.datetime, rng: random.Random, *, reviews_per_day: int = 200
+) -> User:
+    """A learner with `cards` cards (25% due, 65% ahead, 10% new; two cards per item) and `reviews` past
+    reviews spread over a year, with the app's default daily limits unless told."""
+    tag = secrets.token_hex(4)
+    user = User.objects.create(
+        username=f"bench-review-{tag}", time_zone="Europe/Berlin", reviews_per_day=reviews_per_day
+    )
+    deck = Deck.objects.create(title=f"Bench {tag}", slug=f"bench-{tag}", owner=user)
+    Enrollment.objects.create(user=user, deck=deck)
+    sections = [
+        Section.objects.create(deck=deck, kind=kind, heading=kind.label, position=i)
+        for i, kind in enumerate(LISTS)
+    ]
+    n_items = max(1, cards // SIBLINGS)
+    items = Item.objects.bulk_create(
+        [
+            Item(deck=deck, section=sections[i % len(sections)], key=f"k{i}", term=f"Term {i}", position=i)
+            for i in range(n_items)
+        ],
+        batch_size=BATCH,
+    )
+    card_rows = Card.objects.bulk_create(
+        [
+            Card(
+                deck=deck,
+                item=items[i % n_items],
+                section=items[i % n_items].section,
+                template=f"t{i // n_items}",
+                key=f"t{i // n_items}:{items[i % n_items].key}",
+                front=f"Front of card {i}: what is term {i % n_items}?",
+                back=f"Back of card {i}",
+                position=i,
+            )
+            for i in range(cards)
+        ],
+        batch_size=BATCH,
+    )
+    states = []
+    for card in card_rows:
+        roll = rng.random()
+        if roll < 0.10:
+            states.append(CardState(user=user, card=card))
+            continue
+        due = (
+            now - dt.timedelta(days=rng.uniform(0, 20))
+            if roll < 0.35
+            else now + dt.timedelta(days=rng.uniform(1, 120))
+        )
+        stability = rng.uniform(1, 120)
+        states.append(
+            CardState(
+                user=user,
+                card=card,
+                state=CardState.State.REVIEW,
+                stability=stability,
+                difficulty=rng.uniform(1, 10),
+                last_review=due - dt.timedelta(days=stability),
+                due=due,
+                reps=max(1, reviews // max(1, cards)),
+                lapses=rng.randint(0, 3),
+            )
+        )
+    CardState.objects.bulk_create(states, batch_size=BATCH)
+    Review.objects.bulk_create(
+        (
+            Review(
+                user=user,
+                card=card_rows[i % cards],
+                rating=rng.choices((1, 2, 3, 4), (10, 10, 70, 10))[0],
+                reviewed_at=now - dt.timedelta(days=1, seconds=rng.uniform(0, 365 * 86400)),
+                duration_ms=rng.randint(2000, 20000),
+                state_before=CardState.State.REVIEW,
+                state_after=CardState.State.REVIEW,
+                last_interval_days=rng.uniform(1, 60),
+                snapshot_before={},
+            )
+            for i in range(reviews)
+        ),
+        batch_size=BATCH,
+    )
+    return user
+
+
+def _session_user_id(session_key: str) -> int:
+    """Session auth as the floor does it: one SELECT, then the signed payload decoded."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s",
+            [session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        (data,) = cursor.fetchone()
+    return int(SessionStore().decode(data)["_auth_user_id"])
+
+
+def floor_grade(*, session_key: str, card_state_id: int, rating: int, config: scheduling.Config) -> None:
+    """The least a grade can do: authenticate the session, load the learner, then in one transaction lock the
+    card's state, schedule it (the pure FSRS step), bury its siblings, save it and append the review with its
+    undo snapshot. No ORM, no template, no next card."""
+    adapt = connection.ops.adapt_datetimefield_value
+    lock = " FOR UPDATE OF cs" if connection.features.has_select_for_update_of else ""
+    user_id = _session_user_id(session_key)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, is_active, time_zone, day_start_hour FROM studyapp_user WHERE id = %s", [user_id]
+        )
+        cursor.fetchone()
+        with transaction.atomic():
+            cursor.execute(
+                "SELECT cs.state, cs.step, cs.stability, cs.difficulty, cs.due, cs.last_review, cs.reps,"
+                " cs.card_id, c.item_id FROM studyapp_cardstate cs JOIN studyapp_card c ON c.id = cs.card_id"
+                f" WHERE cs.id = %s AND cs.user_id = %s{lock}",
+                [card_state_id, user_id],
+            )
+            state, step, stability, difficulty, due, last_review, reps, card_id, item_id = cursor.fetchone()
+            due, last_review = _aware(due), _aware(last_review)
+            memory = scheduling.Memory(
+                state=state,
+                step=step,
+                stability=stability,
+                difficulty=difficulty,
+                due=due,
+                last_review=last_review,
+            )
+            outcome = scheduling.answer(memory, scheduling.Rating(rating), now, config, f"{card_id}:{reps}")
+            after = outcome.memory
+            tomorrow = (now + dt.timedelta(days=1)).date()
+            cursor.execute(
+                "UPDATE studyapp_cardstate SET buried_until = %s WHERE user_id = %s AND id <> %s AND card_id IN"
+                " (SELECT id FROM studyapp_card WHERE item_id = %s)",
+                [tomorrow, user_id, card_state_id, item_id],
+            )
+            cursor.execute(
+                "UPDATE studyapp_cardstate SET state = %s, step = %s, stability = %s, difficulty = %s, due = %s,"
+                " last_review = %s, reps = reps + 1, version = version + 1 WHERE id = %s",
+                [
+                    after.state,
+                    after.step,
+                    after.stability,
+                    after.difficulty,
+                    adapt(after.due),
+                    adapt(after.last_review),
+                    card_state_id,
+                ],
+            )
+            snapshot = json.dumps({"state": state, "step": step, "stability": stability, "reps": reps})
+            cursor.execute(
+                "INSERT INTO studyapp_review (user_id, card_id, rating, reviewed_at, duration_ms, source,"
+                " state_before, state_after, stability_after, difficulty_after, elapsed_days, scheduled_days,"
+                " last_interval_days, snapshot_before) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+                " %s, %s)",
+                [
+                    user_id,
+                    card_id,
+                    rating,
+                    adapt(now),
+                    3000,
+                    Review.Source.REVIEW,
+                    state,
+                    after.state,
+                    after.stability,
+                    after.difficulty,
+                    outcome.elapsed_days,
+                    outcome.scheduled_days,
+                    0.0,
+                    snapshot,
+                ],
+            )
+
+
+def _aware(value):
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands raw datetimes back as text
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure grade + next card and the review page against a raw-SQL floor for several collection sizes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cards", type=int, nargs="+", default=[2000, 20000])
+        parser.add_argument("--reviews-per-card", type=float, default=3)
+        parser.add_argument(
+            "--reviews", type=int, nargs="+", help="Past reviews per size (overrides --reviews-per-card)."
+        )
+        parser.add_argument(
+            "--repeat", type=int, default=60, help="Timed grades (and floor grades) per size."
+        )
+        parser.add_argument(
+            "--reviews-per-day",
+            type=int,
+            default=200,
+            help="The learner's daily review limit (the app's default); the queue's counts stop there.",
+        )
+        parser.add_argument("--json", action="store_true", dest="as_json", help="Print only the JSON list.")
+
+    def handle(self, *args, cards, reviews_per_card, reviews, repeat, reviews_per_day, as_json, **options):
+        if reviews and len(reviews) != len(cards):
+            raise CommandError("--reviews needs one figure per --cards size.")
+        if repeat + 5 > min(reviews_per_day, min(cards) // 5):
+            raise CommandError(
+                "--repeat must stay under the daily review limit and the due cards of each size."
+            )
+        reviews = reviews or [int(n * reviews_per_card) for n in cards]
+        self.reviews_per_day = reviews_per_day
+        results = [self.measure(n, r, repeat) for n, r in zip(cards, reviews, strict=True)]
+        base = results[0]
+        for r in results:
+            r["grade_vs_first"] = round(r["grade_ms_p50"] / base["grade_ms_p50"], 2)
+            r["review_vs_first"] = round(r["review_ms_p50"] / base["review_ms_p50"], 2)
+        if as_json:
+            self.stdout.write(json.dumps(results))
+            return
+        self.stdout.write(f"database: {connection.vendor}")
+        for r in results:
+            self.stdout.write(
+                f"{r['cards']:>7} cards {r['reviews']:>8} reviews {r['queries']:>3} queries  grade p50 "
+                f"{r['grade_ms_p50']:.2f} ms p95 {r['grade_ms_p95']:.2f} ms ({r['grade_vs_first']}x)  review page "
+                f"{r['review_ms_p50']:.2f} ms ({r['review_vs_first']}x)  floor {r['floor_ms_p50']:.2f} ms  "
+                f"ours = {r['ratio_to_floor']}x the floor's throughput"
+            )
+
+    def measure(self, cards: int, reviews: int, repeat: int) -> dict:
+        now = timezone.now()
+        with transaction.atomic():
+            user = seed_collection(
+                cards, reviews, now, random.Random(cards), reviews_per_day=self.reviews_per_day
+            )
+        try:
+            return self._time(user, repeat)
+        finally:
+            Deck.objects.filter(owner=user).delete()
+            user.delete()
+
+    def _time(self, user: User, repeat: int) -> dict:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        session_key = client.session.session_key
+        review_url, answer_url = reverse("studyapp:review"), reverse("studyapp:answer")
+        config = config_for(user)
+        # The floor grades cards the view will not reach: the far end of the due list.
+        floor_cards = list(
+            CardState.objects.filter(user=user, state=CardState.State.REVIEW, due__lte=timezone.now())
+            .order_by("-due")
+            .values_list("pk", flat=True)[: repeat + 5]
+        )
+        page = client.get(review_url, **HTMX)
+        next_id = int(NEXT_CARD.search(page.content.decode()).group(1))
+        grade_ms, floor_ms, review_ms, queries = [], [], [], set()
+        for i in range(repeat + 5):  # the first five warm up
+            version = CardState.objects.values_list("version", flat=True).get(pk=next_id)
+            data = {"card_state": next_id, "version": version, "rating": 3 if i % 5 else 1, "shown_at": ""}
+            connection.queries_log.clear()  # a full log (seeding) would make the capture count nothing
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.post(answer_url, data, **HTMX)
+                elapsed = (time.perf_counter() - started) * 1000
+            grade_queries = len(captured.captured_queries)  # now: the next request empties the log
+            assert response.status_code == 200, response.status_code
+            match = NEXT_CARD.search(response.content.decode())
+            assert match, "the queue ran dry; seed more due cards"
+            next_id = int(match.group(1))
+            started = time.perf_counter()
+            floor_grade(session_key=session_key, card_state_id=floor_cards[i], rating=3, config=config)
+            floor_elapsed = (time.perf_counter() - started) * 1000
+            started = time.perf_counter()
+            page = client.get(review_url)
+            page_elapsed = (time.perf_counter() - started) * 1000
+            assert page.status_code == 200
+            if i >= 5:
+                grade_ms.append(elapsed)
+                floor_ms.append(floor_elapsed)
+                review_ms.append(page_elapsed)
+                queries.add(grade_queries)
+        grade_p50, floor_p50 = statistics.median(grade_ms), statistics.median(floor_ms)
+        return {
+            "database": connection.vendor,
+            "cards": CardState.objects.filter(user=user).count(),
+            "reviews": Review.objects.filter(user=user).count(),
+            "queries": max(queries),
+            "grade_ms_p50": round(grade_p50, 2),
+            "grade_ms_p95": round(_percentile(grade_ms, 0.95), 2),
+            "review_ms_p50": round(statistics.median(review_ms), 2),
+            "floor_ms_p50": round(floor_p50, 2),
+            # Throughput ratio: the floor's time over ours (1.0 = as fast as the floor).
+            "ratio_to_floor": round(floor_p50 / grade_p50, 2),
+        }
