@@ -25,7 +25,8 @@ def test_gradebook_csv_with_emails_is_private_and_not_stored(client, instructor)
 
 @pytest.mark.django_db
 def test_login_response_that_signs_in_is_not_stored(client, student):
-    response = client.post(reverse("login"), {"username": "alice", "password": "correct horse battery staple"})
+    response = client.post(
+        reverse("login"), {"username": "alice", "password": "correct horse battery staple"}
+    )
     assert response.status_code == 302
     assert "no-store" in response["Cache-Control"]
-
