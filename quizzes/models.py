@@ -196,11 +196,11 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.quiz_set} → {self.classroom}"
 
-    def is_open(self, now) -> bool:
-        return self.opens_at <= now < self.closes_at
-
     def get_absolute_url(self) -> str:
         return reverse("quizzes:assignment", args=[self.pk])
+
+    def is_open(self, now) -> bool:
+        return self.opens_at <= now < self.closes_at
 
 
 class Attempt(models.Model):
