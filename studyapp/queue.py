@@ -130,7 +130,7 @@ def _scope_sql(scope: Scope, params: dict) -> str:
     return sql
 
 
-def _queue_sql(user, now: dt.datetime, scope: Scope, prefer: int | None) -> tuple[str, dict]:
+def queue_sql(user, now: dt.datetime, scope: Scope, prefer: int | None) -> tuple[str, dict]:
     today = user.study_date(now)
     day_start, day_end = user.day_bounds(today)
     done = answered_today(user, now)
@@ -160,7 +160,7 @@ def _queue_sql(user, now: dt.datetime, scope: Scope, prefer: int | None) -> tupl
         )
 
     candidates = []
-    if prefer:
+    if prefer and 0 < prefer < 2**63:  # past a 64-bit id no card can match, and SQLite refuses to compare
         kinds = [_LEARNING] + ([review] if reviews_left else []) + ([_NEW] if new_left else [])
         candidates.append(
             f"(SELECT s.id FROM {_FROM} WHERE {where} AND s.id = %(prefer)s AND (({') OR ('.join(kinds)})))"
@@ -186,7 +186,7 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     """Counts after the daily limits, and the next card: `prefer` when it is due (the card an undo just
     restored, or the card whose answer is being shown), then learning cards already due, then reviews, then new
     cards (in deck order), then learning cards due within the learn-ahead window. One query."""
-    sql, params = _queue_sql(user, now, scope, prefer)
+    sql, params = queue_sql(user, now, scope, prefer)
     card_state = next(iter(CardState.objects.raw(sql, params)), None)
     if card_state is None:  # no candidate of any kind: every count is zero
         return Queue(counts=Counts(new=0, learning=0, review=0), card_state=None)

@@ -4,10 +4,9 @@ import io
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-
-from studyapp import optimizing
 from django.db.models import F
 
+from studyapp import optimizing
 from studyapp.models import Card, CardState, ParameterFit, Review, User
 from studyapp.services.fitting import REFIT_AFTER_REVIEWS, fit_learner_parameters, reviews_since_last_fit
 from studyapp.tasks import fit_parameters_task, maybe_fit_parameters

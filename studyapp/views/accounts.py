@@ -15,7 +15,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="studyapp.auth.LearnerBackend")
         messages.success(request, f"Welcome, {user.username}! Add a deck to start studying.")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})

@@ -310,7 +310,12 @@ class Command(BaseCommand):
             assert match, "the queue ran dry; seed more due cards"
             next_id = int(match.group(1))
             started = time.perf_counter()
-            floor_grade(session_key=session_key, card_state_id=floor_cards[i], rating=3, config=config)
+            floor_grade(
+                session_key=session_key,
+                card_state_id=floor_cards[i % len(floor_cards)],
+                rating=3,
+                config=config,
+            )
             floor_elapsed = (time.perf_counter() - started) * 1000
             started = time.perf_counter()
             page = client.get(review_url)
