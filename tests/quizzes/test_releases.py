@@ -117,7 +117,7 @@ def test_moving_a_release_moves_every_members_date(instructor, student, course):
 
 
 def test_instructor_plans_a_release_from_the_class_page(client, instructor, student, course):
-    deck, _causes, drugs = course
+    _deck, _causes, drugs = course
     classroom = factories.make_classroom(instructor, students=(student,))
     client.force_login(instructor)
     page = client.get(reverse("quizzes:class-releases", args=[classroom.pk]))
