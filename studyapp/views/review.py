@@ -179,6 +179,7 @@ def answer(request: HttpRequest) -> HttpResponse:
             duration_ms=min(max(duration, 0), MAX_ANSWER_MS),
             now=now,
             config=config,
+            scope=scope,
         )
     except CardState.DoesNotExist:
         raise Http404 from None
