@@ -124,12 +124,12 @@ def record_review(
     `scope`) would not show now: not due, suspended, buried, past the daily limits. Raises
     CardState.DoesNotExist for another's card."""
     config = config or config_for(user)
+    scope = scope or queue.Scope()
     with transaction.atomic():
         card_state, siblings = _lock_with_siblings(user, pk=card_state_id)
         if card_state.version != shown_version:
             return STALE
-        shown = queue.would_show(user, card_state, now, scope or queue.Scope())
-        if source == Review.Source.REVIEW and not shown:
+        if source == Review.Source.REVIEW and not queue.would_show(user, card_state, now, scope):
             return NOT_SHOWN
         buried = _bury_siblings(user, siblings, now) if source == Review.Source.REVIEW else []
         review, became_leech = _apply(
