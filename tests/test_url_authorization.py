@@ -57,6 +57,12 @@ def _quiz_set_question(instructor) -> dict:
     return {"quiz_set_id": quiz_set.pk, "question_id": quiz_set.questions.first().pk}
 
 
+def _class_member(instructor) -> dict:
+    student = factories.make_user()
+    classroom = factories.make_classroom(instructor, students=(student,))
+    return {"classroom_id": classroom.pk, "student_id": student.pk}
+
+
 def _taught_assignment(instructor) -> dict:
     return {"assignment_id": factories.make_assignment(instructor).pk}
 
@@ -80,6 +86,16 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:class-dashboard-csv": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:assignment-create": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-edit": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-duplicate": ObjectUrl(_classroom, method="post", owner_role="instructor"),
+    "quizzes:class-delete": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-join-code": ObjectUrl(_classroom, method="post", owner_role="instructor"),
+    "quizzes:class-remove-student": ObjectUrl(_class_member, method="post", owner_role="instructor"),
+    "quizzes:quiz-set-duplicate": ObjectUrl(_quiz_set, method="post", owner_role="instructor"),
+    "quizzes:quiz-set-delete": ObjectUrl(_quiz_set, owner_role="instructor"),
+    "quizzes:assignment-edit": ObjectUrl(_taught_assignment, owner_role="instructor"),
+    "quizzes:assignment-duplicate": ObjectUrl(_taught_assignment, owner_role="instructor"),
+    "quizzes:assignment-delete": ObjectUrl(_taught_assignment, owner_role="instructor"),
     "quizzes:quiz-set-edit": ObjectUrl(_quiz_set, owner_role="instructor"),
     "quizzes:quiz-set-add-questions": ObjectUrl(_quiz_set, method="post", owner_role="instructor"),
     "quizzes:quiz-set-remove-question": ObjectUrl(_quiz_set_question, method="post", owner_role="instructor"),
