@@ -110,6 +110,20 @@ def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, 
     return learning, review, new
 
 
+def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Scope()) -> bool:
+    """Whether the queue (in `scope`) would show this card now, daily limits included. The server grades only
+    such cards: a crafted answer for a card not due, suspended or buried must not schedule it."""
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    if not studyable(user, now, scope).filter(learning_q | review_q | new_q, pk=card_state.pk).exists():
+        return False
+    if card_state.state not in (NEW, REVIEW):
+        return True
+    today = answered_today(user, now)
+    if card_state.state == NEW:
+        return today.new_introduced < user.new_cards_per_day
+    return today.reviews_done < user.reviews_per_day
+
+
 def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int | None = None) -> Queue:
     """Counts after the daily limits, and the next card: learning cards already due, then reviews, then new
     cards (in deck order), then learning cards due within the learn-ahead window. `prefer` puts one card first
