@@ -9,9 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from studyapp.models import Card, CardState, Enrollment
+from studyapp.models import Card, CardState, Enrollment, ReleaseHold
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -62,12 +62,19 @@ def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardSt
     """The learner's cards that may be shown today at all: active cards of active enrollments, not suspended,
     not buried."""
     today = user.study_date(now)
-    qs = CardState.objects.filter(
-        user=user,
-        suspended=False,
-        card__is_active=True,
-        card__deck_id__in=Enrollment.objects.filter(user=user, active=True).values("deck_id"),
-    ).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=today))
+    qs = (
+        CardState.objects.filter(
+            user=user,
+            suspended=False,
+            card__is_active=True,
+        )
+        .filter(
+            # Correlated, so that checking one card looks up one enrollment (not every card of every deck studied)
+            Exists(Enrollment.objects.filter(user=user, active=True, deck_id=OuterRef("card__deck_id")))
+        )
+        .filter(Q(buried_until__isnull=True) | Q(buried_until__lte=today))
+    )
+    qs = qs.exclude(Q(state=NEW) & held_back(user, now))
     if scope.deck_id is not None:
         qs = qs.filter(card__deck_id=scope.deck_id)
     if scope.section_id is not None:
@@ -75,6 +82,21 @@ def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardSt
     if scope.item_ids:
         qs = qs.filter(card__item_id__in=scope.item_ids)
     return qs
+
+
+def held_back(user, now: dt.datetime) -> Q:
+    """A condition on CardState: its card's deck or list is not released to this learner yet. A target is held
+    while some source holds it past `now` and no source has released it already (the earliest date wins)."""
+    holds = ReleaseHold.objects.filter(user=user, deck_id=OuterRef("card__deck_id"))
+    on_list = holds.filter(section_id=OuterRef("card__section_id"))
+    on_deck = holds.filter(section__isnull=True)
+    list_held = Exists(on_list.filter(available_from__gt=now)) & ~Exists(
+        on_list.filter(available_from__lte=now)
+    )
+    deck_held = Exists(on_deck.filter(available_from__gt=now)) & ~Exists(
+        on_deck.filter(available_from__lte=now)
+    )
+    return Q(list_held) | Q(deck_held)
 
 
 def due_now(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
@@ -91,6 +113,29 @@ def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, 
         review |= Q(state=REVIEW, last_review__lt=day_start)
     new = Q(state=NEW)
     return learning, review, new
+
+
+def shown_now(user, now: dt.datetime, scope: Scope = Scope()) -> Exists:
+    """An expression on CardState: the queue (in `scope`) has this card due now, daily limits aside. Annotated
+    on the grade's locking query, it checks the answered card without a query of its own."""
+    return Exists(due_now(user, now, scope).filter(pk=OuterRef("pk")))
+
+
+def within_limits(user, card_state: CardState, now: dt.datetime) -> bool:
+    """The learner's daily limits leave room for this card (learning cards have none)."""
+    if card_state.state not in (NEW, REVIEW):
+        return True
+    today = answered_today(user, now)
+    if card_state.state == NEW:
+        return today.new_introduced < user.new_cards_per_day
+    return today.reviews_done < user.reviews_per_day
+
+
+def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Scope()) -> bool:
+    """Whether the queue (in `scope`) would show this card now, daily limits included. The server grades only
+    such cards: a crafted answer for a card not due, suspended or buried must not schedule it."""
+    shown = CardState.objects.filter(pk=card_state.pk).filter(shown_now(user, now, scope)).exists()
+    return shown and within_limits(user, card_state, now)
 
 
 # Learning cards have no daily limit; past this many the count reads as this many.
@@ -111,7 +156,16 @@ _LEARNING_NOW = "s.state IN (1, 3) AND s.due <= %(now)s"
 _LEARNING = "s.state IN (1, 3) AND s.due <= %(ahead)s"
 _REVIEW = "s.state = 2 AND s.due < %(day_end)s"
 _REVIEW_CHOSEN = "s.state = 2 AND (s.due < %(day_end)s OR s.last_review < %(day_start)s)"
-_NEW = "s.state = 0"
+_HOLD = (
+    f"SELECT 1 FROM {ReleaseHold._meta.db_table} h WHERE h.user_id = %(user)s AND h.deck_id = c.deck_id AND "
+)
+_HELD = (  # held_back() in SQL: held by some source past now, released by none yet
+    f"(EXISTS ({_HOLD}h.section_id = c.section_id AND h.available_from > %(now)s)"
+    f" AND NOT EXISTS ({_HOLD}h.section_id = c.section_id AND h.available_from <= %(now)s))"
+    f" OR (EXISTS ({_HOLD}h.section_id IS NULL AND h.available_from > %(now)s)"
+    f" AND NOT EXISTS ({_HOLD}h.section_id IS NULL AND h.available_from <= %(now)s))"
+)
+_NEW = f"s.state = 0 AND NOT ({_HELD})"
 _CARD_FIELDS = ("id", "deck_id", "item_id", "section_id", "template", "key", "front", "back", "position")
 
 
@@ -197,3 +251,38 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
         new=card_state.count_new, learning=card_state.count_learning, review=card_state.count_review
     )
     return Queue(counts=counts, card_state=card_state)
+
+
+def due_cards(
+    user, now: dt.datetime, scope: Scope = Scope(), *, limit: int = 100
+) -> tuple[Counts, list[CardState]]:
+    """The cards the review screen would show next, in its order, within the daily limits (at most `limit`)."""
+    built = build_queue(user, now, scope)
+    counts = built.counts
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    base = studyable(user, now, scope).select_related("card")
+    learning = list(base.filter(learning_q).order_by("due", "pk")[:limit])
+    reviews = list(base.filter(review_q).order_by("due", "card__position", "pk")[: min(counts.review, limit)])
+    new = list(base.filter(new_q).order_by("card__position", "pk")[: min(counts.new, limit)])
+    ready = [s for s in learning if s.due <= now]
+    ahead = [s for s in learning if s.due > now]
+    return counts, (ready + reviews + new + ahead)[:limit]
+
+
+def cards_for_offline(user, now: dt.datetime, *, limit: int = 500) -> list[CardState]:
+    """What the learner may review until the end of tomorrow's study day without a connection: learning cards,
+    reviews falling due by then, and new cards within today's remaining and tomorrow's new-card limits."""
+    today = answered_today(user, now)
+    tomorrow = user.study_date(now) + dt.timedelta(days=1)
+    _start, horizon = user.day_bounds(tomorrow)
+    base = studyable(user, now).select_related("card")
+    learning = list(base.filter(state__in=(LEARNING, RELEARNING)).order_by("due", "pk")[:limit])
+    review_room = max(0, user.reviews_per_day - today.reviews_done) + user.reviews_per_day
+    reviews = list(
+        base.filter(state=REVIEW, due__lt=horizon).order_by("due", "card__position", "pk")[
+            : min(review_room, limit)
+        ]
+    )
+    new_room = max(0, user.new_cards_per_day - today.new_introduced) + user.new_cards_per_day
+    new = list(base.filter(state=NEW).order_by("card__position", "pk")[: min(new_room, limit)])
+    return (learning + reviews + new)[:limit]

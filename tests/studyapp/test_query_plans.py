@@ -1,0 +1,99 @@
+"""The review path's queries walk index ranges: pinned with EXPLAIN so that a change which turns one into a
+scan of every card state (or every review) fails here, not on a student with 40,000 cards."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+
+from studyapp import queue
+from studyapp.models import CardState
+from tests import factories
+from tests.studyapp.test_queue import make_cards, review_state
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
+
+
+def plan(sql: str, params) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Test tables are small enough for a sequential scan to win on cost; what matters is whether an
+            # index *can* serve the query, so take the sequential scan off the menu.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(row[-1] for row in cursor.fetchall())
+
+
+def assert_card_states_read_through_indexes(text: str) -> None:
+    if connection.vendor == "postgresql":
+        assert "Seq Scan on studyapp_cardstate" not in text, text
+        assert "cardstate_due_idx" in text, text
+        return
+    accesses = [
+        line for line in text.splitlines() if re.match(r"(SCAN|SEARCH) (s|studyapp_cardstate)\b", line)
+    ]
+    assert accesses, text
+    for line in accesses:
+        assert line.startswith("SEARCH") and ("cardstate_due_idx" in line or "PRIMARY KEY" in line), (
+            f"{line}\n\n{text}"
+        )
+
+
+@pytest.fixture
+def learner(student):
+    make_cards(student, 6, **review_state(NOW - dt.timedelta(days=1)))
+    make_cards(student, 4)
+    make_cards(student, 3, state=CardState.State.LEARNING, due=NOW + dt.timedelta(minutes=5))
+    make_cards(factories.make_user(), 5)
+    return student
+
+
+@pytest.mark.parametrize(
+    "scope, prefer",
+    [(queue.Scope(), None), (queue.Scope(), 1), (queue.Scope(item_ids=(1, 2)), None)],
+    ids=["everything", "a preferred card", "chosen items"],
+)
+def test_every_part_of_the_queue_query_walks_the_due_index(learner, scope, prefer):
+    sql, params = queue.queue_sql(learner, NOW, scope, prefer)
+    assert_card_states_read_through_indexes(plan(sql, params))
+
+
+def test_reviews_come_out_of_the_due_index_in_order_without_sorting(learner):
+    """The next review is the first entry of the index range: no sort of every due card to find it."""
+    if connection.vendor == "postgresql":
+        pytest.skip(
+            "PostgreSQL may add an incremental sort on the id tie-break; the scan itself is pinned above"
+        )
+    sql, params = queue.queue_sql(learner, NOW, queue.Scope(), None)
+    candidates = re.findall(r"\((SELECT s\.id FROM .*? LIMIT 1)\)", sql.split("COALESCE(", 1)[1])
+    (review_first,) = [candidate for candidate in candidates if "s.state = 2" in candidate]
+    text = plan(review_first, params)
+    assert "cardstate_due_idx" in text and "TEMP B-TREE" not in text, text
+
+
+def test_grading_finds_the_siblings_from_the_item_not_from_every_card_state(learner):
+    from django.test.utils import CaptureQueriesContext
+
+    from studyapp.services import reviews
+
+    card_state = CardState.objects.filter(user=learner, state=CardState.State.REVIEW).first()
+    with CaptureQueriesContext(connection) as captured:
+        result = reviews.record_review(
+            user=learner, card_state_id=card_state.pk, rating=3, shown_version=0, duration_ms=0, now=NOW
+        )
+    assert result.recorded
+    (lock,) = [q["sql"] for q in captured if q["sql"].startswith('SELECT "studyapp_cardstate"')]
+    text = plan(lock, None)
+    if connection.vendor == "postgresql":
+        assert "Seq Scan on studyapp_cardstate" not in text and "Seq Scan on studyapp_card " not in text, text
+        return
+    lines = text.splitlines()
+    assert not [line for line in lines if line.startswith("SCAN")], text
+    # The learner's states are read by (user, card): the card and its item's cards, never all of them.
+    reads = [line for line in lines if line.startswith("SEARCH studyapp_cardstate")]
+    assert reads and all("card_id=?" in line for line in reads), text
