@@ -4,7 +4,7 @@ from django.urls import include, path
 from quizzes.api import router as quizzes_api
 from studyapp.api import build_api
 from studyapp.api.study import router as study_api
-from studyapp.views import accounts, dashboard
+from studyapp.views import accounts, app, dashboard
 
 # The JSON API: the study core's router and the quiz app's, joined here so the core never imports quizzes.
 api = build_api()
@@ -13,6 +13,8 @@ api.add_router("/quizzes/", quizzes_api)
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service-worker"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/settings/", accounts.study_settings, name="study-settings"),
     path("accounts/tokens/", accounts.api_tokens, name="api-tokens"),

@@ -92,7 +92,8 @@ class DueCards(Schema):
 
 class OfflinePackage(Schema):
     generated_at: dt.datetime
-    valid_until: dt.datetime
+    today_ends: dt.datetime = Field(description="End of your study day: reviews due before it are due today")
+    valid_until: dt.datetime = Field(description="End of tomorrow's study day: the package covers until then")
     cards: list[CardOut]
 
 

@@ -200,9 +200,12 @@ def offline_package(request):
     now = timezone.now()
     user = request.user
     states = queue.cards_for_offline(user, now)
-    _start, valid_until = user.day_bounds(user.study_date(now) + dt.timedelta(days=1))
+    today = user.study_date(now)
+    _start, today_ends = user.day_bounds(today)
+    _start, valid_until = user.day_bounds(today + dt.timedelta(days=1))
     return {
         "generated_at": now,
+        "today_ends": today_ends,
         "valid_until": valid_until,
         "cards": _with_siblings(states, now, reviews.config_for(user)),
     }
