@@ -1,10 +1,13 @@
+"""The root URLconf: the project's pages, the study core (`core_urls`) and the quiz app (`quizzes.urls`)."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from quizzes.api import router as quizzes_api
+from studyapp import home
 from studyapp.api import build_api
 from studyapp.api.study import router as study_api
-from studyapp.views import accounts, app, dashboard
+from studyapp.views import accounts, app
 
 # The JSON API: the study core's router and the quiz app's, joined here so the core never imports quizzes.
 api = build_api()
@@ -12,7 +15,7 @@ api.add_router("/", study_api)
 api.add_router("/quizzes/", quizzes_api)
 
 urlpatterns = [
-    path("", dashboard.home, name="home"),
+    path("", home.dashboard, name="home"),
     path("manifest.webmanifest", app.manifest, name="manifest"),
     path("sw.js", app.service_worker, name="service-worker"),
     path("accounts/signup/", accounts.signup, name="signup"),
@@ -23,5 +26,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
-    path("", include("studyapp.study_urls")),
+    path("", include("studyapp.core_urls")),
 ]

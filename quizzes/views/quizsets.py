@@ -12,8 +12,8 @@ from quizzes import services
 from quizzes.access import get_quiz_set_for_owner
 from quizzes.forms import AddQuestionsForm, QuizSetForm
 from quizzes.models import QuizSet
-from quizzes.views import render_page
 from studyapp.access import instructor_required
+from studyapp.views.rendering import render_page
 
 
 @require_GET
