@@ -122,19 +122,41 @@
 
   // --- Offline: review the kept cards -----------------------------------------------------------------------
 
+  // The cards the review page would show now, as far as this device can tell: learning cards due within the
+  // learn-ahead window, reviews due today, new cards, all within the day's limits less what is queued.
   function remaining() {
     var pkg = load(packageKey, null);
     if (!pkg) return [];
+    var now = Date.now();
+    var todayEnds = Date.parse(pkg.today_ends);
+    var isToday = now < todayEnds;
+    var horizon = isToday ? todayEnds : Date.parse(pkg.valid_until);
+    var left = isToday
+      ? { New: pkg.new_left_today, Review: pkg.reviews_left_today }
+      : { New: pkg.new_per_day, Review: pkg.reviews_per_day };
+    var stateOf = {};
+    pkg.cards.forEach(function (c) { stateOf[c.card_state_id] = c.state; });
     var answered = {};
-    load(queueKey, []).forEach(function (a) { answered[a.card_state_id] = true; });
+    load(queueKey, []).forEach(function (a) {
+      answered[a.card_state_id] = true;
+      var sameDay = (Date.parse(a.answered_at) < todayEnds) === isToday;
+      var state = stateOf[a.card_state_id];
+      if (sameDay && state in left) left[state] -= 1;
+    });
     var buried = {};
     pkg.cards.forEach(function (c) {
       if (answered[c.card_state_id]) c.siblings.forEach(function (s) { buried[s] = true; });
     });
-    var now = Date.now();
-    var horizon = now < Date.parse(pkg.today_ends) ? Date.parse(pkg.today_ends) : Date.parse(pkg.valid_until);
+    var learnAhead = now + pkg.learn_ahead_seconds * 1000;
     return pkg.cards.filter(function (c) {
-      return !answered[c.card_state_id] && !buried[c.card_state_id] && (!c.due || Date.parse(c.due) < horizon);
+      if (answered[c.card_state_id] || buried[c.card_state_id]) return false;
+      if (c.state === "Review" && !(Date.parse(c.due) < horizon)) return false;
+      if (c.state === "New" || c.state === "Review") {
+        if (left[c.state] <= 0) return false;
+        left[c.state] -= 1;
+        return true;
+      }
+      return Date.parse(c.due) <= learnAhead;
     });
   }
 
