@@ -12,6 +12,13 @@ class ClassroomForm(forms.Form):
     name = forms.CharField(max_length=200)
 
 
+class ClassSettingsForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    show_class_average = forms.BooleanField(
+        required=False, label="Show students the class average", initial=True
+    )
+
+
 def _decks_field() -> forms.ModelMultipleChoiceField:
     """The learner's or instructor's decks; each form sets the queryset to what that user may see."""
     return forms.ModelMultipleChoiceField(queryset=Deck.objects.none(), widget=forms.CheckboxSelectMultiple)
@@ -75,9 +82,12 @@ class AssignmentForm(forms.Form):
     shuffle_questions = forms.BooleanField(required=False, initial=True)
     shuffle_options = forms.BooleanField(required=False, initial=True)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, classrooms=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quiz_set"].queryset = QuizSet.objects.owned_by(user)
+        self.fields["quiz_set"].queryset = QuizSet.objects.owned_by(user).active()
+        if classrooms is not None:  # duplicating: the copy may go to another of the instructor's classes
+            self.fields["classroom"] = forms.ModelChoiceField(queryset=classrooms, label="Class")
+            self.order_fields(["classroom", "quiz_set"])
 
     def _in_calendar(self, name: str) -> dt.datetime:
         # 31 Dec 9999 in a time zone west of UTC is already year 10000 in UTC, which no database stores.

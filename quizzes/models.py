@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud in class
 
@@ -19,6 +20,9 @@ class ClassroomQuerySet(models.QuerySet):
     def joined_by(self, user) -> "ClassroomQuerySet":
         return self.filter(memberships__student=user)
 
+    def active(self) -> "ClassroomQuerySet":
+        return self.filter(archived_at__isnull=True)
+
 
 class Classroom(models.Model):
     instructor = models.ForeignKey(
@@ -28,6 +32,9 @@ class Classroom(models.Model):
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
     show_class_average = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Deleted by its instructor but kept for the gradebook."
+    )
 
     objects = ClassroomQuerySet.as_manager()
 
@@ -36,6 +43,9 @@ class Classroom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:class-detail", args=[self.pk])
 
 
 class ClassMembership(models.Model):
@@ -90,6 +100,9 @@ class QuizSetQuerySet(models.QuerySet):
     def owned_by(self, user) -> "QuizSetQuerySet":
         return self.filter(owner=user)
 
+    def active(self) -> "QuizSetQuerySet":
+        return self.filter(archived_at__isnull=True)
+
 
 class QuizSet(models.Model):
     class Mode(models.TextChoices):
@@ -105,6 +118,9 @@ class QuizSet(models.Model):
     question_kinds = models.JSONField(default=list, blank=True, help_text="Empty: every kind.")
     questions_per_attempt = models.PositiveSmallIntegerField(default=10)
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Deleted by its owner but kept for the gradebook."
+    )
 
     objects = QuizSetQuerySet.as_manager()
 
@@ -113,6 +129,9 @@ class QuizSet(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quiz-set-edit", args=[self.pk])
 
 
 # --- Assignments and attempts ------------------------------------------------------------------------------
@@ -123,7 +142,15 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(classroom__instructor=user)
 
     def for_student(self, user) -> "AssignmentQuerySet":
-        return self.filter(classroom__memberships__student=user)
+        """What a member of the class sees: archived assignments and classes are gone from their lists."""
+        return self.filter(
+            classroom__memberships__student=user,
+            archived_at__isnull=True,
+            classroom__archived_at__isnull=True,
+        )
+
+    def active(self) -> "AssignmentQuerySet":
+        return self.filter(archived_at__isnull=True, classroom__archived_at__isnull=True)
 
 
 class Assignment(models.Model):
@@ -150,6 +177,11 @@ class Assignment(models.Model):
     shuffle_questions = models.BooleanField(default=True)
     shuffle_options = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Deleted after attempts: hidden from students, kept in the gradebook.",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -163,6 +195,9 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quiz_set} → {self.classroom}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:assignment", args=[self.pk])
 
     def is_open(self, now) -> bool:
         return self.opens_at <= now < self.closes_at

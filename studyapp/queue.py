@@ -94,6 +94,20 @@ def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, 
     return learning, review, new
 
 
+def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Scope()) -> bool:
+    """Whether the queue (in `scope`) would show this card now, daily limits included. The server grades only
+    such cards: a crafted answer for a card not due, suspended or buried must not schedule it."""
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    if not studyable(user, now, scope).filter(learning_q | review_q | new_q, pk=card_state.pk).exists():
+        return False
+    if card_state.state not in (NEW, REVIEW):
+        return True
+    today = answered_today(user, now)
+    if card_state.state == NEW:
+        return today.new_introduced < user.new_cards_per_day
+    return today.reviews_done < user.reviews_per_day
+
+
 def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int | None = None) -> Queue:
     """Counts after the daily limits, and the next card: learning cards already due, then reviews, then new
     cards (in deck order), then learning cards due within the learn-ahead window. `prefer` puts one card first
@@ -134,3 +148,38 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
         .first()
     )
     return Queue(counts=counts, card_state=card_state)
+
+
+def due_cards(
+    user, now: dt.datetime, scope: Scope = Scope(), *, limit: int = 100
+) -> tuple[Counts, list[CardState]]:
+    """The cards the review screen would show next, in its order, within the daily limits (at most `limit`)."""
+    built = build_queue(user, now, scope)
+    counts = built.counts
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    base = studyable(user, now, scope).select_related("card")
+    learning = list(base.filter(learning_q).order_by("due", "pk")[:limit])
+    reviews = list(base.filter(review_q).order_by("due", "card__position", "pk")[: min(counts.review, limit)])
+    new = list(base.filter(new_q).order_by("card__position", "pk")[: min(counts.new, limit)])
+    ready = [s for s in learning if s.due <= now]
+    ahead = [s for s in learning if s.due > now]
+    return counts, (ready + reviews + new + ahead)[:limit]
+
+
+def cards_for_offline(user, now: dt.datetime, *, limit: int = 500) -> list[CardState]:
+    """What the learner may review until the end of tomorrow's study day without a connection: learning cards,
+    reviews falling due by then, and new cards within today's remaining and tomorrow's new-card limits."""
+    today = answered_today(user, now)
+    tomorrow = user.study_date(now) + dt.timedelta(days=1)
+    _start, horizon = user.day_bounds(tomorrow)
+    base = studyable(user, now).select_related("card")
+    learning = list(base.filter(state__in=(LEARNING, RELEARNING)).order_by("due", "pk")[:limit])
+    review_room = max(0, user.reviews_per_day - today.reviews_done) + user.reviews_per_day
+    reviews = list(
+        base.filter(state=REVIEW, due__lt=horizon).order_by("due", "card__position", "pk")[
+            : min(review_room, limit)
+        ]
+    )
+    new_room = max(0, user.new_cards_per_day - today.new_introduced) + user.new_cards_per_day
+    new = list(base.filter(state=NEW).order_by("card__position", "pk")[: min(new_room, limit)])
+    return (learning + reviews + new)[:limit]

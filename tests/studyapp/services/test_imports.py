@@ -1,6 +1,5 @@
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,9 +9,10 @@ from studyapp.importers.article import parse_article
 from studyapp.models import Card, CardState, Deck, Item, ItemGroup, Section
 from studyapp.services import imports
 from studyapp.services.imports import ImportRejected, import_article, import_csv, save_article
+from tests.paths import ARTICLES, BUNDLED_DECKS
 
-ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
-BUNDLED = Path(__file__).resolve().parents[1] / "studyapp" / "data" / "neoplastic-foraminal-narrowing.json"
+ARTICLES = ARTICLES
+BUNDLED = BUNDLED_DECKS / "neoplastic-foraminal-narrowing.json"
 pytestmark = pytest.mark.django_db
 
 
@@ -259,7 +259,7 @@ def test_an_item_with_a_very_long_term_imports_with_its_cards():
     from studyapp.services.cards import sync_cards
 
     long_term = "Sumatriptan " + "extended release formulation " * 12
-    text = (Path(__file__).parent / "data" / "articles" / "migraine.txt").read_text(encoding="utf-8")
+    text = (ARTICLES / "migraine.txt").read_text(encoding="utf-8")
     text = text.replace("Sumatriptan (triptan)", f"{long_term.strip()} (triptan)")
 
     result = save_article(parsed=parse_article(text), owner=None, scope=Deck.Scope.LIBRARY)
@@ -276,7 +276,7 @@ def test_an_item_line_longer_than_the_term_column_imports():
     from studyapp.services.cards import sync_cards
 
     long_term = "Sumatriptan " + "extended release formulation " * 25
-    text = (Path(__file__).parent / "data" / "articles" / "migraine.txt").read_text(encoding="utf-8")
+    text = (ARTICLES / "migraine.txt").read_text(encoding="utf-8")
     text = text.replace("Sumatriptan (triptan)", f"{long_term.strip()} (triptan)")
 
     result = save_article(parsed=parse_article(text), owner=None, scope=Deck.Scope.LIBRARY)

@@ -1,12 +1,12 @@
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from studyapp.importers.article import heading_kind, item_key, parse_article, split_term_gloss
 from studyapp.importers.citations import CITATION_NAMES
+from tests.paths import ARTICLES
 
-ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
+ARTICLES = ARTICLES
 
 
 def _terms(parsed, kind):

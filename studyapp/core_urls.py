@@ -1,4 +1,4 @@
-"""URLs of the study core, namespaced `studyapp:`."""
+"""URLs of the study core (decks, imports, review), namespaced `studyapp:`; the root `urls.py` includes them."""
 
 from django.urls import path
 

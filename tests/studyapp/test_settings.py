@@ -1,9 +1,10 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import REPO
+
+ROOT = REPO
 
 
 def _run_check(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:

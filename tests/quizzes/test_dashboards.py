@@ -13,10 +13,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizzes import services, stats
+from quizzes import class_stats, services, stats
 from quizzes.charts import score_chart
 from quizzes.models import Assignment, Attempt, ClassMembership
-from studyapp import class_stats
 from tests import factories
 
 pytestmark = pytest.mark.django_db

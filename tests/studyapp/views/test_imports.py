@@ -1,12 +1,11 @@
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from studyapp.models import Deck, Item
+from tests.paths import ARTICLES
 
-ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
+ARTICLES = ARTICLES
 MIGRAINE = (ARTICLES / "migraine.txt").read_text(encoding="utf-8")
 HTMX = {"HTTP_HX_REQUEST": "true"}
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from studyapp import class_stats
+from quizzes import class_stats
 from studyapp.models import CardState
 from tests import factories
 

@@ -1,27 +1,21 @@
-"""Dashboards: the learner's own progress at `/`, and an instructor's view of one class."""
+"""The learner's home at `/`: their study progress and their quizzes on one page.
+
+This page combines both apps, so it lives with the project wiring: the study core never imports `quizzes`.
+"""
 
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from quizzes import charts as quiz_charts
 from quizzes import services as quiz_services
 from quizzes import stats as quiz_stats
 from studyapp import charts, stats
-
-
-def _render(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
-    if request.htmx and not request.htmx.history_restore_request:
-        template = f"{template}#{partial}"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+from studyapp.views.rendering import render_page
 
 
 def _weak_items_url(weakest) -> str:
@@ -31,7 +25,7 @@ def _weak_items_url(weakest) -> str:
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HttpRequest) -> HttpResponse:
     quiz_services.close_expired_for_dashboards(learner=request.user, now=timezone.now())
     figures = stats.learner_dashboard(request.user, timezone.now())
     quiz = quiz_stats.learner_quizzes(request.user, timezone.now())
@@ -48,4 +42,4 @@ def home(request: HttpRequest) -> HttpResponse:
         "quiz": quiz,
         "quiz_chart": quiz_charts.score_chart(quiz.days, figures.today.date),
     }
-    return _render(request, "studyapp/dashboard.html", "dashboard", context)
+    return render_page(request, "home/dashboard.html", "dashboard", context)

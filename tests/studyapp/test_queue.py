@@ -188,6 +188,7 @@ def test_studying_chosen_weak_items_reviews_them_early_once_a_day(student):
         shown_version=0,
         duration_ms=0,
         now=NOW,
+        scope=chosen,
     )
     assert queue.build_queue(student, NOW, chosen).counts.review == 1  # reviewed today: not again
 

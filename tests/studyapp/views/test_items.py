@@ -4,6 +4,7 @@ from django.urls import reverse
 from studyapp.models import Card, CardState, Item
 from studyapp.services.cards import sync_cards
 from tests import factories
+from tests.paths import ARTICLES
 
 pytestmark = pytest.mark.django_db
 
@@ -183,15 +184,12 @@ def test_anonymous_is_sent_to_log_in(client, deck):
 
 
 def test_reimporting_the_corrected_article_keeps_the_corrected_item_and_its_progress(student):
-    from pathlib import Path
 
     from studyapp.services.enrollment import add_deck_to_studies
     from studyapp.services.imports import import_article
     from studyapp.services.items import correct_item
 
-    text = (Path(__file__).resolve().parent / "data" / "articles" / "migraine.txt").read_text(
-        encoding="utf-8"
-    )
+    text = (ARTICLES / "migraine.txt").read_text(encoding="utf-8")
     typo = text.replace("Sumatriptan", "Sumatriptin")
     deck = import_article(text=typo, owner=None, scope="library").deck
     add_deck_to_studies(user=student, deck=deck)

@@ -13,10 +13,11 @@ from django.core.management import CommandError, call_command
 from studyapp import evaluation
 from studyapp.evaluation import Prediction, auc, bin_key, log_loss, read_revlog, rmse_bins, sm2_interval
 from studyapp.optimizing import FILTERED, MANUAL, REVIEW, UNKNOWN
+from tests.paths import SHARED
 from tests.simulated_learner import SLOW_CONSOLIDATOR, STRONG_CONSOLIDATOR, simulate
 
 T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
-JOSH = Path(__file__).resolve().parents[2] / "shared" / "data" / "revlogs" / "pyfsrs-josh.csv"
+JOSH = SHARED / "data" / "revlogs" / "pyfsrs-josh.csv"
 
 
 def prediction(predicted, recalled, *, days=1, long_term=2, lapses=0):

@@ -1,13 +1,13 @@
 import json
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from studyapp.models import Deck, Item
+from tests.paths import ARTICLES
 
-ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
+ARTICLES = ARTICLES
 pytestmark = pytest.mark.django_db
 
 
