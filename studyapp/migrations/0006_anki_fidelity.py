@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studyapp', '0004_api_tokens_client_answers'),
+        ('studyapp', '0005_release_holds'),
     ]
 
     operations = [
