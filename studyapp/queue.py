@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection, models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from studyapp.models import Card, CardState, Enrollment, ReleaseHold
 
@@ -60,28 +60,26 @@ def answered_today(user, now: dt.datetime) -> Today:
 
 def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
     """The learner's cards that may be shown today at all: active cards of active enrollments, not suspended,
-    not buried."""
+    not buried, not held back."""
+    return CardState.objects.filter(user=user).filter(_studyable_q(user, now, scope))
+
+
+def _studyable_q(user, now: dt.datetime, scope: Scope) -> Q:
     today = user.study_date(now)
-    qs = (
-        CardState.objects.filter(
-            user=user,
-            suspended=False,
-            card__is_active=True,
-        )
-        .filter(
-            # Correlated, so that checking one card looks up one enrollment (not every card of every deck studied)
-            Exists(Enrollment.objects.filter(user=user, active=True, deck_id=OuterRef("card__deck_id")))
-        )
-        .filter(Q(buried_until__isnull=True) | Q(buried_until__lte=today))
+    q = (
+        Q(suspended=False, card__is_active=True)
+        # Correlated, so that checking one card looks up one enrollment (not every card of every deck studied)
+        & Q(Exists(Enrollment.objects.filter(user=user, active=True, deck_id=OuterRef("card__deck_id"))))
+        & (Q(buried_until__isnull=True) | Q(buried_until__lte=today))
+        & ~(Q(state=NEW) & held_back(user, now))
     )
-    qs = qs.exclude(Q(state=NEW) & held_back(user, now))
     if scope.deck_id is not None:
-        qs = qs.filter(card__deck_id=scope.deck_id)
+        q &= Q(card__deck_id=scope.deck_id)
     if scope.section_id is not None:
-        qs = qs.filter(card__section_id=scope.section_id)
+        q &= Q(card__section_id=scope.section_id)
     if scope.item_ids:
-        qs = qs.filter(card__item_id__in=scope.item_ids)
-    return qs
+        q &= Q(card__item_id__in=scope.item_ids)
+    return q
 
 
 def held_back(user, now: dt.datetime) -> Q:
@@ -115,10 +113,14 @@ def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, 
     return learning, review, new
 
 
-def shown_now(user, now: dt.datetime, scope: Scope = Scope()) -> Exists:
-    """An expression on CardState: the queue (in `scope`) has this card due now, daily limits aside. Annotated
-    on the grade's locking query, it checks the answered card without a query of its own."""
-    return Exists(due_now(user, now, scope).filter(pk=OuterRef("pk")))
+def shown_now(user, now: dt.datetime, scope: Scope = Scope()) -> ExpressionWrapper:
+    """A boolean expression on CardState: the queue (in `scope`) has this card due now, daily limits aside.
+    Annotated on the grade's locking query it checks the answered card without a query of its own, and on the
+    row as locked: its own columns are read again once a concurrent answer (burying it) commits."""
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    return ExpressionWrapper(
+        _studyable_q(user, now, scope) & (learning_q | review_q | new_q), output_field=BooleanField()
+    )
 
 
 def within_limits(user, card_state: CardState, now: dt.datetime) -> bool:
@@ -134,7 +136,7 @@ def within_limits(user, card_state: CardState, now: dt.datetime) -> bool:
 def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Scope()) -> bool:
     """Whether the queue (in `scope`) would show this card now, daily limits included. The server grades only
     such cards: a crafted answer for a card not due, suspended or buried must not schedule it."""
-    shown = CardState.objects.filter(pk=card_state.pk).filter(shown_now(user, now, scope)).exists()
+    shown = CardState.objects.filter(pk=card_state.pk, user=user).filter(shown_now(user, now, scope)).exists()
     return shown and within_limits(user, card_state, now)
 
 
@@ -166,7 +168,9 @@ _HELD = (  # held_back() in SQL: held by some source past now, released by none 
     f" AND NOT EXISTS ({_HOLD}h.section_id IS NULL AND h.available_from <= %(now)s))"
 )
 _NEW = f"s.state = 0 AND NOT ({_HELD})"
-_CARD_FIELDS = ("id", "deck_id", "item_id", "section_id", "template", "key", "front", "back", "position")
+# Every column of the card but its timestamps (deferred: nothing on the review screen reads them).
+_CARD_FIELDS = tuple(f.attname for f in Card._meta.concrete_fields if not isinstance(f, models.DateTimeField))
+_CARD_BOOLEANS = {f.attname for f in Card._meta.concrete_fields if isinstance(f, models.BooleanField)}
 
 
 def _scope_sql(scope: Scope, params: dict) -> str:
@@ -244,9 +248,9 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     card_state = next(iter(CardState.objects.raw(sql, params)), None)
     if card_state is None:  # no candidate of any kind: every count is zero
         return Queue(counts=Counts(new=0, learning=0, review=0), card_state=None)
-    card_state.card = Card.from_db(
-        connection.alias, _CARD_FIELDS, [getattr(card_state, f"card_{name}") for name in _CARD_FIELDS]
-    )
+    values = [getattr(card_state, f"card_{name}") for name in _CARD_FIELDS]
+    values = [bool(v) if name in _CARD_BOOLEANS else v for name, v in zip(_CARD_FIELDS, values, strict=True)]
+    card_state.card = Card.from_db(connection.alias, _CARD_FIELDS, values)
     counts = Counts(
         new=card_state.count_new, learning=card_state.count_learning, review=card_state.count_review
     )
