@@ -18,6 +18,9 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # What makes the app installable (no user data in them).
+    "manifest",
+    "service-worker",
     # The API's description and docs (no data in them) and its root, which lists nothing.
     "api:api-root",
     "api:openapi-json",
