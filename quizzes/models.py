@@ -59,6 +59,53 @@ class ClassMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["classroom", "student"], name="one_membership")]
 
 
+class ClassRelease(models.Model):
+    """Lecture by lecture: from `release_at`, members of the class meet the new cards of this deck (or of one of
+    its lists). quizzes.services turns each row into the study core's ReleaseHold rows for every member."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="releases")
+    deck = models.ForeignKey("studyapp.Deck", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        "studyapp.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    release_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["release_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "deck", "section"],
+                condition=models.Q(section__isnull=False),
+                name="one_release_per_class_list",
+            ),
+            models.UniqueConstraint(
+                fields=["classroom", "deck"],
+                condition=models.Q(section__isnull=True),
+                name="one_release_per_class_deck",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.section is None:
+            return self.deck.title
+        name = self.section.heading if self.section.kind == "other" else self.section.get_kind_display()
+        return f"{name} of {self.deck.title}"
+
+    @property
+    def source(self) -> str:
+        return release_source(self.classroom_id)
+
+
+def release_source(classroom_id: int) -> str:
+    """The key under which a class's release holds are stored in the study core."""
+    return f"class:{classroom_id}"
+
+
 # --- Questions and quiz sets -------------------------------------------------------------------------------
 
 

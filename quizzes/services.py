@@ -19,13 +19,16 @@ from quizzes.models import (
     Attempt,
     AttemptAnswer,
     ClassMembership,
+    ClassRelease,
     Classroom,
     Question,
     QuizSet,
     new_join_code,
+    release_source,
 )
-from studyapp.models import Deck
-from studyapp.services import reviews
+from studyapp.models import Deck, Enrollment, Section
+from studyapp.services import releases, reviews
+from studyapp.services.enrollment import add_deck_to_studies
 
 # Requests in flight when the clock runs out still count; anything later is refused or marked late.
 GRACE = dt.timedelta(seconds=30)
@@ -65,8 +68,72 @@ def join_class(*, student, code: str) -> Classroom:
         raise ValidationError("No class has that join code. Check it with your instructor.")
     if classroom.instructor_id == student.pk:
         raise ValidationError("You teach this class; students join it with the code.")
-    ClassMembership.objects.get_or_create(classroom=classroom, student=student)
+    _, created = ClassMembership.objects.get_or_create(classroom=classroom, student=student)
+    if created:
+        _bring_in_member(classroom=classroom, student=student)
     return classroom
+
+
+# --- Release by lecture ------------------------------------------------------------------------------------
+
+
+def _enrol_new_learners(*, deck: Deck, students) -> None:
+    """Class members study the class's decks without pressing a button. A member who already has an enrolment
+    (even one they left) keeps their choice."""
+    enrolled = set(Enrollment.objects.filter(deck=deck).values_list("user_id", flat=True))
+    for student in students:
+        if student.pk not in enrolled:
+            add_deck_to_studies(user=student, deck=deck)
+
+
+def _bring_in_member(*, classroom: Classroom, student) -> None:
+    plan = list(classroom.releases.select_related("deck", "section"))
+    for deck in {r.deck_id: r.deck for r in plan}.values():
+        _enrol_new_learners(deck=deck, students=[student])
+    for release in plan:
+        releases.hold_until(
+            user_ids=[student.pk],
+            deck=release.deck,
+            section=release.section,
+            available_from=release.release_at,
+            source=release.source,
+            label=release.label,
+        )
+
+
+@transaction.atomic
+def schedule_release(
+    *, classroom: Classroom, deck: Deck, section: Section | None, release_at: dt.datetime
+) -> ClassRelease:
+    """Maps a deck, or one of its lists, to the date its new cards reach the class (moving it if already
+    planned). Members are enrolled in the deck now; the queue shows the cards from that date on."""
+    if section is not None and section.deck_id != deck.pk:
+        raise ValidationError("That list is not in that deck.")
+    if not Deck.objects.visible_to(classroom.instructor).filter(pk=deck.pk).exists():
+        raise PermissionDenied("Plan releases of decks you can see.")
+    release, _ = ClassRelease.objects.update_or_create(
+        classroom=classroom, deck=deck, section=section, defaults={"release_at": release_at}
+    )
+    members = [m.student for m in classroom.memberships.select_related("student")]
+    _enrol_new_learners(deck=deck, students=members)
+    releases.hold_until(
+        user_ids=[m.pk for m in members],
+        deck=deck,
+        section=section,
+        available_from=release_at,
+        source=release.source,
+        label=release.label,
+    )
+    return release
+
+
+@transaction.atomic
+def delete_release(*, release: ClassRelease) -> None:
+    """Takes the entry out of the plan; whatever it held back is released at once."""
+    releases.clear_holds(
+        source=release.source, deck=release.deck, section=release.section, whole_deck=release.section is None
+    )
+    release.delete()
 
 
 # --- Questions and quiz sets -------------------------------------------------------------------------------
@@ -558,6 +625,7 @@ def remove_student(*, classroom: Classroom, student_id: int) -> bool:
     """Takes the student out of the class. Their attempts stay in the database (out of the gradebook) and come
     back if they rejoin."""
     deleted, _ = ClassMembership.objects.filter(classroom=classroom, student_id=student_id).delete()
+    releases.clear_holds(source=release_source(classroom.pk), user_ids=[student_id])
     return bool(deleted)
 
 
@@ -585,6 +653,10 @@ def duplicate_class(*, classroom: Classroom) -> Classroom:
         instructor=classroom.instructor,
         name=_copy_title(classroom.name),
         show_class_average=classroom.show_class_average,
+    )
+    ClassRelease.objects.bulk_create(
+        ClassRelease(classroom=copy, deck_id=r.deck_id, section_id=r.section_id, release_at=r.release_at)
+        for r in classroom.releases.all()
     )
     Assignment.objects.bulk_create(
         Assignment(quiz_set_id=a.quiz_set_id, classroom=copy, **_assignment_fields(a))
@@ -624,7 +696,9 @@ def attempts_on(obj: Classroom | QuizSet | Assignment):
 
 @transaction.atomic
 def delete_class(*, classroom: Classroom, now: dt.datetime) -> str:
-    """Deletes a class nobody attempted anything in; otherwise archives it so its gradebooks stay readable."""
+    """Deletes a class nobody attempted anything in; otherwise archives it so its gradebooks stay readable.
+    Either way, what its release plan still held back is released to its students."""
+    releases.clear_holds(source=release_source(classroom.pk))
     if attempts_on(classroom).exists():
         classroom.archived_at = now
         classroom.save(update_fields=["archived_at"])
@@ -659,6 +733,17 @@ def delete_assignment(*, assignment: Assignment, now: dt.datetime) -> str:
 def restore(*, obj: Classroom | QuizSet | Assignment) -> None:
     obj.archived_at = None
     obj.save(update_fields=["archived_at"])
+    if isinstance(obj, Classroom):
+        members = list(obj.memberships.values_list("student_id", flat=True))
+        for release in obj.releases.select_related("deck", "section"):
+            releases.hold_until(
+                user_ids=members,
+                deck=release.deck,
+                section=release.section,
+                available_from=release.release_at,
+                source=release.source,
+                label=release.label,
+            )
 
 
 def _grades_by_student(assignment: Assignment, method: str) -> dict[int, float | None]:

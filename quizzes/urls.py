@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import assignments, attempts, classes, dashboard, gradebook, hub, quizsets
+from quizzes.views import assignments, attempts, classes, dashboard, gradebook, hub, quizsets, releases
 
 app_name = "quizzes"
 
@@ -24,6 +24,12 @@ urlpatterns = [
         "classes/<int:classroom_id>/students/<int:student_id>/remove/",
         classes.class_remove_student,
         name="class-remove-student",
+    ),
+    path("classes/<int:classroom_id>/releases/", releases.class_releases, name="class-releases"),
+    path(
+        "classes/<int:classroom_id>/releases/<int:release_id>/delete/",
+        releases.class_release_delete,
+        name="class-release-delete",
     ),
     path("classes/<int:classroom_id>/assign/", assignments.assignment_create, name="assignment-create"),
     path("sets/", quizsets.quiz_set_list, name="quiz-set-list"),

@@ -391,6 +391,43 @@ class ReviewRollup(models.Model):
     max_id = models.BigIntegerField(default=0)
 
 
+class ReleaseHold(models.Model):
+    """New cards of a deck, or of one of its lists, that a learner meets only from `available_from`.
+
+    Whoever schedules material (a class's lecture plan) writes these rows under its own `source`; the study core
+    knows nothing of classes. When several sources hold the same deck or list, the earliest date wins: material
+    released by one class is not hidden again by another."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="release_holds")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: the deck.",
+    )
+    available_from = models.DateTimeField()
+    source = models.CharField(max_length=60, help_text="Who set it, e.g. class:12; it replaces only its own.")
+    label = models.CharField(max_length=300, help_text="What the learner reads: 'Drug treatments of …'.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "deck", "section", "source"],
+                condition=Q(section__isnull=False),
+                name="one_list_hold_per_source",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "deck", "source"],
+                condition=Q(section__isnull=True),
+                name="one_deck_hold_per_source",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "deck"], name="release_hold_user_deck_idx")]
+
+
 # --- API access and offline sync ----------------------------------------------------------------------------
 
 

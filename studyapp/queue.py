@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from studyapp.models import CardState, Review
+from studyapp.models import CardState, ReleaseHold, Review
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -78,6 +78,7 @@ def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardSt
     """The learner's cards that may be shown today at all: live (see `CardStateQuerySet.live`), not suspended,
     not buried."""
     qs = CardState.objects.filter(user=user).live().showable(user.study_date(now))
+    qs = qs.exclude(Q(state=NEW) & held_back(user, now))
     if scope.deck_id is not None:
         qs = qs.filter(card__deck_id=scope.deck_id)
     if scope.section_id is not None:
@@ -85,6 +86,21 @@ def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardSt
     if scope.item_ids:
         qs = qs.filter(card__item_id__in=scope.item_ids)
     return qs
+
+
+def held_back(user, now: dt.datetime) -> Q:
+    """A condition on CardState: its card's deck or list is not released to this learner yet. A target is held
+    while some source holds it past `now` and no source has released it already (the earliest date wins)."""
+    holds = ReleaseHold.objects.filter(user=user, deck_id=OuterRef("card__deck_id"))
+    on_list = holds.filter(section_id=OuterRef("card__section_id"))
+    on_deck = holds.filter(section__isnull=True)
+    list_held = Exists(on_list.filter(available_from__gt=now)) & ~Exists(
+        on_list.filter(available_from__lte=now)
+    )
+    deck_held = Exists(on_deck.filter(available_from__gt=now)) & ~Exists(
+        on_deck.filter(available_from__lte=now)
+    )
+    return Q(list_held) | Q(deck_held)
 
 
 def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, Q, Q]:

@@ -67,6 +67,18 @@ def _class_member(instructor) -> dict:
     return {"classroom_id": classroom.pk, "student_id": student.pk}
 
 
+def _class_release(instructor) -> dict:
+    from django.utils import timezone
+
+    from quizzes.models import ClassRelease
+
+    classroom = factories.make_classroom(instructor)
+    release = ClassRelease.objects.create(
+        classroom=classroom, deck=factories.make_deck(owner=instructor), release_at=timezone.now()
+    )
+    return {"classroom_id": classroom.pk, "release_id": release.pk}
+
+
 def _taught_assignment(instructor) -> dict:
     return {"assignment_id": factories.make_assignment(instructor).pk}
 
@@ -105,6 +117,8 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:assignment-create": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:class-edit": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-releases": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-release-delete": ObjectUrl(_class_release, method="post", owner_role="instructor"),
     "quizzes:class-duplicate": ObjectUrl(_classroom, method="post", owner_role="instructor"),
     "quizzes:class-delete": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:class-join-code": ObjectUrl(_classroom, method="post", owner_role="instructor"),

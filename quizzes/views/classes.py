@@ -39,6 +39,7 @@ def class_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
         "members": classroom.memberships.select_related("student").order_by("student__username"),
         "assignments": [a for a in assignments if a.archived_at is None],
         "archived_assignments": [a for a in assignments if a.archived_at is not None],
+        "releases": classroom.releases.select_related("deck", "section"),
         "nav": "classes",
     }
     return render(request, "quizzes/class_detail.html", context)
