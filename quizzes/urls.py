@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import assignments, bank, attempts, classes, dashboard, gradebook, hub, quizsets, releases
+from quizzes.views import assignments, attempts, bank, classes, dashboard, gradebook, hub, quizsets, releases
 
 app_name = "quizzes"
 
