@@ -19,6 +19,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The unsubscribe link of reminder e-mails works without logging in (a signed token names the learner).
+    "reminders-unsubscribe",
     # What makes the app installable (no user data in them).
     "manifest",
     "service-worker",
