@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import connection, models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
-from studyapp.models import Card, CardState, Enrollment, ReleaseHold
+from studyapp.models import Card, CardState, Enrollment, Item, ReleaseHold, live_q, showable_q
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -58,21 +58,29 @@ def answered_today(user, now: dt.datetime) -> Today:
     return Today(new_introduced=new, reviews_done=reviews)
 
 
+@dataclass(frozen=True)
+class Allowance:
+    new: int
+    review: int
+
+
+def daily_allowance(user, today: Today) -> Allowance:
+    """What the learner's daily limits still allow today, after what `today` has used: the one place the limits
+    are applied (queue, grade check, offline batch, dashboard)."""
+    return Allowance(
+        new=max(0, user.new_cards_per_day - today.new_introduced),
+        review=max(0, user.reviews_per_day - today.reviews_done),
+    )
+
+
 def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
-    """The learner's cards that may be shown today at all: active cards of active enrollments, not suspended,
+    """The learner's cards that may be shown today at all: live (see `CardStateQuerySet.live`), not suspended,
     not buried, not held back."""
     return CardState.objects.filter(user=user).filter(_studyable_q(user, now, scope))
 
 
 def _studyable_q(user, now: dt.datetime, scope: Scope) -> Q:
-    today = user.study_date(now)
-    q = (
-        Q(suspended=False, card__is_active=True)
-        # Correlated, so that checking one card looks up one enrollment (not every card of every deck studied)
-        & Q(Exists(Enrollment.objects.filter(user=user, active=True, deck_id=OuterRef("card__deck_id"))))
-        & (Q(buried_until__isnull=True) | Q(buried_until__lte=today))
-        & ~(Q(state=NEW) & held_back(user, now))
-    )
+    q = live_q() & showable_q(user.study_date(now)) & ~(Q(state=NEW) & held_back(user, now))
     if scope.deck_id is not None:
         q &= Q(card__deck_id=scope.deck_id)
     if scope.section_id is not None:
@@ -95,12 +103,6 @@ def held_back(user, now: dt.datetime) -> Q:
         on_deck.filter(available_from__lte=now)
     )
     return Q(list_held) | Q(deck_held)
-
-
-def due_now(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
-    """Every card that is due now, before the daily limits."""
-    learning_q, review_q, new_q = _due_conditions(user, now, scope)
-    return studyable(user, now, scope).filter(learning_q | review_q | new_q)
 
 
 def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, Q, Q]:
@@ -127,10 +129,8 @@ def within_limits(user, card_state: CardState, now: dt.datetime) -> bool:
     """The learner's daily limits leave room for this card (learning cards have none)."""
     if card_state.state not in (NEW, REVIEW):
         return True
-    today = answered_today(user, now)
-    if card_state.state == NEW:
-        return today.new_introduced < user.new_cards_per_day
-    return today.reviews_done < user.reviews_per_day
+    allowance = daily_allowance(user, answered_today(user, now))
+    return (allowance.new if card_state.state == NEW else allowance.review) > 0
 
 
 def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Scope()) -> bool:
@@ -153,6 +153,8 @@ _SHOWABLE = (
     "s.user_id = %(user)s AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %(today)s)"
     f" AND c.is_active AND c.deck_id IN (SELECT e.deck_id FROM {_ENROLLMENT} e"
     " WHERE e.user_id = %(user)s AND e.active)"
+    f" AND (c.item_id IS NULL OR EXISTS (SELECT 1 FROM {Item._meta.db_table} i"
+    " WHERE i.id = c.item_id AND i.retired_at IS NULL))"
 )
 _LEARNING_NOW = "s.state IN (1, 3) AND s.due <= %(now)s"
 _LEARNING = "s.state IN (1, 3) AND s.due <= %(ahead)s"
@@ -191,9 +193,8 @@ def _scope_sql(scope: Scope, params: dict) -> str:
 def queue_sql(user, now: dt.datetime, scope: Scope, prefer: int | None) -> tuple[str, dict]:
     today = user.study_date(now)
     day_start, day_end = user.day_bounds(today)
-    done = answered_today(user, now)
-    new_left = max(0, user.new_cards_per_day - done.new_introduced)
-    reviews_left = max(0, user.reviews_per_day - done.reviews_done)
+    allowance = daily_allowance(user, answered_today(user, now))
+    new_left, reviews_left = allowance.new, allowance.review
     adapt = connection.ops.adapt_datetimefield_value
     params = {
         "user": user.pk,
@@ -276,17 +277,17 @@ def due_cards(
 def cards_for_offline(user, now: dt.datetime, *, limit: int = 500) -> list[CardState]:
     """What the learner may review until the end of tomorrow's study day without a connection: learning cards,
     reviews falling due by then, and new cards within today's remaining and tomorrow's new-card limits."""
-    today = answered_today(user, now)
+    allowance = daily_allowance(user, answered_today(user, now))
     tomorrow = user.study_date(now) + dt.timedelta(days=1)
     _start, horizon = user.day_bounds(tomorrow)
     base = studyable(user, now).select_related("card")
     learning = list(base.filter(state__in=(LEARNING, RELEARNING)).order_by("due", "pk")[:limit])
-    review_room = max(0, user.reviews_per_day - today.reviews_done) + user.reviews_per_day
+    review_room = allowance.review + user.reviews_per_day
     reviews = list(
         base.filter(state=REVIEW, due__lt=horizon).order_by("due", "card__position", "pk")[
             : min(review_room, limit)
         ]
     )
-    new_room = max(0, user.new_cards_per_day - today.new_introduced) + user.new_cards_per_day
+    new_room = allowance.new + user.new_cards_per_day
     new = list(base.filter(state=NEW).order_by("card__position", "pk")[: min(new_room, limit)])
     return (learning + reviews + new)[:limit]
