@@ -142,5 +142,9 @@ def practice(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if attempt.question_count < data["count"]:
+                messages.warning(
+                    request, services.shortfall_message(asked=data["count"], made=attempt.question_count)
+                )
             return redirect("quizzes:attempt", attempt_id=attempt.pk)
     return render(request, "quizzes/practice.html", {"form": form, "nav": "quizzes"})
