@@ -27,6 +27,19 @@ def get_assignment_for_student(user, assignment_id: int) -> Assignment:
     )
 
 
+def get_assignment_for_viewer(user, assignment_id: int) -> tuple[Assignment, bool]:
+    """The assignment and whether the user teaches it (else they are a member of its class)."""
+    assignment = (
+        Assignment.objects.taught_by(user)
+        .select_related("classroom", "quiz_set")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is not None:
+        return assignment, True
+    return get_assignment_for_student(user, assignment_id), False
+
+
 def get_attempt_for_learner(user, attempt_id: int) -> Attempt:
     """An attempt the user is taking: only its own learner may answer or submit it."""
     return get_object_or_404(Attempt.objects.select_related("assignment"), pk=attempt_id, user=user)

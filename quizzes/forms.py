@@ -3,13 +3,20 @@ import datetime as dt
 from django import forms
 
 from quizzes.models import Assignment, Attempt, QuestionKind, QuizSet
-from studyapp.models import Deck, SectionKind
+from studyapp.models import Deck, Section, SectionKind
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ClassroomForm(forms.Form):
     name = forms.CharField(max_length=200)
+
+
+class ClassSettingsForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    show_class_average = forms.BooleanField(
+        required=False, label="Show students the class average", initial=True
+    )
 
 
 def _decks_field() -> forms.ModelMultipleChoiceField:
@@ -75,9 +82,12 @@ class AssignmentForm(forms.Form):
     shuffle_questions = forms.BooleanField(required=False, initial=True)
     shuffle_options = forms.BooleanField(required=False, initial=True)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, classrooms=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quiz_set"].queryset = QuizSet.objects.owned_by(user)
+        self.fields["quiz_set"].queryset = QuizSet.objects.owned_by(user).active()
+        if classrooms is not None:  # duplicating: the copy may go to another of the instructor's classes
+            self.fields["classroom"] = forms.ModelChoiceField(queryset=classrooms, label="Class")
+            self.order_fields(["classroom", "quiz_set"])
 
     def _in_calendar(self, name: str) -> dt.datetime:
         # 31 Dec 9999 in a time zone west of UTC is already year 10000 in UTC, which no database stores.
@@ -112,3 +122,43 @@ class PracticeForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decks"].queryset = Deck.objects.visible_to(user)
+
+
+class ReleaseForm(forms.Form):
+    """What to release (a whole deck or one list of it) and when."""
+
+    target = forms.ChoiceField(label="Deck or list")
+    release_at = forms.DateTimeField(
+        widget=DATETIME_LOCAL, label="Released on", help_text="In your time zone."
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        decks = list(Deck.objects.visible_to(user).distinct().order_by("title"))
+        sections = Section.objects.filter(deck__in=decks).exclude(kind=SectionKind.FAQ).order_by("position")
+        by_deck: dict[int, list[Section]] = {}
+        for section in sections:
+            by_deck.setdefault(section.deck_id, []).append(section)
+        choices = []
+        for deck in decks:
+            options = [(f"deck:{deck.pk}", f"{deck.title}: the whole deck")]
+            options += [(f"section:{s.pk}", s.heading) for s in by_deck.get(deck.pk, [])]
+            choices.append((deck.title, options))
+        self.fields["target"].choices = choices
+        self._decks = {d.pk: d for d in decks}
+        self._sections = {s.pk: s for s in sections}
+
+    def clean_release_at(self) -> dt.datetime:
+        value = self.cleaned_data["release_at"]
+        try:
+            value.astimezone(dt.UTC)
+        except OverflowError:
+            raise forms.ValidationError("Pick a date before the year 9999.") from None
+        return value
+
+    def deck_and_section(self):
+        kind, _, pk = self.cleaned_data["target"].partition(":")
+        if kind == "section":
+            section = self._sections[int(pk)]
+            return self._decks[section.deck_id], section
+        return self._decks[int(pk)], None

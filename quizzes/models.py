@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud in class
 
@@ -19,6 +20,9 @@ class ClassroomQuerySet(models.QuerySet):
     def joined_by(self, user) -> "ClassroomQuerySet":
         return self.filter(memberships__student=user)
 
+    def active(self) -> "ClassroomQuerySet":
+        return self.filter(archived_at__isnull=True)
+
 
 class Classroom(models.Model):
     instructor = models.ForeignKey(
@@ -28,6 +32,9 @@ class Classroom(models.Model):
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
     show_class_average = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Deleted by its instructor but kept for the gradebook."
+    )
 
     objects = ClassroomQuerySet.as_manager()
 
@@ -36,6 +43,9 @@ class Classroom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:class-detail", args=[self.pk])
 
 
 class ClassMembership(models.Model):
@@ -47,6 +57,53 @@ class ClassMembership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["classroom", "student"], name="one_membership")]
+
+
+class ClassRelease(models.Model):
+    """Lecture by lecture: from `release_at`, members of the class meet the new cards of this deck (or of one of
+    its lists). quizzes.services turns each row into the study core's ReleaseHold rows for every member."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="releases")
+    deck = models.ForeignKey("studyapp.Deck", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        "studyapp.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    release_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["release_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom", "deck", "section"],
+                condition=models.Q(section__isnull=False),
+                name="one_release_per_class_list",
+            ),
+            models.UniqueConstraint(
+                fields=["classroom", "deck"],
+                condition=models.Q(section__isnull=True),
+                name="one_release_per_class_deck",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.section is None:
+            return self.deck.title
+        name = self.section.heading if self.section.kind == "other" else self.section.get_kind_display()
+        return f"{name} of {self.deck.title}"
+
+    @property
+    def source(self) -> str:
+        return release_source(self.classroom_id)
+
+
+def release_source(classroom_id: int) -> str:
+    """The key under which a class's release holds are stored in the study core."""
+    return f"class:{classroom_id}"
 
 
 # --- Questions and quiz sets -------------------------------------------------------------------------------
@@ -90,6 +147,9 @@ class QuizSetQuerySet(models.QuerySet):
     def owned_by(self, user) -> "QuizSetQuerySet":
         return self.filter(owner=user)
 
+    def active(self) -> "QuizSetQuerySet":
+        return self.filter(archived_at__isnull=True)
+
 
 class QuizSet(models.Model):
     class Mode(models.TextChoices):
@@ -105,6 +165,9 @@ class QuizSet(models.Model):
     question_kinds = models.JSONField(default=list, blank=True, help_text="Empty: every kind.")
     questions_per_attempt = models.PositiveSmallIntegerField(default=10)
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Deleted by its owner but kept for the gradebook."
+    )
 
     objects = QuizSetQuerySet.as_manager()
 
@@ -113,6 +176,9 @@ class QuizSet(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quiz-set-edit", args=[self.pk])
 
 
 # --- Assignments and attempts ------------------------------------------------------------------------------
@@ -123,7 +189,15 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(classroom__instructor=user)
 
     def for_student(self, user) -> "AssignmentQuerySet":
-        return self.filter(classroom__memberships__student=user)
+        """What a member of the class sees: archived assignments and classes are gone from their lists."""
+        return self.filter(
+            classroom__memberships__student=user,
+            archived_at__isnull=True,
+            classroom__archived_at__isnull=True,
+        )
+
+    def active(self) -> "AssignmentQuerySet":
+        return self.filter(archived_at__isnull=True, classroom__archived_at__isnull=True)
 
 
 class Assignment(models.Model):
@@ -150,6 +224,11 @@ class Assignment(models.Model):
     shuffle_questions = models.BooleanField(default=True)
     shuffle_options = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Deleted after attempts: hidden from students, kept in the gradebook.",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -163,6 +242,9 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quiz_set} → {self.classroom}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:assignment", args=[self.pk])
 
     def is_open(self, now) -> bool:
         return self.opens_at <= now < self.closes_at

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
+from quizzes.class_stats import csv_safe
 from quizzes.models import Assignment, Attempt, ClassMembership, Classroom
-from studyapp.class_stats import csv_safe
 from studyapp.stats import HEATMAP_DAYS, learner_day
 
 FINISHED = ~Q(status=Attempt.Status.IN_PROGRESS) & Q(score__isnull=False)

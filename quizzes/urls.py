@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import assignments, attempts, classes, dashboard, gradebook, hub, quizsets
+from quizzes.views import assignments, attempts, classes, dashboard, gradebook, hub, quizsets, releases
 
 app_name = "quizzes"
 
@@ -16,10 +16,27 @@ urlpatterns = [
     path("practice/", attempts.practice, name="practice"),
     path("classes/new/", classes.class_create, name="class-create"),
     path("classes/<int:classroom_id>/", classes.class_detail, name="class-detail"),
+    path("classes/<int:classroom_id>/edit/", classes.class_edit, name="class-edit"),
+    path("classes/<int:classroom_id>/duplicate/", classes.class_duplicate, name="class-duplicate"),
+    path("classes/<int:classroom_id>/delete/", classes.class_delete, name="class-delete"),
+    path("classes/<int:classroom_id>/join-code/", classes.class_join_code, name="class-join-code"),
+    path(
+        "classes/<int:classroom_id>/students/<int:student_id>/remove/",
+        classes.class_remove_student,
+        name="class-remove-student",
+    ),
+    path("classes/<int:classroom_id>/releases/", releases.class_releases, name="class-releases"),
+    path(
+        "classes/<int:classroom_id>/releases/<int:release_id>/delete/",
+        releases.class_release_delete,
+        name="class-release-delete",
+    ),
     path("classes/<int:classroom_id>/assign/", assignments.assignment_create, name="assignment-create"),
     path("sets/", quizsets.quiz_set_list, name="quiz-set-list"),
     path("sets/new/", quizsets.quiz_set_create, name="quiz-set-create"),
     path("sets/<int:quiz_set_id>/", quizsets.quiz_set_edit, name="quiz-set-edit"),
+    path("sets/<int:quiz_set_id>/duplicate/", quizsets.quiz_set_duplicate, name="quiz-set-duplicate"),
+    path("sets/<int:quiz_set_id>/delete/", quizsets.quiz_set_delete, name="quiz-set-delete"),
     path(
         "sets/<int:quiz_set_id>/questions/add/",
         quizsets.quiz_set_add_questions,
@@ -31,6 +48,13 @@ urlpatterns = [
         name="quiz-set-remove-question",
     ),
     path("assignments/<int:assignment_id>/", assignments.assignment_detail, name="assignment"),
+    path("assignments/<int:assignment_id>/edit/", assignments.assignment_edit, name="assignment-edit"),
+    path(
+        "assignments/<int:assignment_id>/duplicate/",
+        assignments.assignment_duplicate,
+        name="assignment-duplicate",
+    ),
+    path("assignments/<int:assignment_id>/delete/", assignments.assignment_delete, name="assignment-delete"),
     path("assignments/<int:assignment_id>/start/", assignments.assignment_start, name="assignment-start"),
     path("assignments/<int:assignment_id>/gradebook/", gradebook.gradebook_page, name="gradebook"),
     path("assignments/<int:assignment_id>/gradebook.csv", gradebook.gradebook_csv, name="gradebook-csv"),

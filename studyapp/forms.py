@@ -213,3 +213,9 @@ class ItemCorrectionForm(forms.Form):
         self.fields["group"].queryset = item.section.groups.all()
         if not self.fields["group"].queryset.exists():
             del self.fields["group"]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="What uses it, e.g. “phone app” or “export script”.", strip=True
+    )

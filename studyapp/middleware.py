@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 
 class LearnerTimezoneMiddleware:
@@ -19,3 +20,22 @@ class LearnerTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Signed-in pages and downloads (gradebooks hold e-mail addresses) must not be kept by a shared proxy or
+    by the browser's disk cache on a shared computer: `Cache-Control: private, no-store`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        response = self.get_response(request)
+        # Also after the request changed who is signed in (login, logout): those responses carry a session.
+        user = getattr(request, "user", None)
+        if signed_in or (user is not None and user.is_authenticated):
+            response.headers.pop("Expires", None)
+            patch_cache_control(response, private=True, no_store=True)
+        return response

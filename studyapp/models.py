@@ -353,3 +353,86 @@ class ReviewRollup(models.Model):
     )
     through = models.DateTimeField()
     max_id = models.BigIntegerField(default=0)
+
+
+class ReleaseHold(models.Model):
+    """New cards of a deck, or of one of its lists, that a learner meets only from `available_from`.
+
+    Whoever schedules material (a class's lecture plan) writes these rows under its own `source`; the study core
+    knows nothing of classes. When several sources hold the same deck or list, the earliest date wins: material
+    released by one class is not hidden again by another."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="release_holds")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: the deck.",
+    )
+    available_from = models.DateTimeField()
+    source = models.CharField(max_length=60, help_text="Who set it, e.g. class:12; it replaces only its own.")
+    label = models.CharField(max_length=300, help_text="What the learner reads: 'Drug treatments of …'.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "deck", "section", "source"],
+                condition=Q(section__isnull=False),
+                name="one_list_hold_per_source",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "deck", "source"],
+                condition=Q(section__isnull=True),
+                name="one_deck_hold_per_source",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "deck"], name="release_hold_user_deck_idx")]
+
+
+# --- API access and offline sync ----------------------------------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A personal access token for the JSON API. Only a SHA-256 digest is stored: the token itself is shown once,
+    when it is made, so a leaked database does not hand out working tokens."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12, help_text="The token's first characters, to recognise it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ClientAnswer(models.Model):
+    """An answer sent with an id the client chose (offline queue, API retries): the first arrival decides,
+    every later arrival with the same id gets the same outcome and changes nothing."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        SKIPPED = "skipped", "Skipped"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client_id = models.CharField(max_length=64)
+    card_state = models.ForeignKey(CardState, null=True, on_delete=models.SET_NULL, related_name="+")
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    message = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="one_client_answer_per_id")]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from studyapp.models import CardState, Enrollment, Review
+from studyapp.models import CardState, Enrollment, ReleaseHold, Review
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -69,6 +69,7 @@ def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardSt
         card__is_active=True,
         card__deck_id__in=Enrollment.objects.filter(user=user, active=True).values("deck_id"),
     ).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=today))
+    qs = qs.exclude(Q(state=NEW) & held_back(user, now))
     if scope.deck_id is not None:
         qs = qs.filter(card__deck_id=scope.deck_id)
     if scope.section_id is not None:
@@ -76,6 +77,21 @@ def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardSt
     if scope.item_ids:
         qs = qs.filter(card__item_id__in=scope.item_ids)
     return qs
+
+
+def held_back(user, now: dt.datetime) -> Q:
+    """A condition on CardState: its card's deck or list is not released to this learner yet. A target is held
+    while some source holds it past `now` and no source has released it already (the earliest date wins)."""
+    holds = ReleaseHold.objects.filter(user=user, deck_id=OuterRef("card__deck_id"))
+    on_list = holds.filter(section_id=OuterRef("card__section_id"))
+    on_deck = holds.filter(section__isnull=True)
+    list_held = Exists(on_list.filter(available_from__gt=now)) & ~Exists(
+        on_list.filter(available_from__lte=now)
+    )
+    deck_held = Exists(on_deck.filter(available_from__gt=now)) & ~Exists(
+        on_deck.filter(available_from__lte=now)
+    )
+    return Q(list_held) | Q(deck_held)
 
 
 def due_now(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
@@ -92,6 +108,20 @@ def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, 
         review |= Q(state=REVIEW, last_review__lt=day_start)
     new = Q(state=NEW)
     return learning, review, new
+
+
+def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Scope()) -> bool:
+    """Whether the queue (in `scope`) would show this card now, daily limits included. The server grades only
+    such cards: a crafted answer for a card not due, suspended or buried must not schedule it."""
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    if not studyable(user, now, scope).filter(learning_q | review_q | new_q, pk=card_state.pk).exists():
+        return False
+    if card_state.state not in (NEW, REVIEW):
+        return True
+    today = answered_today(user, now)
+    if card_state.state == NEW:
+        return today.new_introduced < user.new_cards_per_day
+    return today.reviews_done < user.reviews_per_day
 
 
 def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int | None = None) -> Queue:
@@ -134,3 +164,38 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
         .first()
     )
     return Queue(counts=counts, card_state=card_state)
+
+
+def due_cards(
+    user, now: dt.datetime, scope: Scope = Scope(), *, limit: int = 100
+) -> tuple[Counts, list[CardState]]:
+    """The cards the review screen would show next, in its order, within the daily limits (at most `limit`)."""
+    built = build_queue(user, now, scope)
+    counts = built.counts
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    base = studyable(user, now, scope).select_related("card")
+    learning = list(base.filter(learning_q).order_by("due", "pk")[:limit])
+    reviews = list(base.filter(review_q).order_by("due", "card__position", "pk")[: min(counts.review, limit)])
+    new = list(base.filter(new_q).order_by("card__position", "pk")[: min(counts.new, limit)])
+    ready = [s for s in learning if s.due <= now]
+    ahead = [s for s in learning if s.due > now]
+    return counts, (ready + reviews + new + ahead)[:limit]
+
+
+def cards_for_offline(user, now: dt.datetime, *, limit: int = 500) -> list[CardState]:
+    """What the learner may review until the end of tomorrow's study day without a connection: learning cards,
+    reviews falling due by then, and new cards within today's remaining and tomorrow's new-card limits."""
+    today = answered_today(user, now)
+    tomorrow = user.study_date(now) + dt.timedelta(days=1)
+    _start, horizon = user.day_bounds(tomorrow)
+    base = studyable(user, now).select_related("card")
+    learning = list(base.filter(state__in=(LEARNING, RELEARNING)).order_by("due", "pk")[:limit])
+    review_room = max(0, user.reviews_per_day - today.reviews_done) + user.reviews_per_day
+    reviews = list(
+        base.filter(state=REVIEW, due__lt=horizon).order_by("due", "card__position", "pk")[
+            : min(review_room, limit)
+        ]
+    )
+    new_room = max(0, user.new_cards_per_day - today.new_introduced) + user.new_cards_per_day
+    new = list(base.filter(state=NEW).order_by("card__position", "pk")[: min(new_room, limit)])
+    return (learning + reviews + new)[:limit]

@@ -195,13 +195,19 @@ def _to_fsrs_card(memory: Memory, now: dt.datetime) -> fsrs.Card:
 _FUZZ_BANDS = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, math.inf, 0.05))
 
 
-def _fuzzed(interval: dt.timedelta, maximum_interval: int, seed: str) -> dt.timedelta:
-    days = interval.days
+def fuzz_range(days: int, maximum_interval: int) -> tuple[int, int]:
+    """The whole days an interval of `days` may be fuzzed to (FSRS's bands); (days, days) below 2.5 days."""
     if days < 2.5:
-        return interval
+        return days, days
     spread = 1.0 + sum(share * max(min(float(days), end) - start, 0.0) for start, end, share in _FUZZ_BANDS)
     low = max(2, round(days - spread))
     high = min(round(days + spread), maximum_interval)
-    low = min(low, high)
+    return min(low, high), high
+
+
+def _fuzzed(interval: dt.timedelta, maximum_interval: int, seed: str) -> dt.timedelta:
+    if interval.days < 2.5:
+        return interval
+    low, high = fuzz_range(interval.days, maximum_interval)
     chosen = random.Random(seed).randint(low, high)
     return dt.timedelta(days=min(chosen, maximum_interval))

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "ninja",  # serves its API docs (Swagger UI) from its own static files, not a CDN
     "studyapp",
     "quizzes",
 ]
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "studyapp.middleware.LearnerTimezoneMiddleware",
+    "studyapp.middleware.PrivateResponsesMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -191,6 +193,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# JSON API: requests per personal access token (or signed-in session) and period (s, m, h, d).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "300/m")
 
 # Uploads: article and deck files are parsed in memory; refuse anything larger up front.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

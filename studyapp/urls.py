@@ -1,14 +1,28 @@
+"""The root URLconf: the project's pages, the study core (`core_urls`) and the quiz app (`quizzes.urls`)."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from studyapp.views import accounts, dashboard
+from quizzes.api import router as quizzes_api
+from studyapp import home
+from studyapp.api import build_api
+from studyapp.api.study import router as study_api
+from studyapp.views import accounts
+
+# The JSON API: the study core's router and the quiz app's, joined here so the core never imports quizzes.
+api = build_api()
+api.add_router("/", study_api)
+api.add_router("/quizzes/", quizzes_api)
 
 urlpatterns = [
-    path("", dashboard.home, name="home"),
+    path("", home.dashboard, name="home"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/settings/", accounts.study_settings, name="study-settings"),
+    path("accounts/tokens/", accounts.api_tokens, name="api-tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", accounts.revoke_api_token, name="api-token-revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
-    path("", include("studyapp.study_urls")),
+    path("", include("studyapp.core_urls")),
 ]

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from tests import factories
+from tests.paths import SHARED
 
 
 @pytest.fixture(autouse=True)
@@ -48,9 +49,7 @@ def student_client(client, student):
 @pytest.fixture
 def seed_article_text():
     """The original seed article from ../shared/seed (never copied into the repository)."""
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / "shared" / "seed" / "neoplastic-foraminal-narrowing.txt"
+    path = SHARED / "seed" / "neoplastic-foraminal-narrowing.txt"
     if not path.exists():
         if os.environ.get("CI"):
             pytest.fail(f"CI needs the seed article at {path}")

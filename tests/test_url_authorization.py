@@ -18,6 +18,10 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The API's description and docs (no data in them) and its root, which lists nothing.
+    "api:api-root",
+    "api:openapi-json",
+    "api:openapi-view",
 }
 
 
@@ -57,6 +61,24 @@ def _quiz_set_question(instructor) -> dict:
     return {"quiz_set_id": quiz_set.pk, "question_id": quiz_set.questions.first().pk}
 
 
+def _class_member(instructor) -> dict:
+    student = factories.make_user()
+    classroom = factories.make_classroom(instructor, students=(student,))
+    return {"classroom_id": classroom.pk, "student_id": student.pk}
+
+
+def _class_release(instructor) -> dict:
+    from django.utils import timezone
+
+    from quizzes.models import ClassRelease
+
+    classroom = factories.make_classroom(instructor)
+    release = ClassRelease.objects.create(
+        classroom=classroom, deck=factories.make_deck(owner=instructor), release_at=timezone.now()
+    )
+    return {"classroom_id": classroom.pk, "release_id": release.pk}
+
+
 def _taught_assignment(instructor) -> dict:
     return {"assignment_id": factories.make_assignment(instructor).pk}
 
@@ -67,6 +89,20 @@ def _joined_assignment(student) -> dict:
 
 def _attempt(student) -> dict:
     return {"attempt_id": factories.make_attempt(student).pk}
+
+
+def _attempt_question(student) -> dict:
+    return {"attempt_id": factories.make_attempt(student).pk, "position": 1}
+
+
+def _private_section(owner) -> dict:
+    return {"section_id": factories.make_section(factories.make_deck(owner=owner)).pk}
+
+
+def _api_token(owner) -> dict:
+    from studyapp.services.tokens import create_token
+
+    return {"token_id": create_token(user=owner, name="script")[0].pk}
 
 
 # Every URL that takes an object id. Later features add their objects here.
@@ -80,6 +116,18 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:class-dashboard-csv": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:assignment-create": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-edit": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-releases": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-release-delete": ObjectUrl(_class_release, method="post", owner_role="instructor"),
+    "quizzes:class-duplicate": ObjectUrl(_classroom, method="post", owner_role="instructor"),
+    "quizzes:class-delete": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-join-code": ObjectUrl(_classroom, method="post", owner_role="instructor"),
+    "quizzes:class-remove-student": ObjectUrl(_class_member, method="post", owner_role="instructor"),
+    "quizzes:quiz-set-duplicate": ObjectUrl(_quiz_set, method="post", owner_role="instructor"),
+    "quizzes:quiz-set-delete": ObjectUrl(_quiz_set, owner_role="instructor"),
+    "quizzes:assignment-edit": ObjectUrl(_taught_assignment, owner_role="instructor"),
+    "quizzes:assignment-duplicate": ObjectUrl(_taught_assignment, owner_role="instructor"),
+    "quizzes:assignment-delete": ObjectUrl(_taught_assignment, owner_role="instructor"),
     "quizzes:quiz-set-edit": ObjectUrl(_quiz_set, owner_role="instructor"),
     "quizzes:quiz-set-add-questions": ObjectUrl(_quiz_set, method="post", owner_role="instructor"),
     "quizzes:quiz-set-remove-question": ObjectUrl(_quiz_set_question, method="post", owner_role="instructor"),
@@ -92,6 +140,16 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:attempt-answer": ObjectUrl(_attempt, method="post"),
     "quizzes:attempt-submit": ObjectUrl(_attempt, method="post"),
     "quizzes:attempt-result": ObjectUrl(_attempt),
+    "api-token-revoke": ObjectUrl(_api_token, method="post"),
+    # The JSON API answers strangers 404 too (and anonymous callers 401).
+    "api:get_deck": ObjectUrl(_private_deck),
+    "api:study_deck": ObjectUrl(_private_deck, method="post"),
+    "api:unstudy_deck": ObjectUrl(_private_deck, method="delete"),
+    "api:get_list": ObjectUrl(_private_section),
+    "api:start_attempt": ObjectUrl(_joined_assignment, method="post"),
+    "api:get_attempt": ObjectUrl(_attempt),
+    "api:answer_question": ObjectUrl(_attempt_question, method="put"),
+    "api:submit_attempt": ObjectUrl(_attempt, method="post"),
 }
 
 
@@ -133,6 +191,12 @@ def test_anonymous_users_are_sent_to_log_in(client, name, route, params):
     url = reverse(name, kwargs=kwargs)
     for method in ("get", "post"):
         response = getattr(client, method)(url)
+        if name.startswith("api:"):
+            # The API never redirects: 401 with a JSON reason (405 for a method the route does not have).
+            assert response.status_code in (401, 405), f"{method} {url} gave {response.status_code}"
+            if response.status_code == 401:
+                assert "Authentication required" in response.json()["detail"]
+            continue
         if response.status_code == 302:
             assert response["Location"].startswith(reverse("login")), (
                 f"{method} {url} -> {response['Location']}"
@@ -150,5 +214,6 @@ def test_strangers_get_404_for_someone_elses_object(client, name, stranger_role)
     url = reverse(name, kwargs=spec.build(owner))
     stranger = factories.make_instructor() if stranger_role == "instructor" else factories.make_user()
     client.force_login(stranger)
-    response = getattr(client, spec.method)(url)
+    kwargs = {"data": {"chosen": 0}, "content_type": "application/json"} if spec.method == "put" else {}
+    response = getattr(client, spec.method)(url, **kwargs)
     assert response.status_code == 404, f"{stranger_role} stranger got {response.status_code} from {url}"

@@ -1,15 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import services
-from quizzes.access import get_assignment_for_student, get_classroom_for_instructor
+from quizzes import gradebook, services
+from quizzes.access import (
+    get_assignment_for_instructor,
+    get_assignment_for_student,
+    get_assignment_for_viewer,
+    get_classroom_for_instructor,
+)
 from quizzes.forms import AssignmentForm
-from quizzes.models import Attempt
+from quizzes.models import Assignment, Attempt, Classroom, QuizSet
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,9 +40,11 @@ def assignment_create(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    """The student's view of one assignment: dates, rules, their attempts and a Start/Resume button."""
-    assignment = get_assignment_for_student(request.user, assignment_id)
+    """Its instructor gets the settings and who attempted it; a student gets their attempts and Start/Resume."""
+    assignment, teaches = get_assignment_for_viewer(request.user, assignment_id)
     now = timezone.now()
+    if teaches:
+        return _instructor_detail(request, assignment, now)
     attempts = list(Attempt.objects.filter(assignment=assignment, user=request.user).order_by("started_at"))
     attempts = [services.close_if_expired(attempt=a, now=now) for a in attempts]
     open_attempt = next((a for a in attempts if a.is_open), None)
@@ -52,6 +60,111 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
         "nav": "quizzes",
     }
     return render(request, "quizzes/assignment_detail.html", context)
+
+
+def _instructor_detail(request: HttpRequest, assignment: Assignment, now) -> HttpResponse:
+    services.close_expired_attempts(assignment=assignment, now=now)
+    rows = gradebook.gradebook_rows(assignment)
+    attempted = [r for r in rows if r.attempts]
+    context = {
+        "assignment": assignment,
+        "attempted": attempted,
+        "not_attempted": [r for r in rows if not r.attempts],
+        "member_count": len(rows),
+        "in_progress": sum(1 for r in rows for a in r.attempts if a.is_open),
+        "now": now,
+        "nav": "classes",
+    }
+    return render(request, "quizzes/assignment_manage.html", context)
+
+
+def _form_initial(assignment: Assignment) -> dict:
+    return {"quiz_set": assignment.quiz_set, **services._assignment_fields(assignment)}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assignment_edit(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_assignment_for_instructor(request.user, assignment_id)
+    has_attempts = services.attempts_on(assignment).exists()
+    form = AssignmentForm(request.POST or None, user=request.user, initial=_form_initial(assignment))
+    form.fields["quiz_set"].queryset = QuizSet.objects.owned_by(request.user).filter(
+        Q(archived_at__isnull=True) | Q(pk=assignment.quiz_set_id)
+    )
+    # Attempts hold the questions they drew: after the first one, the quiz set stays.
+    form.fields["quiz_set"].disabled = has_attempts
+    if request.method == "POST" and form.is_valid():
+        try:
+            notes = services.update_assignment(assignment=assignment, now=timezone.now(), **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, " ".join(["Assignment saved.", *notes]))
+            return redirect("quizzes:assignment", assignment_id=assignment.pk)
+    context = {
+        "form": form,
+        "classroom": assignment.classroom,
+        "assignment": assignment,
+        "has_attempts": has_attempts,
+        "nav": "classes",
+    }
+    return render(request, "quizzes/assignment_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assignment_duplicate(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The assignment form filled in from this one, for the same or another of the instructor's classes."""
+    assignment = get_assignment_for_instructor(request.user, assignment_id)
+    classes = Classroom.objects.taught_by(request.user).active()
+    form = AssignmentForm(
+        request.POST or None,
+        user=request.user,
+        initial={**_form_initial(assignment), "classroom": assignment.classroom},
+        classrooms=classes,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        classroom = data.pop("classroom")
+        try:
+            copy = services.assign_quiz_set(instructor=request.user, classroom=classroom, **data)
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, f"{copy.quiz_set} assigned again to {classroom}.")
+            return redirect("quizzes:assignment", assignment_id=copy.pk)
+    context = {"form": form, "classroom": assignment.classroom, "duplicate_of": assignment, "nav": "classes"}
+    return render(request, "quizzes/assignment_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = get_assignment_for_instructor(request.user, assignment_id)
+    if request.method == "POST":
+        if request.POST.get("restore"):
+            services.restore(obj=assignment)
+            messages.success(request, f"{assignment.quiz_set} restored for {assignment.classroom}.")
+            return redirect("quizzes:assignment", assignment_id=assignment.pk)
+        outcome = services.delete_assignment(assignment=assignment, now=timezone.now())
+        if outcome == services.ARCHIVED:
+            messages.success(
+                request, f"{assignment.quiz_set} archived: students no longer see it; its gradebook is kept."
+            )
+        else:
+            messages.success(request, f"{assignment.quiz_set} deleted from {assignment.classroom}.")
+        return redirect("quizzes:class-detail", classroom_id=assignment.classroom_id)
+    return render(
+        request,
+        "quizzes/confirm_delete.html",
+        {
+            "object_label": f"the assignment {assignment.quiz_set} in {assignment.classroom}",
+            "attempts": services.attempts_on(assignment).count(),
+            "archived": assignment.archived_at is not None,
+            "cancel_url": assignment.get_absolute_url(),
+            "nav": "classes",
+        },
+    )
 
 
 @require_POST

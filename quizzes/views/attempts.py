@@ -12,7 +12,7 @@ from quizzes import services
 from quizzes.access import get_attempt_for_learner, get_attempt_for_viewer
 from quizzes.forms import PracticeForm
 from quizzes.models import Attempt
-from quizzes.views import render_page
+from studyapp.views.rendering import render_page
 
 
 def _attempt_context(attempt: Attempt, position: int | None, now) -> dict:

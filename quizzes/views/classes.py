@@ -3,12 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
 from quizzes.access import get_classroom_for_instructor
-from quizzes.forms import ClassroomForm, JoinForm
+from quizzes.forms import ClassroomForm, ClassSettingsForm, JoinForm
 from studyapp.access import instructor_required
 
 # Codes are 8 of 32 characters (about 10^12), so guessing one takes millions of tries; ten wrong codes an hour
@@ -32,13 +33,96 @@ def class_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def class_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = get_classroom_for_instructor(request.user, classroom_id)
+    assignments = list(classroom.assignments.select_related("quiz_set").order_by("-opens_at"))
     context = {
         "classroom": classroom,
         "members": classroom.memberships.select_related("student").order_by("student__username"),
-        "assignments": classroom.assignments.select_related("quiz_set").order_by("-opens_at"),
+        "assignments": [a for a in assignments if a.archived_at is None],
+        "archived_assignments": [a for a in assignments if a.archived_at is not None],
+        "releases": classroom.releases.select_related("deck", "section"),
         "nav": "classes",
     }
     return render(request, "quizzes/class_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def class_edit(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
+    form = ClassSettingsForm(
+        request.POST or None,
+        initial={"name": classroom.name, "show_class_average": classroom.show_class_average},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_class(classroom=classroom, **form.cleaned_data)
+        messages.success(request, "Class saved.")
+        return redirect("quizzes:class-detail", classroom_id=classroom.pk)
+    return render(
+        request, "quizzes/class_form.html", {"form": form, "classroom": classroom, "nav": "classes"}
+    )
+
+
+@require_POST
+@login_required
+def class_duplicate(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
+    copy = services.duplicate_class(classroom=classroom)
+    messages.success(
+        request,
+        f"{copy.name} created with {copy.assignments.count()} assignments and the join code {copy.join_code}.",
+    )
+    return redirect("quizzes:class-detail", classroom_id=copy.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def class_delete(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
+    if request.method == "POST":
+        if request.POST.get("restore"):
+            services.restore(obj=classroom)
+            messages.success(request, f"{classroom.name} restored.")
+            return redirect("quizzes:class-detail", classroom_id=classroom.pk)
+        outcome = services.delete_class(classroom=classroom, now=timezone.now())
+        if outcome == services.ARCHIVED:
+            messages.success(request, f"{classroom.name} archived: its gradebooks are kept.")
+        else:
+            messages.success(request, f"{classroom.name} deleted.")
+        return redirect("quizzes:index")
+    return render(
+        request,
+        "quizzes/confirm_delete.html",
+        {
+            "object_label": f"the class {classroom.name}",
+            "attempts": services.attempts_on(classroom).count(),
+            "archived": classroom.archived_at is not None,
+            "cancel_url": classroom.get_absolute_url(),
+            "nav": "classes",
+        },
+    )
+
+
+@require_POST
+@login_required
+def class_join_code(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
+    code = services.regenerate_join_code(classroom=classroom)
+    messages.success(request, f"New join code: {code}. The old code no longer works; members stay.")
+    return redirect("quizzes:class-detail", classroom_id=classroom.pk)
+
+
+@require_POST
+@login_required
+def class_remove_student(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
+    classroom = get_classroom_for_instructor(request.user, classroom_id)
+    membership = get_object_or_404(classroom.memberships.select_related("student"), student_id=student_id)
+    services.remove_student(classroom=classroom, student_id=membership.student_id)
+    messages.success(
+        request,
+        f"{membership.student.username} removed from {classroom.name}. "
+        "Their attempts are kept and come back if they rejoin.",
+    )
+    return redirect("quizzes:class-detail", classroom_id=classroom.pk)
 
 
 @require_http_methods(["GET", "POST"])

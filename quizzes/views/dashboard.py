@@ -4,16 +4,15 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from quizzes import class_stats
 from quizzes import services as quiz_services
 from quizzes import stats as quiz_stats
 from quizzes.access import get_classroom_for_instructor
-from studyapp import class_stats
+from studyapp.views.rendering import render_page
 
 
 @require_GET
@@ -23,9 +22,6 @@ def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
     quiz_services.close_expired_for_dashboards(classroom=classroom, now=timezone.now())
     dashboard = class_stats.class_dashboard(classroom, timezone.now())
     scores = quiz_stats.class_scores(classroom, dashboard.students)
-    template = "quizzes/class_dashboard.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#class-dashboard"
     context = {
         "nav": "classes",
         "classroom": classroom,
@@ -35,9 +31,7 @@ def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
         "retention_window": class_stats.RETENTION_WINDOW_DAYS,
         "scores": scores,
     }
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, "quizzes/class_dashboard.html", "class-dashboard", context)
 
 
 @require_GET

@@ -30,8 +30,15 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "nav": "quizzes",
-        "taught": Classroom.objects.taught_by(user),
-        "quiz_sets": QuizSet.objects.owned_by(user) if user.is_instructor else QuizSet.objects.none(),
+        "taught": Classroom.objects.taught_by(user).active(),
+        "archived_classes": Classroom.objects.taught_by(user).exclude(archived_at=None),
+        "quiz_sets": QuizSet.objects.owned_by(user).active()
+        if user.is_instructor
+        else QuizSet.objects.none(),
+        "set_assignments": Assignment.objects.taught_by(user)
+        .active()
+        .select_related("quiz_set", "classroom")
+        .order_by("closes_at"),
         "joined": Classroom.objects.joined_by(user),
         "assignments": assignments,
         "practice_attempts": attempts.filter(assignment__isnull=True)[:10],

@@ -5,22 +5,68 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
 from quizzes.access import get_quiz_set_for_owner
 from quizzes.forms import AddQuestionsForm, QuizSetForm
 from quizzes.models import QuizSet
-from quizzes.views import render_page
 from studyapp.access import instructor_required
+from studyapp.views.rendering import render_page
 
 
 @require_GET
 @login_required
 @instructor_required
 def quiz_set_list(request: HttpRequest) -> HttpResponse:
-    quiz_sets = QuizSet.objects.owned_by(request.user).prefetch_related("decks")
-    return render(request, "quizzes/quiz_set_list.html", {"quiz_sets": quiz_sets, "nav": "classes"})
+    quiz_sets = list(QuizSet.objects.owned_by(request.user).prefetch_related("decks"))
+    context = {
+        "quiz_sets": [s for s in quiz_sets if s.archived_at is None],
+        "archived": [s for s in quiz_sets if s.archived_at is not None],
+        "nav": "classes",
+    }
+    return render(request, "quizzes/quiz_set_list.html", context)
+
+
+@require_POST
+@login_required
+def quiz_set_duplicate(request: HttpRequest, quiz_set_id: int) -> HttpResponse:
+    quiz_set = get_quiz_set_for_owner(request.user, quiz_set_id)
+    copy = services.duplicate_quiz_set(quiz_set=quiz_set)
+    messages.success(request, f"{copy.title} created: edit it freely, {quiz_set.title} is unchanged.")
+    return redirect("quizzes:quiz-set-edit", quiz_set_id=copy.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def quiz_set_delete(request: HttpRequest, quiz_set_id: int) -> HttpResponse:
+    quiz_set = get_quiz_set_for_owner(request.user, quiz_set_id)
+    if request.method == "POST":
+        if request.POST.get("restore"):
+            services.restore(obj=quiz_set)
+            messages.success(request, f"{quiz_set.title} restored; its archived assignments stay archived.")
+            return redirect("quizzes:quiz-set-edit", quiz_set_id=quiz_set.pk)
+        outcome = services.delete_quiz_set(quiz_set=quiz_set, now=timezone.now())
+        if outcome == services.ARCHIVED:
+            messages.success(
+                request, f"{quiz_set.title} archived with its assignments: their gradebooks are kept."
+            )
+        else:
+            messages.success(request, f"{quiz_set.title} deleted.")
+        return redirect("quizzes:quiz-set-list")
+    return render(
+        request,
+        "quizzes/confirm_delete.html",
+        {
+            "object_label": f"the quiz set {quiz_set.title}",
+            "attempts": services.attempts_on(quiz_set).count(),
+            "assignments": quiz_set.assignments.filter(archived_at__isnull=True).count(),
+            "archived": quiz_set.archived_at is not None,
+            "cancel_url": quiz_set.get_absolute_url(),
+            "nav": "classes",
+        },
+    )
 
 
 def _save(request: HttpRequest, form: QuizSetForm, quiz_set: QuizSet | None) -> QuizSet | None:

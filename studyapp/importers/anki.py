@@ -1,14 +1,13 @@
 """Read plain notes (first field = front, second = back, tags) from an Anki .apkg package.
 
 An .apkg is a zip holding a SQLite collection. Everything about it is untrusted: the zip is size-checked
-before extraction, the database is opened read-only from a private temporary copy, and only the `notes`
-table is read. Packages in the newer compressed format (collection.anki21b) are refused with a clear message.
+before extraction, and the database is opened through `sqlite_guard` (read-only, immutable, a work budget) from
+a private temporary copy; only a real `notes` table is read, never a view or virtual table of that name. Packages in the newer compressed format (collection.anki21b) are refused with a clear message.
 """
 
 import html
 import io
 import re
-import sqlite3
 import tempfile
 import zipfile
 import zlib
@@ -16,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.html import strip_tags
+
+from studyapp.importers import sqlite_guard
 
 MAX_COLLECTION_BYTES = 50 * 1024 * 1024
 MAX_NOTES = 20_000
@@ -71,17 +72,19 @@ def read_apkg(data: bytes) -> list[AnkiNote]:
         path = Path(tmp) / "collection.sqlite"
         path.write_bytes(collection)
         try:
-            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        except sqlite3.Error as exc:
-            raise AnkiError("The collection inside the package cannot be opened.") from exc
-        try:
-            rows = connection.execute(
-                "SELECT flds, tags FROM notes ORDER BY id LIMIT ?", (MAX_NOTES + 1,)
-            ).fetchall()
-        except sqlite3.Error as exc:
+            with sqlite_guard.open_untrusted(path) as database:
+                database.require_table(
+                    "notes",
+                    ("id", "flds", "tags"),
+                    message="The collection inside the package has no readable notes table.",
+                )
+                rows = database.fetchall("SELECT flds, tags FROM notes ORDER BY id LIMIT ?", (MAX_NOTES + 1,))
+        except sqlite_guard.BudgetExceeded as exc:
+            raise AnkiError(
+                "The collection inside the package needs too much work to read; it was refused."
+            ) from exc
+        except sqlite_guard.UntrustedDatabaseError as exc:
             raise AnkiError("The collection inside the package has no readable notes table.") from exc
-        finally:
-            connection.close()
     if len(rows) > MAX_NOTES:
         raise AnkiError(f"The package has more than {MAX_NOTES:,} notes; split it before importing.")
     notes = []

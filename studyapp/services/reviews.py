@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q, Subquery
 
-from studyapp import optimizing, scheduling, tasks
+from studyapp import optimizing, queue, scheduling, tasks
 from studyapp.models import CardState, Review
+from studyapp.services.conflicts import retry_on_conflict
 from studyapp.steps import parse_steps
 
 # The CardState fields an undo puts back.
@@ -99,8 +101,12 @@ class ReviewResult:
 STALE = ReviewResult(
     recorded=False, message="That card was already answered (another click or tab); here is the next one."
 )
+NOT_SHOWN = ReviewResult(
+    recorded=False, message="That card is not due for review now, so the answer was not recorded."
+)
 
 
+@retry_on_conflict
 def record_review(
     *,
     user,
@@ -111,19 +117,21 @@ def record_review(
     now: dt.datetime,
     config: scheduling.Config | None = None,
     source: str = Review.Source.REVIEW,
+    scope: queue.Scope | None = None,
 ) -> ReviewResult:
     """Schedule the card by `rating` and append the review, once: a grade naming a version the card has left
-    (double-click, retry, second tab) changes nothing. Raises CardState.DoesNotExist for another's card."""
+    (double-click, retry, second tab) changes nothing, and so does a grade for a card the learner's queue (in
+    `scope`) would not show now: not due, suspended, buried, past the daily limits. Raises
+    CardState.DoesNotExist for another's card."""
     config = config or config_for(user)
+    scope = scope or queue.Scope()
     with transaction.atomic():
-        card_state = (
-            CardState.objects.select_for_update(of=("self",))
-            .select_related("card")
-            .get(pk=card_state_id, user=user)
-        )
+        card_state, siblings = _lock_with_siblings(user, pk=card_state_id)
         if card_state.version != shown_version:
             return STALE
-        buried = _bury_siblings(user, card_state, now) if source == Review.Source.REVIEW else []
+        if source == Review.Source.REVIEW and not queue.would_show(user, card_state, now, scope):
+            return NOT_SHOWN
+        buried = _bury_siblings(user, siblings, now) if source == Review.Source.REVIEW else []
         review, became_leech = _apply(
             user, card_state, scheduling.Rating(rating), now, config, duration_ms, source, buried
         )
@@ -134,6 +142,26 @@ def record_review(
         message = "This card has become a leech (forgotten many times)"
         message += ": it is suspended; rewrite or unsuspend it later." if card_state.suspended else "."
     return ReviewResult(recorded=True, message=message, review=review, became_leech=became_leech)
+
+
+def _lock_with_siblings(user, **target) -> tuple[CardState, list[CardState]]:
+    """Lock the learner's card named by `target` (one field: pk or card_id) and its siblings (the other cards
+    of its item) in one query, in primary-key order. Every writer that touches several cards locks them in
+    that order, so two answers to sibling cards wait for each other instead of deadlocking.
+    Raises CardState.DoesNotExist."""
+    ((field, value),) = target.items()
+    mine = CardState.objects.filter(user=user)
+    item = mine.filter(**target).values("card__item_id")[:1]
+    locked = list(
+        mine.select_for_update(of=("self",))
+        .select_related("card")
+        .filter(Q(**target) | Q(card__item_id=Subquery(item)))
+        .order_by("pk")
+    )
+    chosen = next((card_state for card_state in locked if getattr(card_state, field) == value), None)
+    if chosen is None:
+        raise CardState.DoesNotExist
+    return chosen, [card_state for card_state in locked if card_state is not chosen]
 
 
 def _apply(user, card_state, rating, now, config, duration_ms, source, buried=()) -> tuple[Review, bool]:
@@ -181,18 +209,14 @@ def _apply(user, card_state, rating, now, config, duration_ms, source, buried=()
     return review, became_leech
 
 
-def _bury_siblings(user, card_state: CardState, now: dt.datetime) -> list[list]:
-    """As Anki does: once one card of an item is answered, its siblings wait for tomorrow. Returns what they
-    were, for the review's snapshot, so undo unburies them."""
-    if card_state.card.item_id is None:
-        return []
+def _bury_siblings(user, siblings: list[CardState], now: dt.datetime) -> list[list]:
+    """As Anki does: once one card of an item is answered, its siblings (already locked) wait for tomorrow.
+    Returns what they were, for the review's snapshot, so undo unburies them."""
     tomorrow = user.study_date(now) + dt.timedelta(days=1)
-    siblings = CardState.objects.filter(
-        user_id=card_state.user_id, card__item_id=card_state.card.item_id
-    ).exclude(pk=card_state.pk)
     previous = [
-        [pk, until.isoformat() if until else None]
-        for pk, until in siblings.exclude(buried_until__gte=tomorrow).values_list("pk", "buried_until")
+        [sibling.pk, sibling.buried_until.isoformat() if sibling.buried_until else None]
+        for sibling in siblings
+        if sibling.buried_until is None or sibling.buried_until < tomorrow
     ]
     if previous:
         CardState.objects.filter(pk__in=[pk for pk, _ in previous]).update(buried_until=tomorrow)
@@ -205,18 +229,34 @@ class UndoResult:
     message: str
 
 
+NOTHING_TO_UNDO = UndoResult(card_state=None, message="Nothing to undo.")
+
+
+@retry_on_conflict
 def undo_last_review(*, user, now: dt.datetime) -> UndoResult:
     """Put the card of the learner's last flashcard answer back exactly as it was, and delete that answer.
-    Only the very last answer of any kind: undoing an older one would overwrite what came after it."""
+    Only the very last answer of any kind (undoing an older one would overwrite what came after it), and only
+    while the card is still as that answer left it; otherwise nothing changes and the message says why."""
     with transaction.atomic():
-        review = Review.objects.filter(user=user).order_by("-reviewed_at", "-pk").first()
-        if review is None or review.source != Review.Source.REVIEW:
-            return UndoResult(card_state=None, message="Nothing to undo.")
-        card_state = CardState.objects.select_for_update(of=("self",)).get(user=user, card_id=review.card_id)
-        current_version = card_state.version
+        latest = _latest_review(user)
+        if latest is None or latest.source != Review.Source.REVIEW:
+            return NOTHING_TO_UNDO
+        card_state, _siblings = _lock_with_siblings(user, card_id=latest.card_id)
+        # Lock first, then read again: an answer committed while we waited for the lock is now the latest.
+        review = _latest_review(user)
+        if review is None or review.pk != latest.pk:
+            return UndoResult(
+                card_state=None,
+                message="Another answer was recorded meanwhile (another click or tab); nothing was undone.",
+            )
+        if card_state.version != review.snapshot_before.get("version", -2) + 1:
+            return UndoResult(
+                card_state=None,
+                message="That card changed after the answer (flagged, buried or suspended); nothing was undone.",
+            )
+        # The version goes back too: the card is again exactly what a form of that version showed, and the
+        # answer before can be undone next (its check above then holds).
         restore(card_state, review.snapshot_before)
-        # The version is a concurrency token, not memory: moving it on makes forms shown before the undo stale.
-        card_state.version = current_version + 1
         card_state.save()
         for pk, until in review.snapshot_before.get("buried_siblings", []):
             CardState.objects.filter(pk=pk, user=user).update(
@@ -224,6 +264,10 @@ def undo_last_review(*, user, now: dt.datetime) -> UndoResult:
             )
         review.delete()
     return UndoResult(card_state=card_state, message="Undone: the card is back as it was.")
+
+
+def _latest_review(user) -> Review | None:
+    return Review.objects.filter(user=user).order_by("-reviewed_at", "-pk").first()
 
 
 def suspend(*, user, card_state_id: int) -> CardState:

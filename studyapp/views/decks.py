@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from studyapp.access import get_deck_for_user
 from studyapp.models import Deck, Enrollment, Item, SectionKind
 from studyapp.services.enrollment import add_deck_to_studies, remove_deck_from_studies
+from studyapp.views.rendering import render_page
 
 
 def _library(user):
@@ -26,12 +26,8 @@ def _library(user):
 
 
 def _render_library(request: HttpRequest) -> HttpResponse:
-    template = "studyapp/decks.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#deck-library"
-    response = render(request, template, {"decks": _library(request.user), "nav": "decks"})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    context = {"decks": _library(request.user), "nav": "decks"}
+    return render_page(request, "studyapp/decks.html", "deck-library", context)
 
 
 @require_GET

@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -18,16 +17,13 @@ from studyapp.services.imports import (
     owner_and_scope_for,
     save_article,
 )
+from studyapp.views.rendering import render_page
 
 ANKI_PREVIEW_NOTES = 20
 
 
 def _respond(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
-    if request.htmx and not request.htmx.history_restore_request:
-        template = f"{template}#{partial}"
-    response = render(request, template, {**context, "nav": "decks"})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, template, partial, {**context, "nav": "decks"})
 
 
 def _done(request: HttpRequest, deck, summary: str) -> HttpResponse:

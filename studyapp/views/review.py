@@ -10,15 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studyapp import cardgen, queue
+from studyapp import cardgen, queue, releases
 from studyapp.access import get_deck_for_editor, get_deck_for_user
 from studyapp.models import CardState, Deck, Section
 from studyapp.scheduling import Rating
 from studyapp.services import cards as card_service
 from studyapp.services import reviews
+from studyapp.views.rendering import render_page
 
 # Anki's default cap: a learner who walks away should not record a ten-minute answer.
 MAX_ANSWER_MS = 60_000
@@ -123,15 +123,11 @@ def _render(
         )
         .select_related("deck")
         .order_by("deck__title", "deck_id", "position"),
+        "new_releases": lambda: releases.new_this_week(request.user, now),
     }
     if card_state is not None:
         context["show_url"] = _review_url(scope, show=card_state.pk, shown=context["shown_at"])
-    template = "studyapp/review.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#review-card"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page(request, "studyapp/review.html", "review-card", context)
 
 
 @login_required
@@ -179,6 +175,7 @@ def answer(request: HttpRequest) -> HttpResponse:
             duration_ms=min(max(duration, 0), MAX_ANSWER_MS),
             now=now,
             config=config,
+            scope=scope,
         )
     except CardState.DoesNotExist:
         raise Http404 from None

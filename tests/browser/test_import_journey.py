@@ -1,15 +1,13 @@
 import re
-from pathlib import Path
 
 from playwright.sync_api import expect
 
 from studyapp.models import Deck, Enrollment
 from tests import factories
 from tests.browser.conftest import login
+from tests.paths import ARTICLES
 
-MIGRAINE = (Path(__file__).resolve().parents[1] / "data" / "articles" / "migraine.txt").read_text(
-    encoding="utf-8"
-)
+MIGRAINE = (ARTICLES / "migraine.txt").read_text(encoding="utf-8")
 
 
 def test_instructor_previews_then_imports_an_article_and_adds_it_to_studies(page, transactional_db):

@@ -1,0 +1,23 @@
+"""URLs of the study core (decks, imports, review), namespaced `studyapp:`; the root `urls.py` includes them."""
+
+from django.urls import path
+
+from studyapp.views import decks, imports, items, review
+
+app_name = "studyapp"
+
+urlpatterns = [
+    path("decks/", decks.decks, name="decks"),
+    path("decks/import/", imports.import_article, name="import-article"),
+    path("decks/import/csv/", imports.import_flashcards, name="import-csv"),
+    path("decks/import/anki/", imports.import_anki_package, name="import-anki"),
+    path("decks/<int:deck_id>/", decks.deck, name="deck"),
+    path("decks/<int:deck_id>/items/<int:item_id>/edit/", items.item_edit, name="item-edit"),
+    path("decks/<int:deck_id>/study/", decks.add_to_studies, name="deck-add"),
+    path("decks/<int:deck_id>/unstudy/", decks.remove_from_studies, name="deck-remove"),
+    path("study/", review.review, name="review"),
+    path("study/answer/", review.answer, name="answer"),
+    path("study/undo/", review.undo, name="undo"),
+    path("study/card-action/", review.card_action, name="card-action"),
+    path("decks/<int:deck_id>/templates/", review.deck_templates, name="deck-templates"),
+]

@@ -1,0 +1,45 @@
+"""The learner's home at `/`: their study progress and their quizzes on one page.
+
+This page combines both apps, so it lives with the project wiring: the study core never imports `quizzes`.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from quizzes import charts as quiz_charts
+from quizzes import services as quiz_services
+from quizzes import stats as quiz_stats
+from studyapp import charts, stats
+from studyapp.views.rendering import render_page
+
+
+def _weak_items_url(weakest) -> str:
+    ids = ",".join(str(w.item_id) for w in weakest)
+    return f"{reverse('studyapp:review')}?{urlencode({'items': ids})}" if ids else ""
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    quiz_services.close_expired_for_dashboards(learner=request.user, now=timezone.now())
+    figures = stats.learner_dashboard(request.user, timezone.now())
+    quiz = quiz_stats.learner_quizzes(request.user, timezone.now())
+    context = {
+        "nav": "dashboard",
+        "d": figures,
+        "heatmap": charts.heatmap(figures.heatmap),
+        "months": stats.monthly_totals(figures.heatmap),
+        "forecast_chart": charts.bar_chart(figures.forecast),
+        "forecast_total": sum(n for _, n in figures.forecast),
+        "study_url": reverse("studyapp:review"),
+        "weak_study_url": _weak_items_url(figures.weakest),
+        "mature_days": stats.MATURE_DAYS,
+        "quiz": quiz,
+        "quiz_chart": quiz_charts.score_chart(quiz.days, figures.today.date),
+    }
+    return render_page(request, "home/dashboard.html", "dashboard", context)

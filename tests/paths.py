@@ -1,0 +1,8 @@
+"""Where the tests find their data: the repository's own files, and ../shared beside the checkout."""
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ARTICLES = REPO / "tests" / "data" / "articles"
+BUNDLED_DECKS = REPO / "studyapp" / "data"
+SHARED = REPO.parent / "shared"
