@@ -899,10 +899,12 @@ def generate_questions(
     deck_slugs: Iterable[str] | None = None,
     section_kinds: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
+    avoid: Iterable[tuple[str, str]] = (),
 ) -> list[GeneratedQuestion]:
     """Up to `count` valid questions about the decks in `deck_slugs` (all when None), drawing distractors from
     the whole knowledge base. Kinds take turns; no item is the answer twice. Fewer come back when the lists
-    cannot support more valid questions: the caller says so rather than padding with weaker ones.
+    cannot support more valid questions: the caller says so rather than padding with weaker ones. `avoid`
+    holds (stem, correct option) pairs never to ask (questions the learner reported).
 
     Cost: one pass over the knowledge base to index it, then a bounded amount of work per question."""
     lib = _Library(kb)
@@ -919,7 +921,7 @@ def generate_questions(
     failures = dict.fromkeys(turn, 0)
     questions: list[GeneratedQuestion] = []
     used_items: set[int] = set()
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set(avoid)
     while len(questions) < count and turn:
         for kind in list(turn):
             if len(questions) >= count:

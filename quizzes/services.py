@@ -26,7 +26,7 @@ from quizzes.models import (
     release_source,
 )
 from studyapp.models import Deck, Enrollment, Section
-from studyapp.services import releases, reviews
+from studyapp.services import problem_reports, releases, reviews
 from studyapp.services.enrollment import add_deck_to_studies
 
 # Requests in flight when the clock runs out still count; anything later is refused or marked late.
@@ -165,6 +165,7 @@ def _generate(
     section_kinds: list[str] | None,
     kinds: list[str] | None,
     viewer=None,
+    avoid=(),
 ) -> list:
     """The generator's GeneratedQuestions about these decks. Wrong options of list questions come from the
     same kind of list in the other decks `viewer` can see (another condition's drugs among drugs)."""
@@ -174,7 +175,13 @@ def _generate(
         pool += [d for d in Deck.objects.visible_to(viewer).order_by("pk") if d.pk not in asked]
     kb = load_knowledge_base(pool)
     return generation.generate_questions(
-        kb, count=count, rng=rng, deck_slugs=[d.slug for d in decks], section_kinds=section_kinds, kinds=kinds
+        kb,
+        count=count,
+        rng=rng,
+        deck_slugs=[d.slug for d in decks],
+        section_kinds=section_kinds,
+        kinds=kinds,
+        avoid=avoid,
     )
 
 
@@ -194,6 +201,7 @@ def generate_and_store_questions(
     section_kinds: Sequence[str] | None = None,
     kinds: Sequence[str] | None = None,
     viewer=None,
+    avoid=(),
 ) -> list[Question]:
     """Draws `count` questions from the decks and saves them as frozen Questions (fewer when the lists cannot
     support more good ones; the caller tells the user with `shortfall_message`)."""
@@ -207,6 +215,7 @@ def generate_and_store_questions(
         section_kinds=list(section_kinds or ()) or None,
         kinds=list(kinds or ()) or None,
         viewer=viewer,
+        avoid=avoid,
     )
     if not generated:
         raise ValidationError(
@@ -473,6 +482,7 @@ def start_attempt(*, user, assignment: Assignment, now: dt.datetime) -> Attempt:
             section_kinds=quiz_set.section_kinds,
             kinds=quiz_set.question_kinds,
             viewer=quiz_set.owner,
+            avoid=problem_reports.reported_questions(user),
         )
     _create_answers(
         attempt=attempt,
@@ -503,7 +513,12 @@ def start_practice(
     count = max(1, min(int(count), MAX_PRACTICE_QUESTIONS))
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     questions = generate_and_store_questions(
-        decks=decks, count=count, rng=random.Random(seed), section_kinds=section_kinds, viewer=user
+        decks=decks,
+        count=count,
+        rng=random.Random(seed),
+        section_kinds=section_kinds,
+        viewer=user,
+        avoid=problem_reports.reported_questions(user),
     )
     deadline = None
     if mode == Attempt.Mode.EXAM:

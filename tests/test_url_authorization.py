@@ -95,6 +95,11 @@ def _attempt_question(student) -> dict:
     return {"attempt_id": factories.make_attempt(student).pk, "position": 1}
 
 
+def _card_state(owner) -> dict:
+    card = factories.make_card(factories.make_deck(owner=owner))
+    return {"card_state_id": factories.make_card_state(owner, card).pk}
+
+
 def _private_section(owner) -> dict:
     return {"section_id": factories.make_section(factories.make_deck(owner=owner)).pk}
 
@@ -112,6 +117,8 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:deck-remove": ObjectUrl(_private_deck, method="post"),
     "studyapp:deck-templates": ObjectUrl(build=_private_deck, owner_role="instructor"),
     "studyapp:item-edit": ObjectUrl(_private_item, owner_role="instructor"),
+    "studyapp:reports-resolve": ObjectUrl(_private_deck, method="post", owner_role="instructor"),
+    "studyapp:report-card": ObjectUrl(_card_state, method="post"),
     "quizzes:class-dashboard": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-dashboard-csv": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),
@@ -140,6 +147,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:attempt-answer": ObjectUrl(_attempt, method="post"),
     "quizzes:attempt-submit": ObjectUrl(_attempt, method="post"),
     "quizzes:attempt-result": ObjectUrl(_attempt),
+    "quizzes:attempt-report": ObjectUrl(_attempt, method="post"),
     "api-token-revoke": ObjectUrl(_api_token, method="post"),
     # The JSON API answers strangers 404 too (and anonymous callers 401).
     "api:get_deck": ObjectUrl(_private_deck),
