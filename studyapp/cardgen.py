@@ -40,7 +40,7 @@ GLOSS_ITEMS_MIN_SHARED = 2
 _GLOSS_QUESTION = {
     "drugs": "drug class?",
     "types": "what sets this type apart?",
-    "causes": "how does it lead to {condition}?",
+    "causes": "what kind of cause?",
     "symptoms": "what detail goes with this symptom?",
     "diagnostic_tests": "what does this test show?",
     "non_drug_treatments": "what does this treatment involve?",

@@ -70,7 +70,8 @@ def test_no_two_bundled_cards_share_a_front_with_different_backs():
         ("types", "By Onset", "which onset?"),
         ("drugs", None, "drug class?"),
         ("diagnostic_tests", None, "what does this test show?"),
-        ("causes", None, "how does it lead to carpal tunnel syndrome?"),
+        ("causes", None, "what kind of cause?"),
+        ("prevention", None, "how does it help prevent carpal tunnel syndrome?"),
     ],
 )
 def test_gloss_prompts_fit_the_list_and_sub_group(kind, group, question):
