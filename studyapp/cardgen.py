@@ -261,7 +261,9 @@ def _one_back_per_front(specs: list[CardSpec], sections: Sequence[SectionSource]
     def collisions(specs: list[CardSpec]) -> set[str]:
         backs: dict[str, set[str]] = {}
         for spec in specs:
-            backs.setdefault(spec.front, set()).add(spec.back)
+            # An Anki package's cards arrive as Anki made them (each with its own history): left alone.
+            if spec.template != ANKI:
+                backs.setdefault(spec.front, set()).add(spec.back)
         return {front for front, found in backs.items() if len(found) > 1}
 
     clashing = collisions(specs)
