@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from studyapp import cardgen, studyday
@@ -184,6 +185,9 @@ class Item(models.Model):
     # An Anki note's cards as rendered through its note type (sanitised HTML): [{"ord", "template", "front",
     # "back"}]. Empty for items of articles and CSV decks, whose cards come from cardgen's templates.
     note_cards = models.JSONField(default=list, blank=True)
+    # The Anki note itself, for export: {"notetype", "kind" ("standard", "cloze" or "image_occlusion"),
+    # "fields": {name: html as in Anki, media by Anki name}}. Empty for other items.
+    anki_note = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -249,6 +253,39 @@ class Card(models.Model):
         return cardgen.context_line(self.deck.title, self.section.heading if self.section_id else None, group)
 
 
+def class_cards(*, learner_ids, instructor_id: int) -> Q:
+    """A class's share of the study core, as a filter on any model with `user` and `card` (states, reviews):
+    its learners' rows on library decks and on the instructor's own decks. A student's personal decks stay
+    private. `learner_ids` is a list or a `values("id")` query of the class's members."""
+    class_decks = Q(card__deck__scope=Deck.Scope.LIBRARY) | Q(card__deck__owner_id=instructor_id)
+    return Q(user_id__in=learner_ids) & class_decks
+
+
+def card_list_kind() -> Coalesce:
+    """The kind of list (causes, drugs…) a card state's card comes from, for grouping by list."""
+    return Coalesce(F("card__section__kind"), F("card__item__section__kind"), Value(SectionKind.OTHER))
+
+
+class CardStateQuerySet(models.QuerySet):
+    """The filters every reader of learners' cards shares (queue, learner dashboard, class dashboard)."""
+
+    def live(self) -> "CardStateQuerySet":
+        """States worth counting: an active card, of an item not retired, in a deck its learner still studies."""
+        enrolled = Enrollment.objects.filter(user=OuterRef("user"), deck=OuterRef("card__deck"), active=True)
+        return self.filter(
+            Q(card__item__isnull=True) | Q(card__item__retired_at__isnull=True),
+            Exists(enrolled),
+            card__is_active=True,
+        )
+
+    def showable(self, day: dt.date) -> "CardStateQuerySet":
+        """Cards that may be shown on the learner's study day `day`: not suspended, not buried past it."""
+        return self.filter(Q(buried_until__isnull=True) | Q(buried_until__lte=day), suspended=False)
+
+    def in_class(self, *, learner_ids, instructor_id: int) -> "CardStateQuerySet":
+        return self.filter(class_cards(learner_ids=learner_ids, instructor_id=instructor_id))
+
+
 class CardState(models.Model):
     """One learner's memory of one card (FSRS state). Created when the learner adds the deck."""
 
@@ -281,6 +318,8 @@ class CardState(models.Model):
     is_leech = models.BooleanField(default=False)
     # Bumped on every change; a grade must name the version it was shown, so a replay schedules once.
     version = models.PositiveIntegerField(default=0)
+
+    objects = CardStateQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_learner_card")]
@@ -489,6 +528,69 @@ class ClientAnswer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="one_client_answer_per_id")]
+
+
+# --- Reminders ----------------------------------------------------------------------------------------------
+
+
+class ReminderSettings(models.Model):
+    """What a learner wants to be reminded of, and how. Nothing is sent until a channel is switched on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="reminder_settings"
+    )
+    daily = models.BooleanField(
+        default=True, help_text="A reminder at the time below, on days cards are due."
+    )
+    daily_time = models.TimeField(default=dt.time(18, 0), help_text="In your time zone (see Study settings).")
+    weekly = models.BooleanField(default=True, help_text="A summary of your week, on Sundays at that time.")
+    assignments = models.BooleanField(
+        default=True, help_text="A day before an assignment you have not done closes."
+    )
+    by_email = models.BooleanField(default=False, help_text="By e-mail, to your account's address.")
+    by_push = models.BooleanField(default=False, help_text="As notifications on devices you allow.")
+
+    def __str__(self) -> str:
+        return f"reminders of {self.user}"
+
+
+class PushSubscription(models.Model):
+    """A browser's web-push endpoint for the learner (one per device that allowed notifications)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ReminderSent(models.Model):
+    """One reminder per learner, kind and period (a day, a week, an assignment). The row is written before the
+    message goes out: a second worker (or a second tick) fails on the unique constraint and sends nothing."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly summary"
+        ASSIGNMENT = "assignment", "Assignment closing"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=60, help_text="The period: a date, an ISO week, an assignment id.")
+    sent_at = models.DateTimeField()
+    channels = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="one_reminder_per_period")
+        ]
+
+
+class ReminderTick(models.Model):
+    """A scheduled run of the reminder task. Unique per slot, so only one chain of runs is ever queued."""
+
+    slot = models.DateTimeField(unique=True)
 
 
 # --- Reports of problems with a card or a quiz question ---------------------------------------------------
