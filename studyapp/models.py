@@ -185,6 +185,9 @@ class Item(models.Model):
     # An Anki note's cards as rendered through its note type (sanitised HTML): [{"ord", "template", "front",
     # "back"}]. Empty for items of articles and CSV decks, whose cards come from cardgen's templates.
     note_cards = models.JSONField(default=list, blank=True)
+    # The Anki note itself, for export: {"notetype", "kind" ("standard", "cloze" or "image_occlusion"),
+    # "fields": {name: html as in Anki, media by Anki name}}. Empty for other items.
+    anki_note = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
