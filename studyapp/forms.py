@@ -241,3 +241,20 @@ class DeleteAccountForm(forms.Form):
         if confirm.strip().lower() != self.CONFIRMATION:
             raise forms.ValidationError(f"Type “{self.CONFIRMATION}” to confirm.")
         return confirm
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    class Meta:
+        from studyapp.models import ReminderSettings
+
+        model = ReminderSettings
+        fields = ("by_email", "by_push", "daily", "daily_time", "weekly", "assignments")
+        labels = {
+            "by_email": "By e-mail",
+            "by_push": "As notifications",
+            "daily": "Daily, when cards are due",
+            "daily_time": "At",
+            "weekly": "Weekly summary",
+            "assignments": "Before an assignment closes",
+        }
+        widgets = {"daily_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
