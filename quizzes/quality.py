@@ -17,6 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from quizzes import generation as g
+from quizzes.generation.generator import group_dimension
+from quizzes.generation.questions import GLOSS_CLASS_KINDS, RELATED_KINDS
 from quizzes.knowledge import KnowledgeBase
 from studyapp import terms
 
@@ -34,7 +36,7 @@ class _Categories:
             name = g.normalise(item.term)
             self.term_kinds.setdefault(name, set()).add(item.section_kind)
             if item.group.strip():
-                dimension = (item.section_kind, g.group_dimension(item.section_kind, item.group))
+                dimension = (item.section_kind, group_dimension(item.section_kind, item.group))
                 self.term_dimensions.setdefault(name, set()).add(dimension)
             if item.gloss.strip():
                 self.gloss_kinds.setdefault(g.normalise(item.gloss), set()).add(item.section_kind)
@@ -43,14 +45,14 @@ class _Categories:
         """Whether the student would keep `option` as possibly of the asked kind."""
         name = g.normalise(option)
         if question.kind in (g.MEMBER, g.NOT_MEMBER):
-            wanted = {question.section, *g.RELATED_KINDS.get(question.section or "", ())}
+            wanted = {question.section, *RELATED_KINDS.get(question.section or "", ())}
             return bool(self.term_kinds.get(name, set()) & wanted)
         if question.kind == g.GLOSS_TO_ITEM:
-            return bool(self.term_kinds.get(name, set()) & g.GLOSS_CLASS_KINDS)
+            return bool(self.term_kinds.get(name, set()) & GLOSS_CLASS_KINDS)
         if question.kind == g.ITEM_TO_GLOSS:
-            return bool(self.gloss_kinds.get(name, set()) & g.GLOSS_CLASS_KINDS)
+            return bool(self.gloss_kinds.get(name, set()) & GLOSS_CLASS_KINDS)
         if question.kind == g.GROUP_MEMBER:
-            wanted = (question.section or "", g.group_dimension(question.section or "", question.group or ""))
+            wanted = (question.section or "", group_dimension(question.section or "", question.group or ""))
             return wanted in self.term_dimensions.get(name, set())
         return True
 
