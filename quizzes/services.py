@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from quizzes import checking, generation
 from quizzes.grading import grade
-from quizzes.knowledge import load_knowledge_base
+from quizzes.knowledge_loader import load_knowledge_base
 from quizzes.models import (
     Assignment,
     Attempt,

@@ -20,7 +20,13 @@ TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="For password resets only.")
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
+    # app.js sets the browser's own zone (data-browser-time-zone) when the page opens; UTC without JavaScript.
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        initial="UTC",
+        widget=forms.Select(attrs={"data-browser-time-zone": ""}),
+        help_text="Filled in from your browser; your day starts and ends in this zone.",
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -114,6 +120,10 @@ class CsvImportForm(_UploadOrPasteForm):
     title = forms.CharField(max_length=200, help_text="The deck's name.")
 
     field_order = ("title", "file", "text")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = "A .csv, .tsv or .txt file (UTF-8 or Windows-1252), at most 2 MB."
 
 
 class AnkiImportForm(forms.Form):

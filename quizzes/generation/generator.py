@@ -447,7 +447,7 @@ def _item_to_gloss(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
     options, position = arranged
     return _question(
         kind=ITEM_TO_GLOSS,
-        stem=f"{anchor.term} is best described as?",
+        stem=f"What best describes {anchor.term}?",
         options=options,
         answer=position,
         section=anchor.section_kind,

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from quizzes.knowledge import load_knowledge_base
+from quizzes.knowledge_loader import load_knowledge_base
 from quizzes.quality import generate_and_measure
 from studyapp.models import Deck
 
