@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from studyapp import plans
 from studyapp.models import CardState, Enrollment, ReleaseHold, Review
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
@@ -119,9 +120,10 @@ def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Sco
     if card_state.state not in (NEW, REVIEW):
         return True
     today = answered_today(user, now)
+    limits = plans.allowance(user)
     if card_state.state == NEW:
-        return today.new_introduced < user.new_cards_per_day
-    return today.reviews_done < user.reviews_per_day
+        return today.new_introduced < limits.new_per_day
+    return today.reviews_done < limits.reviews_per_day
 
 
 def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int | None = None) -> Queue:
@@ -136,10 +138,11 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
         review=Count("pk", filter=review_q),
         new=Count("pk", filter=new_q),
     )
+    limits = plans.allowance(user)  # a backlog plan caps reviews and pauses new cards
     counts = Counts(
-        new=min(raw["new"], max(0, user.new_cards_per_day - today.new_introduced)),
+        new=min(raw["new"], max(0, limits.new_per_day - today.new_introduced)),
         learning=raw["learning"],
-        review=min(raw["review"], max(0, user.reviews_per_day - today.reviews_done)),
+        review=min(raw["review"], max(0, limits.reviews_per_day - today.reviews_done)),
     )
     wanted = learning_q
     if counts.review:
@@ -163,7 +166,15 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
         .order_by("priority", "due", "card__position", "pk")
         .first()
     )
+    if limits.backlog and card_state is not None and card_state.priority == 1:
+        card_state = _backlog_review(user, base.filter(review_q), limits.backlog, now) or card_state
     return Queue(counts=counts, card_state=card_state)
+
+
+def _backlog_review(user, reviews, plan, now):
+    from studyapp.services.reviews import config_for  # the learner's parameters predict recall
+
+    return plans.next_backlog_review(reviews, plan, now, config_for(user, now))
 
 
 def due_cards(
