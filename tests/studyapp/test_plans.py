@@ -89,7 +89,7 @@ def test_answer_buttons_and_answers_respect_the_exam_and_relax_after_it(student)
 
 
 def test_an_exam_on_one_list_leaves_the_other_lists_alone(student):
-    deck, section, (state, *_) = _deck_with_cards(student, 1)
+    deck, _section, (state, *_) = _deck_with_cards(student, 1)
     other = factories.make_section(deck, kind="symptoms", heading="Symptoms", position=1)
     ExamPlan.objects.create(user=student, deck=deck, section=other, exam_date=dt.date(2025, 3, 10))
     _in_review(state, stability=11.0, last_review=NOW - dt.timedelta(days=11), due=NOW)
