@@ -32,8 +32,8 @@ def calendar_for(user: User, now: dt.datetime) -> planning.Calendar:
 
 
 @dataclass(frozen=True)
-class Allowance:
-    """Today's limits after plans: a backlog plan caps reviews and pauses new cards until the backlog is seen."""
+class Limits:
+    """The daily limits after plans: a backlog plan caps reviews and pauses new cards until the backlog is seen."""
 
     new_per_day: int
     reviews_per_day: int
@@ -54,11 +54,11 @@ def backlog_remaining(user: User, plan: BacklogPlan):
     )
 
 
-def allowance(user: User) -> Allowance:
+def limits(user: User) -> Limits:
     plan = active_backlog(user)
     if plan is None:
-        return Allowance(user.new_cards_per_day, user.reviews_per_day)
-    return Allowance(0, min(user.reviews_per_day, plan.daily_cap), plan)
+        return Limits(user.new_cards_per_day, user.reviews_per_day)
+    return Limits(0, min(user.reviews_per_day, plan.daily_cap), plan)
 
 
 def next_backlog_review(reviews, plan: BacklogPlan, now: dt.datetime, config: scheduling.Config):

@@ -11,6 +11,7 @@ from tests import factories
 
 # Pages anyone may open.
 PUBLIC = {
+    "home",  # the landing page for visitors
     "login",
     "logout",
     "signup",
