@@ -31,6 +31,7 @@ test-postgres: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .
@@ -43,6 +44,7 @@ bench: setup
 	$(BIN)/python manage.py bench_dashboard --reviews 10000 100000 --json
 
 worker: setup
+	$(BIN)/python manage.py send_reminders
 	$(BIN)/python manage.py db_worker
 
 clean:

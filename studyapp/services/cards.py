@@ -20,26 +20,26 @@ class SyncResult:
 
 
 def deck_sources(deck: Deck) -> list[cardgen.SectionSource]:
-    sections = list(Section.objects.filter(deck=deck).order_by("position", "pk"))
-    items = Item.objects.active().filter(deck=deck).select_related("group").order_by("position", "pk")
-    by_section: dict[int, list[cardgen.ItemSource]] = {s.pk: [] for s in sections}
-    for item in items:
-        by_section[item.section_id].append(
-            cardgen.ItemSource(
-                key=item.key,
-                term=item.term,
-                gloss=item.gloss,
-                answer=item.answer,
-                group=item.group.name if item.group else None,
-                position=item.position,
-                note_cards=tuple(item.note_cards or ()),
-            )
-        )
     return [
         cardgen.SectionSource(
-            kind=s.kind, heading=s.heading, items=tuple(by_section[s.pk]), position=s.position, ref=s.pk
+            kind=s.kind,
+            heading=s.heading,
+            items=tuple(
+                cardgen.ItemSource(
+                    key=item.key,
+                    term=item.term,
+                    gloss=item.gloss,
+                    answer=item.answer,
+                    group=item.group.name if item.group else None,
+                    position=item.position,
+                    note_cards=tuple(item.note_cards or ()),
+                )
+                for item in s.active_items
+            ),
+            position=s.position,
+            ref=s.pk,
         )
-        for s in sections
+        for s in Section.objects.filter(deck=deck).with_active_items()
     ]
 
 
@@ -80,9 +80,12 @@ def sync_cards(deck: Deck) -> SyncResult:
         batch_size=500,
     )
     wanted = {spec.key for spec in specs}
-    deactivated = (
-        Card.objects.filter(deck=deck, is_active=True).exclude(key__in=wanted).update(is_active=False)
-    )
+    # Worked out here rather than with `exclude(key__in=wanted)`: an Anki deck can have more cards than
+    # SQLite accepts query parameters.
+    gone = [card.pk for key, card in existing.items() if card.is_active and key not in wanted]
+    deactivated = 0
+    for start in range(0, len(gone), 1000):
+        deactivated += Card.objects.filter(pk__in=gone[start : start + 1000]).update(is_active=False)
     return SyncResult(
         created=len(to_create),
         updated=len(to_update),

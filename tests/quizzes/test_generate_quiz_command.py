@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from quizzes.generation import GeneratedQuestion, question_problems
-from quizzes.knowledge import load_knowledge_base
+from quizzes.knowledge_loader import load_knowledge_base
 from studyapp.models import Deck, ItemGroup
 from tests import factories
 

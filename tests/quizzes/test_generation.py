@@ -219,7 +219,7 @@ def test_which_is_an_opioid_includes_the_opioid_analgesic():
 def test_item_to_gloss_never_offers_a_gloss_that_is_also_true(term, deck, correct, never):
     questions = _questions_about(TWO_DECKS, term, ITEM_TO_GLOSS, deck=deck)
     assert {q.options[q.answer] for q in questions} == {correct}
-    assert {q.stem for q in questions} == {f"{term} is best described as?"}
+    assert {q.stem for q in questions} == {f"What best describes {term}?"}
     assert _distractors(questions) & never == set()
     for q in questions:
         assert len({normalise(o) for o in q.options}) == 4
