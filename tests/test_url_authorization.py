@@ -138,6 +138,16 @@ def _api_token(owner) -> dict:
     return {"token_id": create_token(user=owner, name="script")[0].pk}
 
 
+def _exam_plan(owner) -> dict:
+    import datetime as dt
+
+    from studyapp.models import ExamPlan
+
+    deck = factories.make_deck(owner=owner)
+    plan = ExamPlan.objects.create(user=owner, deck=deck, exam_date=dt.date.today() + dt.timedelta(days=30))
+    return {"plan_id": plan.pk}
+
+
 # Every URL that takes an object id. Later features add their objects here.
 OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:deck": ObjectUrl(_private_deck),
@@ -184,6 +194,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:attempt-result": ObjectUrl(_attempt),
     "quizzes:attempt-report": ObjectUrl(_attempt, method="post"),
     "api-token-revoke": ObjectUrl(_api_token, method="post"),
+    "studyapp:exam-plan-delete": ObjectUrl(_exam_plan, method="post"),
     # The JSON API answers strangers 404 too (and anonymous callers 401).
     "api:get_deck": ObjectUrl(_private_deck),
     "api:study_deck": ObjectUrl(_private_deck, method="post"),
