@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from studyapp.views import decks, exports, imports, items, media, plans, review
+from studyapp.views import decks, exports, imports, items, media, plans, reports, review
 
 app_name = "studyapp"
 
@@ -31,4 +31,6 @@ urlpatterns = [
     path("study/undo/", review.undo, name="undo"),
     path("study/card-action/", review.card_action, name="card-action"),
     path("decks/<int:deck_id>/templates/", review.deck_templates, name="deck-templates"),
+    path("decks/<int:deck_id>/reports/resolve/", reports.resolve_reports, name="reports-resolve"),
+    path("study/cards/<int:card_state_id>/report/", reports.report_card, name="report-card"),
 ]

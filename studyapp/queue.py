@@ -164,7 +164,7 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     )
     card_state = (
         base.filter(wanted)
-        .select_related("card")
+        .select_related("card__deck", "card__section", "card__item__group")
         .annotate(priority=priority)
         .order_by("priority", "due", "card__position", "pk")
         .first()
