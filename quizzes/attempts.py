@@ -22,7 +22,7 @@ from quizzes.models import (
 )
 from quizzes.quiz_sets import MAX_PRACTICE_QUESTIONS, _bank_draw, generate_and_store_questions
 from studyapp.models import Deck
-from studyapp.services import reviews
+from studyapp.services import problem_reports, reviews
 
 # Requests in flight when the clock runs out still count; anything later is refused or marked late.
 GRACE = dt.timedelta(seconds=30)
@@ -167,6 +167,8 @@ def start_attempt(*, user, assignment: Assignment, now: dt.datetime) -> Attempt:
                 rng=random.Random(seed),
                 section_kinds=quiz_set.section_kinds,
                 kinds=quiz_set.question_kinds,
+                viewer=quiz_set.owner,
+                avoid=problem_reports.reported_questions(user),
             )
         questions += _bank_draw(quiz_set, random.Random(seed + 1))
     _create_answers(
@@ -198,7 +200,12 @@ def start_practice(
     count = max(1, min(int(count), MAX_PRACTICE_QUESTIONS))
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     questions = generate_and_store_questions(
-        decks=decks, count=count, rng=random.Random(seed), section_kinds=section_kinds
+        decks=decks,
+        count=count,
+        rng=random.Random(seed),
+        section_kinds=section_kinds,
+        viewer=user,
+        avoid=problem_reports.reported_questions(user),
     )
     deadline = None
     if mode == Attempt.Mode.EXAM:

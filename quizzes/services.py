@@ -10,40 +10,18 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from quizzes.attempts import (  # re-exported: callers write services.<name>
+from quizzes.attempts import (
     GRACE as GRACE,
-)
-from quizzes.attempts import (
     PRACTICE_SECONDS_PER_QUESTION as PRACTICE_SECONDS_PER_QUESTION,
-)
-from quizzes.attempts import (
     AttemptClosed as AttemptClosed,
-)
-from quizzes.attempts import (
     QuizError as QuizError,
-)
-from quizzes.attempts import (
     answers_visible as answers_visible,
-)
-from quizzes.attempts import (
     close_expired_attempts as close_expired_attempts,
-)
-from quizzes.attempts import (
     close_expired_for_dashboards as close_expired_for_dashboards,
-)
-from quizzes.attempts import (
     close_if_expired as close_if_expired,
-)
-from quizzes.attempts import (
     save_answer as save_answer,
-)
-from quizzes.attempts import (
     start_attempt as start_attempt,
-)
-from quizzes.attempts import (
     start_practice as start_practice,
-)
-from quizzes.attempts import (
     submit_attempt as submit_attempt,
 )
 from quizzes.grading import grade
@@ -57,38 +35,19 @@ from quizzes.models import (
     new_join_code,
     release_source,
 )
-from quizzes.quiz_sets import (  # re-exported: callers write services.<name>
+from quizzes.quiz_sets import (
     MAX_PRACTICE_QUESTIONS as MAX_PRACTICE_QUESTIONS,
-)
-from quizzes.quiz_sets import (
     add_bank_questions as add_bank_questions,
-)
-from quizzes.quiz_sets import (
     add_generated_questions as add_generated_questions,
-)
-from quizzes.quiz_sets import (
     generate_and_store_questions as generate_and_store_questions,
-)
-from quizzes.quiz_sets import (
     normalise_tags as normalise_tags,
-)
-from quizzes.quiz_sets import (
     preview_questions as preview_questions,
-)
-from quizzes.quiz_sets import (
     question_from_generated as question_from_generated,
-)
-from quizzes.quiz_sets import (
     remove_question as remove_question,
-)
-from quizzes.quiz_sets import (
     retire_bank_question as retire_bank_question,
-)
-from quizzes.quiz_sets import (
     save_bank_question as save_bank_question,
-)
-from quizzes.quiz_sets import (
     save_quiz_set as save_quiz_set,
+    shortfall_message as shortfall_message,
 )
 from studyapp.models import Deck, Enrollment, Section
 from studyapp.services import releases
