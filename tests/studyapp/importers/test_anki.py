@@ -33,10 +33,14 @@ def rich(tmp_path_factory):
     return paths, expected
 
 
-def _read(path: Path, tmp_path: Path):
+def _read(path: Path, tmp_path: Path, media_url=None):
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
-    return read_anki(path, work)
+    return read_anki(path, work, media_url)
+
+
+def _media(name: str) -> str:
+    return f"media/{name}"
 
 
 @pytest.mark.parametrize(
@@ -162,7 +166,7 @@ def test_cloze_numbers_include_nested_and_multi():
 
 
 def test_image_occlusion_one_card_per_mask_over_the_image(rich, tmp_path):
-    parsed = _read(rich[0]["colpkg"], tmp_path)
+    parsed = _read(rich[0]["colpkg"], tmp_path, _media)
     note = next(n for n in parsed.notes if n.notetype == "Image Occlusion")
     first, second = note.cards
     assert '<img src="media/heart.png">' in first.front
@@ -173,8 +177,13 @@ def test_image_occlusion_one_card_per_mask_over_the_image(rich, tmp_path):
     assert "<script" not in first.front + first.back
 
 
-def test_media_and_sound_point_at_the_media_url(rich, tmp_path):
+def test_without_a_media_url_references_are_left_out(rich, tmp_path):
     cards = _cards_by_front(_read(rich[0]["legacy"], tmp_path))
+    assert "Identify this structure: <img>" in cards
+
+
+def test_media_and_sound_point_at_the_media_url(rich, tmp_path):
+    cards = _cards_by_front(_read(rich[0]["legacy"], tmp_path, _media))
     assert 'Identify this structure: <img src="media/heart.png">' in cards
     assert 'Which murmur? <audio controls="" src="media/murmur.mp3"></audio>' in cards
 
