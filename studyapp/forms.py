@@ -9,18 +9,24 @@ from django.contrib.auth.forms import UserCreationForm
 
 from studyapp.importers.anki import AnkiError, read_anki
 from studyapp.importers.anki.package import copy_package
-from studyapp.importers.article import parse_article
-from studyapp.importers.csv import parse_csv
-from studyapp.importers.decoding import DecodingError, decode_upload
-from studyapp.models import User
-from studyapp.services.imports import ImportRejected, validate_article
+from studyapp.importers.article import read_article
+from studyapp.importers.csv import read_csv
+from studyapp.importers.decoding import decode_upload
+from studyapp.importers.problems import ImportRejected
+from studyapp.models import Deck, User
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="For password resets only.")
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, initial="UTC")
+    # app.js sets the browser's own zone (data-browser-time-zone) when the page opens; UTC without JavaScript.
+    time_zone = forms.ChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        initial="UTC",
+        widget=forms.Select(attrs={"data-browser-time-zone": ""}),
+        help_text="Filled in from your browser; your day starts and ends in this zone.",
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -75,7 +81,11 @@ class StudySettingsForm(forms.ModelForm):
 
 
 class _UploadOrPasteForm(forms.Form):
-    """A file or pasted text, never more than settings.MAX_UPLOAD_BYTES, decoded defensively."""
+    """A file or pasted text, never more than settings.MAX_UPLOAD_BYTES, decoded defensively (`decode_upload`
+    holds those checks), then read by the importer's `read_*` into `cleaned_data["parsed"]`."""
+
+    reader = None  # the importer's read_*: text -> parsed result, or ImportRejected
+    list_problems = False  # whether a rejection shows its line-numbered problems
 
     file = forms.FileField(required=False, help_text="A .txt file (UTF-8 or Windows-1252), at most 2 MB.")
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12}), strip=False)
@@ -84,53 +94,36 @@ class _UploadOrPasteForm(forms.Form):
         cleaned = super().clean()
         upload, text = cleaned.get("file"), cleaned.get("text") or ""
         if upload is not None:
-            if upload.size > settings.MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(
-                    f"The file is {upload.size:,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
-                )
-            data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+            # Read no more than one byte past the limit: a huge upload is refused without loading it.
+            data, label, size = upload.read(settings.MAX_UPLOAD_BYTES + 1), "The file", upload.size
         elif text.strip():
-            data = text.encode("utf-8")
-            if len(data) > settings.MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(
-                    f"The pasted text is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
-                )
+            data, label, size = text.encode("utf-8"), "The pasted text", None
         else:
             raise forms.ValidationError("Choose a file or paste the text: both are empty.")
         try:
-            cleaned["text"] = decode_upload(data)
-        except DecodingError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            cleaned["text"] = decode_upload(data, label=label, size=size)
+            cleaned["parsed"] = self.reader(cleaned["text"])
+        except ImportRejected as exc:
+            lines = [f"Line {p.line}: {p.message}" for p in exc.problems] if self.list_problems else []
+            raise forms.ValidationError([*lines, str(exc)]) from exc
         return cleaned
 
 
 class ArticleImportForm(_UploadOrPasteForm):
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            cleaned["parsed"] = validate_article(parse_article(cleaned["text"]))
-        except ImportRejected as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return cleaned
+    reader = staticmethod(read_article)
 
 
 class CsvImportForm(_UploadOrPasteForm):
+    reader = staticmethod(read_csv)
+    list_problems = True
+
     title = forms.CharField(max_length=200, help_text="The deck's name.")
 
     field_order = ("title", "file", "text")
 
-    def clean(self):
-        cleaned = super().clean()
-        parsed = parse_csv(cleaned["text"])
-        cleaned["parsed"] = parsed
-        if parsed.errors:
-            raise forms.ValidationError(
-                [f"Line {e.line}: {e.message}" for e in parsed.errors]
-                + ["Nothing was imported: fix these rows and try again."]
-            )
-        if not parsed.cards:
-            raise forms.ValidationError("The file has no cards (each row needs a front and a back).")
-        return cleaned
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = "A .csv, .tsv or .txt file (UTF-8 or Windows-1252), at most 2 MB."
 
 
 class AnkiImportForm(forms.Form):
@@ -223,6 +216,67 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What uses it, e.g. “phone app” or “export script”.", strip=True
     )
+
+
+class ExamPlanForm(forms.Form):
+    """An exam on a deck the learner studies, or on one of its lists."""
+
+    material = forms.ChoiceField(label="Deck or list")
+    exam_date = forms.DateField(label="Exam date", widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.FloatField(
+        label="Recall to reach on the exam day",
+        initial=0.95,
+        min_value=0.7,
+        max_value=0.99,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+    )
+
+    def __init__(self, *args, user, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        decks = (
+            Deck.objects.filter(enrollments__user=user, enrollments__active=True)
+            .prefetch_related("sections")
+            .order_by("title")
+        )
+        choices = []
+        self._targets = {}
+        for deck in decks:
+            choices.append((f"deck-{deck.pk}", f"{deck.title} (whole deck)"))
+            self._targets[f"deck-{deck.pk}"] = (deck, None)
+            for section in deck.sections.all():
+                choices.append((f"list-{section.pk}", f"{deck.title} — {section.heading}"))
+                self._targets[f"list-{section.pk}"] = (deck, section)
+        self.fields["material"].choices = choices
+
+    def clean_exam_date(self):
+        day = self.cleaned_data["exam_date"]
+        if day <= self.today:
+            raise forms.ValidationError("Choose a day after today.")
+        if (day - self.today).days > 730:
+            raise forms.ValidationError("Choose a day within two years.")
+        return day
+
+    @property
+    def deck_and_section(self):
+        return self._targets[self.cleaned_data["material"]]
+
+
+class BacklogPlanForm(forms.Form):
+    """Catch up with a daily cap, or within a number of days."""
+
+    daily_cap = forms.IntegerField(
+        label="At most this many reviews a day", min_value=1, max_value=9999, required=False
+    )
+    days = forms.IntegerField(
+        label="Or: catch up within this many days", min_value=1, max_value=365, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("daily_cap") is None) == (data.get("days") is None):
+            raise forms.ValidationError("Give either a daily cap or a number of days.")
+        return data
 
 
 class DataImportForm(forms.Form):

@@ -11,7 +11,20 @@ from dataclasses import dataclass
 from django.db import connection, models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
-from studyapp.models import Card, CardState, Enrollment, Item, ReleaseHold, live_q, showable_q
+from studyapp import plans
+from studyapp.models import (
+    BacklogPlan,
+    Card,
+    CardState,
+    Deck,
+    Enrollment,
+    Item,
+    ItemGroup,
+    ReleaseHold,
+    Section,
+    live_q,
+    showable_q,
+)
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -62,14 +75,18 @@ def answered_today(user, now: dt.datetime) -> Today:
 class Allowance:
     new: int
     review: int
+    backlog: BacklogPlan | None = None  # a catch-up plan in progress (plans.py): it set these limits
 
 
 def daily_allowance(user, today: Today) -> Allowance:
     """What the learner's daily limits still allow today, after what `today` has used: the one place the limits
-    are applied (queue, grade check, offline batch, dashboard)."""
+    are applied (queue, grade check, offline batch, dashboard). A backlog plan caps reviews and pauses new
+    cards until its backlog is seen."""
+    limits = plans.limits(user)
     return Allowance(
-        new=max(0, user.new_cards_per_day - today.new_introduced),
-        review=max(0, user.reviews_per_day - today.reviews_done),
+        new=max(0, limits.new_per_day - today.new_introduced),
+        review=max(0, limits.reviews_per_day - today.reviews_done),
+        backlog=limits.backlog,
     )
 
 
@@ -173,6 +190,14 @@ _NEW = f"s.state = 0 AND NOT ({_HELD})"
 # Every column of the card but its timestamps (deferred: nothing on the review screen reads them).
 _CARD_FIELDS = tuple(f.attname for f in Card._meta.concrete_fields if not isinstance(f, models.DateTimeField))
 _CARD_BOOLEANS = {f.attname for f in Card._meta.concrete_fields if isinstance(f, models.BooleanField)}
+# What Card.context_line reads (deck · list · sub-group), joined in rather than loaded one by one.
+_CONTEXT_JOINS = (
+    f" JOIN {Deck._meta.db_table} d ON d.id = c.deck_id"
+    f" LEFT JOIN {Section._meta.db_table} sec ON sec.id = c.section_id"
+    f" LEFT JOIN {Item._meta.db_table} it ON it.id = c.item_id"
+    f" LEFT JOIN {ItemGroup._meta.db_table} g ON g.id = it.group_id"
+)
+_CONTEXT_COLUMNS = "d.title AS deck_title, sec.heading AS section_heading, it.group_id AS item_group_id, g.name AS group_name"
 
 
 def _scope_sql(scope: Scope, params: dict) -> str:
@@ -190,10 +215,12 @@ def _scope_sql(scope: Scope, params: dict) -> str:
     return sql
 
 
-def queue_sql(user, now: dt.datetime, scope: Scope, prefer: int | None) -> tuple[str, dict]:
+def queue_sql(
+    user, now: dt.datetime, scope: Scope, prefer: int | None, allowance: Allowance | None = None
+) -> tuple[str, dict]:
     today = user.study_date(now)
     day_start, day_end = user.day_bounds(today)
-    allowance = daily_allowance(user, answered_today(user, now))
+    allowance = allowance or daily_allowance(user, answered_today(user, now))
     new_left, reviews_left = allowance.new, allowance.review
     adapt = connection.ops.adapt_datetimefield_value
     params = {
@@ -236,7 +263,7 @@ def queue_sql(user, now: dt.datetime, scope: Scope, prefer: int | None) -> tuple
         f"SELECT s.*, {card_columns}, {count(_LEARNING, 'learning_cap')} AS count_learning,"
         f" {count(review, 'review_cap') if reviews_left else '0'} AS count_review,"
         f" {count(_NEW, 'new_cap') if new_left else '0'} AS count_new"
-        f" FROM {_FROM} WHERE s.id = COALESCE({', '.join(candidates)})"
+        f", {_CONTEXT_COLUMNS} FROM {_FROM}{_CONTEXT_JOINS} WHERE s.id = COALESCE({', '.join(candidates)})"
     )
     return sql, params
 
@@ -245,17 +272,41 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     """Counts after the daily limits, and the next card: `prefer` when it is due (the card an undo just
     restored, or the card whose answer is being shown), then learning cards already due, then reviews, then new
     cards (in deck order), then learning cards due within the learn-ahead window. One query."""
-    sql, params = queue_sql(user, now, scope, prefer)
+    allowance = daily_allowance(user, answered_today(user, now))
+    sql, params = queue_sql(user, now, scope, prefer, allowance)
     card_state = next(iter(CardState.objects.raw(sql, params)), None)
     if card_state is None:  # no candidate of any kind: every count is zero
         return Queue(counts=Counts(new=0, learning=0, review=0), card_state=None)
     values = [getattr(card_state, f"card_{name}") for name in _CARD_FIELDS]
     values = [bool(v) if name in _CARD_BOOLEANS else v for name, v in zip(_CARD_FIELDS, values, strict=True)]
-    card_state.card = Card.from_db(connection.alias, _CARD_FIELDS, values)
+    card = card_state.card = Card.from_db(connection.alias, _CARD_FIELDS, values)
+    card.deck = Deck.from_db(connection.alias, ["id", "title"], [card.deck_id, card_state.deck_title])
+    if card.section_id is not None:
+        card.section = Section.from_db(
+            connection.alias, ["id", "heading"], [card.section_id, card_state.section_heading]
+        )
+    if card.item_id is not None:
+        card.item = Item.from_db(
+            connection.alias, ["id", "group_id"], [card.item_id, card_state.item_group_id]
+        )
+        if card.item.group_id is not None:
+            card.item.group = ItemGroup.from_db(
+                connection.alias, ["id", "name"], [card.item.group_id, card_state.group_name]
+            )
     counts = Counts(
         new=card_state.count_new, learning=card_state.count_learning, review=card_state.count_review
     )
+    if allowance.backlog and card_state.state == REVIEW and card_state.pk != prefer:
+        _learning, review_q, _new = _due_conditions(user, now, scope)
+        reviews = studyable(user, now, scope).filter(review_q)
+        card_state = _backlog_review(user, reviews, allowance.backlog, now) or card_state
     return Queue(counts=counts, card_state=card_state)
+
+
+def _backlog_review(user, reviews, plan, now):
+    from studyapp.services.reviews import config_for  # the learner's parameters predict recall
+
+    return plans.next_backlog_review(reviews, plan, now, config_for(user, now))
 
 
 def due_cards(

@@ -1,34 +1,29 @@
-"""Save parsed articles and flashcard files as decks.
+"""Save parsed articles and flashcard files as decks (`save_*`).
 
-Two phases (after pretix's importer): parse and validate everything first, then write in one short
-transaction. Items are matched on their stable key, so a re-import updates in place, adds what is new and
-retires what disappeared; nothing a learner has progress on is ever deleted.
+Two phases (after pretix's importer): the importers' `read_*` parse and check everything first (forms and
+commands call them; the checks run there once), then `save_*` writes in one short transaction. Items are
+matched on their stable key, so a re-import updates in place, adds what is new and retires what disappeared;
+nothing a learner has progress on is ever deleted.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from studyapp.importers.article import ParsedArticle, ParsedSection, Problem, item_key, parse_article
-from studyapp.importers.csv import ParsedCsv, parse_csv
-from studyapp.importers.decoding import DecodingError, decode_upload
+from studyapp.importers.article import ParsedArticle, ParsedSection, item_key, read_article
+from studyapp.importers.csv import ParsedCsv, read_csv
+from studyapp.importers.problems import ImportRejected, Problem
 from studyapp.models import Deck, Item, ItemGroup, Section, SectionKind, User
 from studyapp.services.cards import sync_cards
+from studyapp.terms import rename_bucket, renamed
 
 FAQ_KIND = SectionKind.FAQ
-
-
-class ImportRejected(ValueError):
-    """Nothing was written; `str(exc)` says why, `problems` lists line-numbered details when there are any."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None):
-        super().__init__(message)
-        self.problems = problems or []
 
 
 @dataclass
@@ -40,6 +35,7 @@ class ImportResult:
     retired: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old term, new term), updated in place
 
     @property
     def changed(self) -> bool:
@@ -50,6 +46,11 @@ class ImportResult:
         return (
             f"{verb} {self.deck.title!r}: {self.added} added, {self.updated} changed, "
             f"{self.retired} retired, {self.unchanged} unchanged."
+            + (
+                f" Renamed in place: {', '.join(f'{a} → {b}' for a, b in self.renamed)}."
+                if self.renamed
+                else ""
+            )
         )
 
 
@@ -60,32 +61,9 @@ def after_import(deck: Deck) -> None:
     sync_cards(deck)
 
 
-def parse_article_upload(data: bytes) -> ParsedArticle:
-    """Phase one for an uploaded file: decode, parse and validate, or raise ImportRejected."""
-    try:
-        text = decode_upload(data)
-    except DecodingError as exc:
-        raise ImportRejected(str(exc)) from exc
-    return validate_article(parse_article(text))
-
-
-def validate_article(parsed: ParsedArticle) -> ParsedArticle:
-    if not parsed.sections and not parsed.faqs:
-        raise ImportRejected(
-            "No recognisable section heading (such as 'Causes', 'Symptoms' or 'Drug Treatments') was found.",
-            parsed.problems,
-        )
-    if not parsed.slug:
-        raise ImportRejected("The article has no title.", parsed.problems)
-    return parsed
-
-
 def import_article(*, text: str, owner: User | None, scope: str, slug: str | None = None) -> ImportResult:
-    """Parse `text` and save it as a deck (new, or the same owner's deck of that slug)."""
-    if not text or not text.strip():
-        raise ImportRejected("The article is empty.")
-    parsed = validate_article(parse_article(text))
-    return save_article(parsed=parsed, owner=owner, scope=scope, slug=slug)
+    """Read `text` and save it as a deck (new, or the same owner's deck of that slug)."""
+    return save_article(parsed=read_article(text), owner=owner, scope=scope, slug=slug)
 
 
 def save_article(
@@ -138,34 +116,19 @@ def save_article(
 
 def import_csv(
     *, data: bytes | str, title: str, owner: User | None, scope: str, slug: str | None = None
-) -> tuple[ImportResult, ParsedCsv]:
-    """Plain flashcards: one section of kind `other`, term=front, answer=back. Bad rows reject the file."""
-    if isinstance(data, bytes):
-        try:
-            data = decode_upload(data)
-        except DecodingError as exc:
-            raise ImportRejected(str(exc)) from exc
-    if not data.strip():
-        raise ImportRejected("The file is empty.")
+) -> ImportResult:
+    """Read a CSV/TSV file of flashcards and save it as a deck."""
+    return save_csv(parsed=read_csv(data), title=title, owner=owner, scope=scope, slug=slug)
+
+
+def save_csv(
+    *, parsed: ParsedCsv, title: str, owner: User | None, scope: str, slug: str | None = None
+) -> ImportResult:
+    """Plain flashcards as one deck of a single section (kind `other`; term = front, answer = back),
+    atomically."""
     title = (title or "").strip()
     if not title:
         raise ImportRejected("A CSV deck needs a title.")
-    parsed = parse_csv(data)
-    problems = [Problem(e.line, e.message) for e in parsed.errors]
-    if parsed.errors:
-        raise ImportRejected(
-            f"{len(parsed.errors)} row(s) could not be read; nothing was imported.", problems
-        )
-    if not parsed.cards:
-        raise ImportRejected("The file has no cards (each row needs a front and a back).")
-    result = _save_flashcards(
-        cards=parsed.cards, title=title, owner=owner, scope=scope, slug=slug, source=Deck.Source.CSV
-    )
-    return result, parsed
-
-
-def _save_flashcards(*, cards, title: str, owner: User | None, scope: str, slug: str | None, source: str):
-    """Plain flashcards (anything with front, back and tags) as one deck of a single section, atomically."""
     _check_scope(owner, scope)
     with transaction.atomic():
         deck, created = _deck_for(
@@ -174,13 +137,13 @@ def _save_flashcards(*, cards, title: str, owner: User | None, scope: str, slug:
             slug=slug or slugify(title),
             title=title,
             summary="",
-            source=source,
+            source=Deck.Source.CSV,
             source_updated=None,
         )
         (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
         rows = [
             _Row(section, None, position, term=card.front, answer=card.back, text=card.front, tags=card.tags)
-            for position, card in enumerate(cards)
+            for position, card in enumerate(parsed.cards)
         ]
         result = _save_items(deck, rows, created)
         after_import(deck)
@@ -339,6 +302,18 @@ def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
             changed.append(item)
         else:
             result.unchanged += 1
+    # A line reworded in other words (`MRI` → `Magnetic resonance imaging`) updates its item instead of
+    # retiring it and adding a twin: learners keep their progress. The item keeps its key, as after a web
+    # correction, and _corrected_by_term finds it by its new term next time.
+    leaving = [item for key, item in existing.items() if key not in seen and item.retired_at is None]
+    for item, fresh in _renames(leaving, new):
+        old_term = item.term
+        for name in _COPIED_ON_RENAME:
+            setattr(item, name, getattr(fresh, name))
+        new.remove(fresh)
+        seen.add(item.key)
+        changed.append(item)
+        result.renamed.append((old_term, item.term))
     now = timezone.now()
     gone = [item.pk for key, item in existing.items() if key not in seen and item.retired_at is None]
     Item.objects.bulk_create(new)
@@ -350,6 +325,73 @@ def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
         Item.objects.filter(pk__in=gone).update(retired_at=now, updated_at=now)
     result.added, result.updated, result.retired = len(new), len(changed), len(gone)
     return result
+
+
+_COPIED_ON_RENAME = (
+    "section_id",
+    "group_id",
+    "position",
+    "term",
+    "gloss",
+    "answer",
+    "text",
+    "tags",
+    "retired_at",
+)
+
+
+def _renames(leaving: list[Item], new: list[Item]) -> list[tuple[Item, Item]]:
+    """Pairs (existing item about to be retired, unsaved new item of the same section kind) that name the
+    same thing in other words; only pairs that match one to one."""
+    pairs = rename_pairs(
+        [(item.key.split(":", 1)[0], item.term) for item in leaving],
+        [(fresh.key.split(":", 1)[0], fresh.term) for fresh in new],
+    )
+    return [(leaving[old], new[fresh]) for old, fresh in pairs]
+
+
+def rename_pairs(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    """(old index, new index) of (kind, term) pairs that are the same thing renamed (studyapp.terms.renamed),
+    where each side has exactly one such partner."""
+    # Bucketed by what `renamed` needs equal, so a long list costs one pass, not one comparison per pair.
+    buckets: dict[tuple, list[int]] = {}
+    for i, (kind, term) in enumerate(old):
+        buckets.setdefault((kind, *rename_bucket(term)), []).append(i)
+    matches = [
+        (i, j)
+        for j, (kind, term) in enumerate(new)
+        for i in buckets.get((kind, *rename_bucket(term)), ())
+        if renamed(old[i][1], term)
+    ]
+    old_count = Counter(i for i, _ in matches)
+    new_count = Counter(j for _, j in matches)
+    return [(i, j) for i, j in matches if old_count[i] == 1 and new_count[j] == 1]
+
+
+def planned_renames(
+    *, parsed: ParsedArticle, owner: User | None, scope: str, slug: str | None = None
+) -> list[tuple[str, str]]:
+    """For the import preview, read-only: the items that importing `parsed` over the owner's deck of that slug
+    would rename in place (old term, new term)."""
+    base = slugify(slug or parsed.slug)[:190] or "deck"
+    decks = Deck.objects.filter(slug__regex=rf"^{re.escape(base)}(-[0-9]+)?$", scope=scope)
+    decks = decks.filter(owner=owner) if owner is not None else decks.filter(owner__isnull=True)
+    deck = min(decks, key=lambda d: len(d.slug), default=None)
+    if deck is None:
+        return []
+    existing = {item.key: item for item in Item.objects.filter(deck=deck)}
+    rows = [(section.kind, item.term) for section in parsed.sections for item in section.items]
+    rows += [(FAQ_KIND, faq.question) for faq in parsed.faqs]
+    row_keys = {item_key(kind, term) for kind, term in rows}
+    corrected = _corrected_by_term(existing, row_keys)
+    kept = {item.pk for item in corrected.values()}
+    new = [(k, t) for k, t in rows if item_key(k, t) not in existing and item_key(k, t) not in corrected]
+    leaving = [
+        (key.split(":", 1)[0], item.term)
+        for key, item in existing.items()
+        if key not in row_keys and item.pk not in kept and item.retired_at is None
+    ]
+    return [(leaving[i][1], new[j][1]) for i, j in rename_pairs(leaving, new)]
 
 
 def _corrected_by_term(existing: dict[str, Item], row_keys: set[str]) -> dict[str, Item]:

@@ -52,3 +52,28 @@ def test_image_occlusion_and_maths_render_from_deck_media(page, transactional_db
     image = front.locator(".io img").bounding_box()
     assert abs(mask["width"] - image["width"]) < 2 and abs(mask["height"] - image["height"]) < 2
     assert blocked == []
+
+
+def test_type_in_answer_is_compared_on_the_back(page, transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    student = factories.make_user("alice")
+    col = anki_fixtures.rich_collection(tmp_path, history=False)
+    package = anki_fixtures.export_all(col, tmp_path)["apkg"]
+    (tmp_path / "w").mkdir()
+    parsed = read_anki(package, tmp_path / "w")
+    deck = save_anki(
+        parsed=parsed,
+        package_path=package,
+        owner=student,
+        scope="personal",
+        title="Cardio",
+        with_scheduling=True,
+    ).deck
+    typed = Card.objects.get(deck=deck, front__contains='class="type-in"')
+    CardState.objects.filter(user=student).exclude(card=typed).update(suspended=True)
+    login(page, student.username)
+    page.goto("/study/")
+    box = page.locator("#card-front input.type-in")
+    box.fill("  protamine ")
+    box.press("Enter")
+    expect(page.locator("#card-back .type-verdict")).to_have_text("✓ You typed:   protamine ")

@@ -14,7 +14,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 import latex2mathml.converter
@@ -42,7 +44,9 @@ class _Section:
     children: list
 
 
+@lru_cache(maxsize=256)
 def _parse_template(template: str) -> list:
+    """The template as a tree (cached: a note type's few templates render every note; the tree is only read)."""
     root: list = []
     stack: list[_Section] = []
     current = root
@@ -112,7 +116,10 @@ def _apply_filter(name: str, value: str, ctx: _Context) -> str:
     if name == "type":
         if ctx.answer:
             return f'<div class="type-answer">{value}</div>'
-        return '<div class="type-answer-prompt">Type your answer, then show it.</div>'
+        return (
+            '<input type="text" class="type-in" aria-label="Type your answer, then show it" autocomplete="off" '
+            'spellcheck="false">'
+        )
     if name == "hint":
         return f"<details><summary>Hint</summary>{value}</details>" if not field_is_empty(value) else ""
     if name in {"furigana", "kana", "kanji"}:
@@ -146,14 +153,18 @@ class _Cloze:
     hint: str = ""
 
 
+_CLOZE_TOKEN = re.compile(r"\{\{c\d+(?:\s*,\s*\d+)*::|\}\}")
+
+
+@lru_cache(maxsize=1024)
 def _parse_cloze(text: str) -> list:
-    """Text and (possibly nested) deletions. An unclosed `{{cN::` stays literal text, as in Anki."""
+    """Text and (possibly nested) deletions. An unclosed `{{cN::` stays literal text, as in Anki. Cached: each
+    cloze card of a note parses the same text; the tree is only read once built."""
     root: list = []
     stack: list[tuple[_Cloze, list]] = []
     current = root
     pos = 0
-    token = re.compile(r"\{\{c\d+(?:\s*,\s*\d+)*::|\}\}")
-    for match in token.finditer(text):
+    for match in _CLOZE_TOKEN.finditer(text):
         if match.start() > pos:
             current.append(text[pos : match.start()])
         pos = match.end()
@@ -380,7 +391,7 @@ _MATHML_ATTRIBUTES = {
     "minsize", "maxsize", "movablelimits", "notation", "open", "close", "separators", "scriptlevel",
     "displaystyle", "symmetric", "largeop", "form", "encoding",
 }  # fmt: skip
-ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"audio", "source", "font"} | _MATHML_TAGS | _SVG_TAGS
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"audio", "source", "font", "input"} | _MATHML_TAGS | _SVG_TAGS
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "title", "lang", "dir"},
     "img": {"src", "alt", "width", "height"},
@@ -390,6 +401,8 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "align"},
     "ol": {"start", "type"},
     "font": {"color"},
+    # Type-in answers: a bare text box (no name, no form), read by app.js to compare with the answer.
+    "input": {"type", "aria-label", "autocomplete", "spellcheck"},
     "svg": {"viewBox", "preserveAspectRatio"},
     "rect": {"x", "y", "width", "height"},
     "ellipse": {"cx", "cy", "rx", "ry"},
@@ -399,24 +412,38 @@ ALLOWED_ATTRIBUTES = {
 _MEDIA_ATTRIBUTES = {("img", "src"), ("audio", "src"), ("source", "src")}
 
 
+# The media URL of the sanitise() call in progress: the cleaner is built once (building nh3's settings on every
+# call costs ~300x the cleaning itself), so its attribute filter reads the call's media_url from here.
+_media_url: ContextVar[MediaUrl] = ContextVar("anki_media_url")
+
+
+def _keep(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "input" and attribute == "type":
+        return "text"  # never a button, file picker or anything that submits
+    if (tag, attribute) in _MEDIA_ATTRIBUTES:
+        media_url = _media_url.get()
+        return media_url(value) or media_url(unquote(value))
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    attribute_filter=_keep,
+    url_schemes={"http", "https"},
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
 def sanitise(text: str, media_url: MediaUrl) -> str:
     """Safe HTML: media references point at `media_url(name)` (or go when it returns None: a file the package
     lacks, or a remote address the page's content policy would block anyway)."""
-
-    def keep(tag: str, attribute: str, value: str) -> str | None:
-        if (tag, attribute) in _MEDIA_ATTRIBUTES:
-            return media_url(value) or media_url(unquote(value))
-        return value
-
-    return nh3.clean(
-        text,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=keep,
-        url_schemes={"http", "https"},
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    ).strip()
+    token = _media_url.set(media_url)
+    try:
+        return _CLEANER.clean(text).strip()
+    finally:
+        _media_url.reset(token)
 
 
 _MEDIA_REF = re.compile(r"""<img[^>]*?\ssrc\s*=\s*["']?([^"'>\s]+)|\[sound:([^\]]+)\]""", re.I)

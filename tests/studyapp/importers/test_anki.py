@@ -124,7 +124,10 @@ def test_three_fields_hint_stays_a_hint(rich, tmp_path):
 def test_type_in_answer_shows_the_expected_answer_on_the_back(rich, tmp_path):
     parsed = _read(rich[0]["colpkg"], tmp_path)
     (card,) = next(n for n in parsed.notes if n.notetype == "Basic (type in the answer)").cards
-    assert "Type your answer" in card.front and "Protamine" not in card.front
+    assert card.front == (
+        'Antidote to heparin?\n\n<input type="text" class="type-in" aria-label="Type your answer, then show it" '
+        'autocomplete="off" spellcheck="false">'
+    )
     assert card.back == '<div class="type-answer">Protamine</div>'
 
 
@@ -376,3 +379,13 @@ def test_empty_file(tmp_path):
     (tmp_path / "e.apkg").write_bytes(b"")
     with pytest.raises(AnkiError, match="The file is empty"):
         _read(tmp_path / "e.apkg", tmp_path)
+
+
+def test_encrypted_package_is_refused(tmp_path):
+    path = _zip(tmp_path, {"collection.anki2": b"x" * 1000})
+    data = bytearray(path.read_bytes())
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 8] |= 0x1  # the "encrypted" bit of the member's general purpose flags
+    path.write_bytes(bytes(data))
+    with pytest.raises(AnkiError, match="encrypted"):
+        _read(path, tmp_path)

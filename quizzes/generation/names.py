@@ -1,0 +1,62 @@
+"""When two names are the same thing: the matching rules question generation and question checks share. PURE.
+
+Two names are the same thing when studyapp.terms says they are equivalent (abbreviations, qualifiers, sites,
+stems, close spellings; a name whose content words are all in another: `Renal cell carcinoma` and `Metastatic
+renal cell carcinoma`); drug classes of one family overlap. `normalise` is the exact-match form.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from studyapp import terms
+
+# Drug classes overlap: celecoxib (a COX-2 inhibitor) is an NSAID, gabapentin (antineuropathic) is an
+# anticonvulsant, amitriptyline (a TCA) treats neuropathic pain. A drug of one class in a family is never a
+# distractor for another class of the same family, nor one of its classes a distractor gloss.
+OVERLAPPING_CLASSES: tuple[frozenset[str], ...] = (
+    frozenset({"nsaid", "cox 2 inhibitor", "analgesic"}),
+    frozenset({"antineuropathic", "anticonvulsant", "antiepileptic", "tca", "snri", "antidepressant"}),
+    frozenset({"oral steroid", "steroid", "corticosteroid", "glucocorticoid"}),
+    frozenset({"opioid", "opioid analgesic", "analgesic"}),
+    frozenset({"muscle relaxant", "antispasmodic"}),
+    frozenset({"topical anesthetic", "local anesthetic", "anesthetic"}),
+)
+
+
+# --- Normalisation ------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=131072)
+def _stem_token(token: str) -> str:
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+@functools.lru_cache(maxsize=131072)
+def normalise(text: str) -> str:
+    """Casefold, drop accents, parentheticals and punctuation, and a plural s: the form names are compared in."""
+    # A lone "s" is what is left of a possessive ("nerve’s").
+    return " ".join(_stem_token(word) for word in terms.tokens(text) if word != "s")
+
+
+def classes_overlap(a: str, b: str) -> bool:
+    """True when two glosses name the same class, one contains the other, or they share a family."""
+    if names_clash(a, b):
+        return True
+    na, nb = normalise(a), normalise(b)
+    return any(na in family and nb in family for family in OVERLAPPING_CLASSES)
+
+
+def names_clash(a: str, b: str) -> bool:
+    """True when two names are the same thing in other words, or one is a case of the other (see
+    studyapp.terms.equivalent): `Renal cell carcinoma` / `Metastatic renal cell carcinoma`, `MRI` /
+    `Magnetic resonance imaging`, `Aquatic therapy` / `Aquatic exercise`."""
+    return terms.equivalent(a, b)
+
+
+def gloss_satisfies(item_gloss: str, asked: str) -> bool:
+    """An item is a TCA when its gloss is `TCA` or contains it (`opioid analgesic` is an `analgesic`)."""
+    gloss, target = normalise(item_gloss), normalise(asked)
+    return bool(gloss) and (gloss == target or f" {target} " in f" {gloss} ")
