@@ -48,8 +48,7 @@ from studyapp.models import (
     User,
     card_list_kind,
 )
-from studyapp.queue import Today as Answered
-from studyapp.queue import daily_allowance
+from studyapp.queue import Today as Answered, daily_allowance
 
 MATURE_DAYS = 21
 RETENTION_WINDOWS = (7, 30, 365)
