@@ -218,6 +218,8 @@ def test_math_that_latex2mathml_cannot_read_stays_as_code():
         ('<img src="https://evil.example/x.png">', "<img>"),
         ('<a href="javascript:alert(1)">l</a>', '<a rel="noopener noreferrer nofollow">l</a>'),
         ("<ol><li>1</li></ol><br><i>i</i>", "<ol><li>1</li></ol><br><i>i</i>"),
+        ('<span class="cloze button">x</span><b class="grade">b</b>', '<span class="cloze">x</span><b>b</b>'),
+        ('<input type="submit" formaction="/x" class="type-in">', '<input type="text" class="type-in">'),
     ],
 )
 def test_sanitiser(dirty, clean):
