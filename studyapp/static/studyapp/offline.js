@@ -207,6 +207,7 @@
     el("offline-grades").hidden = true;
     el("offline-show").hidden = !current;
     if (!current) return;
+    el("offline-context").textContent = current.context || "";
     el("offline-front").textContent = current.front;
     el("offline-back").textContent = current.back;
     current.outcomes.forEach(function (o) {
