@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
-from studyapp import optimizing, planning, plans, queue, scheduling, tasks
+from studyapp import planning, plans, queue, scheduling, tasks
 from studyapp.models import Card, CardState, Review
-from studyapp.services import answer_counts
+from studyapp.services import answer_counts, fitting
 from studyapp.services.conflicts import retry_on_conflict
 from studyapp.steps import parse_steps
 
@@ -40,19 +40,12 @@ def config_for(user, now: dt.datetime | None = None) -> scheduling.Config:
     exam dates (planning.answer applies them)."""
     return scheduling.Config(
         plans=plans.calendar_for(user, now or timezone.now()),
-        parameters=_fitted_parameters(user) or tuple(scheduling.DEFAULT_PARAMETERS),
+        parameters=fitting.latest_parameters(user) or tuple(scheduling.DEFAULT_PARAMETERS),
         desired_retention=user.desired_retention,
         learning_steps=tuple(_steps(user.learning_steps)),
         relearning_steps=tuple(_steps(user.relearning_steps)),
         maximum_interval=user.maximum_interval_days,
     )
-
-
-def _fitted_parameters(user) -> tuple[float, ...] | None:
-    # The session's user comes with its latest fit (studyapp.auth.LearnerBackend); others cost a query.
-    if not hasattr(user, "fitted_parameters"):
-        return optimizing.latest_parameters(user)
-    return optimizing.clamp_parameters(user.fitted_parameters) if user.fitted_parameters else None
 
 
 def _steps(text: str) -> list[dt.timedelta]:

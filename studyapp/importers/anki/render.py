@@ -393,7 +393,7 @@ _MATHML_ATTRIBUTES = {
 }  # fmt: skip
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"audio", "source", "font", "input"} | _MATHML_TAGS | _SVG_TAGS
 ALLOWED_ATTRIBUTES = {
-    "*": {"class", "title", "lang", "dir"},
+    "*": {"title", "lang", "dir"},
     "img": {"src", "alt", "width", "height"},
     "audio": {"src", "controls"},
     "source": {"src", "type"},
@@ -410,6 +410,18 @@ ALLOWED_ATTRIBUTES = {
     **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
 }
 _MEDIA_ATTRIBUTES = {("img", "src"), ("audio", "src"), ("source", "src")}
+# Only the classes our own markup uses (the note type's CSS is not imported, so deck classes style nothing, and a
+# class of our page's own, such as "button", must not let a card dress up as the page).
+ALLOWED_CLASSES = {
+    "span": {"cloze"},
+    "div": {"io", "type-answer"},
+    "svg": {"io-masks"},
+    "rect": {"io-mask", "io-asked", "io-answer"},
+    "ellipse": {"io-mask", "io-asked", "io-answer"},
+    "polygon": {"io-mask", "io-asked", "io-answer"},
+    "input": {"type-in"},
+    "code": {"latex"},
+}
 
 
 # The media URL of the sanitise() call in progress: the cleaner is built once (building nh3's settings on every
@@ -429,6 +441,7 @@ def _keep(tag: str, attribute: str, value: str) -> str | None:
 _CLEANER = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
     attribute_filter=_keep,
     url_schemes={"http", "https"},
     link_rel="noopener noreferrer nofollow",
