@@ -11,7 +11,7 @@ from studyapp import queue
 from studyapp.models import CardState, Enrollment, Review
 from studyapp.scheduling import Rating
 from studyapp.services import reviews
-from tests.test_queue import LEARNING, NOW, make_cards, review_state
+from tests.studyapp.test_queue import LEARNING, NOW, make_cards, review_state
 
 pytestmark = pytest.mark.django_db
 
