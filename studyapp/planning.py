@@ -209,6 +209,7 @@ class Overdue:
     key: int
     recall: float
     due: dt.datetime | None = None
+    in_backlog: bool = True  # overdue when the catch-up began (the rest came due since)
 
 
 def backlog_priority(card: Overdue) -> tuple:
@@ -218,11 +219,12 @@ def backlog_priority(card: Overdue) -> tuple:
         band = 2
     else:
         band = 0
-    return (band, card.recall, card.key)
+    return (0 if card.in_backlog else 1, band, card.recall, card.key)
 
 
 def backlog_order(cards: Iterable[Overdue]) -> list[Overdue]:
-    """Catch-up order: lowest predicted recall first among the cards at risk, then the lost, then the safe."""
+    """Catch-up order: the backlog before cards that came due since (as Anki's overdue-first order does too);
+    within it, lowest predicted recall first among the cards at risk, then the lost, then the safe."""
     return sorted(cards, key=backlog_priority)
 
 
@@ -363,7 +365,7 @@ def simulate_workload(
     for run in range(runs):
         rng = random.Random(f"{seed}:{run}")
         cards = [SimCard(key=n, shown=m, truth=m) for n, m in enumerate(memories)]
-        day_log = run_days(cards, config, config, start, days, limits, habits, rng)
+        day_log = run_days(cards, config, config, start, days, limits, habits, rng, track_recall=True)
         for d, day in enumerate(day_log):
             totals[d] += day.answers
             seconds[d] += day.seconds
@@ -410,17 +412,19 @@ def run_days(
     new_paused: Callable[[int, list[SimCard]], bool] | None = None,
     skip_day: Callable[[int], bool] | None = None,
     on_answer: Callable[[int, SimCard, int, dt.datetime], None] | None = None,
+    track_recall: bool = False,
+    first_day: int = 0,
 ) -> list[SimDay]:
     """One study session a day at `start`'s time of day. Each day: review cards due that day (up to the review
     limit, in `order`, default oldest due first), then new cards in key order (up to the new limit, unless
     `new_paused`), every learning and relearning step repeated within the session. Recall is drawn from the
     true memory; scheduling goes through `answer` above with the app's config and the card's exams."""
     log = []
-    for d in range(days):
+    for d in range(first_day, first_day + days):
         session = start + dt.timedelta(days=d)
         day_end = session + dt.timedelta(hours=16)
         day = SimDay()
-        introduced = [c for c in cards if c.shown.state != NEW]
+        introduced = [c for c in cards if c.shown.state != NEW] if track_recall else []
         if introduced:
             day.mean_recall = sum(
                 scheduling.retrievability(c.truth, session, truth) for c in introduced
@@ -449,9 +453,9 @@ def _study(card, now, day_end, d, app, truth, habits, rng, day, exams, on_answer
         rating = _rating(card, now, truth, habits, rng)
         plans = exams(card, d) if exams else ()
         outcome = answer(card.shown, Rating(rating), now, app, f"{card.key}:{card.reps}", exams=plans)
-        card.truth = scheduling.answer(card.truth, Rating(rating), now, truth, "").memory
-        if on_answer is not None:
+        if on_answer is not None:  # before the truth moves on: hooks read recall at the moment of answering
             on_answer(d, card, rating, now)
+        card.truth = scheduling.answer(card.truth, Rating(rating), now, truth, "").memory
         card.shown = outcome.memory
         card.reps += 1
         day.answers += 1

@@ -123,6 +123,8 @@ def test_cap_for_a_number_of_days_covers_the_backlog_and_the_regular_load():
 def test_backlog_order_lowest_recall_first_then_lost_then_safe():
     cards = [Overdue(1, 0.95), Overdue(2, 0.2), Overdue(3, 0.7), Overdue(4, 0.55), Overdue(5, 0.45)]
     assert [c.key for c in planning.backlog_order(cards)] == [4, 3, 2, 5, 1]
+    since = [Overdue(6, 0.6, in_backlog=False), Overdue(7, 0.99)]
+    assert [c.key for c in planning.backlog_order(since)] == [7, 6]
 
 
 def test_load_balancing_moves_a_review_to_the_lightest_day_in_the_fuzz_range():
