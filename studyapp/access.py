@@ -5,7 +5,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from studyapp.models import Deck
+from studyapp.models import AnkiImport, Deck
 
 
 def get_deck_for_user(user, deck_id: int) -> Deck:
@@ -16,6 +16,11 @@ def get_deck_for_user(user, deck_id: int) -> Deck:
 def get_deck_for_editor(user, deck_id: int) -> Deck:
     """A deck the user may change (its owner, or an admin), else 404."""
     return get_object_or_404(Deck.objects.editable_by(user), pk=deck_id)
+
+
+def get_anki_import_for_user(user, import_id: int) -> AnkiImport:
+    """One of the user's own Anki imports, else 404."""
+    return get_object_or_404(AnkiImport, pk=import_id, owner=user)
 
 
 def instructor_required(view):

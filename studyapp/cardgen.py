@@ -19,6 +19,7 @@ CLOZE = "cloze"
 LIST_RECALL = "list_recall"
 FAQ = "faq"
 FRONT_BACK = "front_back"
+ANKI = "anki"
 
 TEMPLATES: dict[str, str] = {
     ITEM_GLOSS: "Item → its gloss (Ibuprofen: drug class? → NSAID)",
@@ -27,7 +28,8 @@ TEMPLATES: dict[str, str] = {
     CLOZE: "Overlapping cloze: each item of a list hidden in turn, its neighbours as cues",
     LIST_RECALL: "Whole-list recall, one card per list",
     FAQ: "FAQ question → answer",
-    FRONT_BACK: "Flashcard front → back (CSV and Anki decks)",
+    FRONT_BACK: "Flashcard front → back (CSV decks)",
+    ANKI: "Anki note cards, rendered through their note type's templates",
 }
 
 # Overlapping cloze helps with lists a learner can hold in mind; longer lists get the other templates only.
@@ -79,6 +81,8 @@ class ItemSource:
     answer: str = ""
     group: str | None = None
     position: int = 0
+    # An Anki note's rendered cards ({"ord", "template", "front", "back"}, sanitised HTML), if it is one.
+    note_cards: Sequence[dict] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class CardSpec:
     position: int
     section_key: str
     item_key: str | None = None
+    html: bool = False
 
 
 def slug(text: str) -> str:
@@ -119,7 +124,9 @@ def generate_cards(
         items = sorted(section.items, key=lambda i: i.position)
         if not items:
             continue
-        if section.kind == "faq":
+        if any(i.note_cards for i in items):
+            specs += _anki(section, items)
+        elif section.kind == "faq":
             specs += _faq(section, items)
         elif all(i.answer for i in items):
             # Plain flashcards (CSV, Anki): each already is a question with its answer; list cards over
@@ -141,6 +148,7 @@ def generate_cards(
             position=n,
             section_key=s.section_key,
             item_key=s.item_key,
+            html=s.html,
         )
         for n, s in enumerate(wanted)
     ]
@@ -171,6 +179,25 @@ def _spec(template: str, key: str, front: str, back: str, section: SectionSource
 
 def _faq(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
     return [_spec(FAQ, i.key, i.term, i.answer, section, i.key) for i in items if i.answer]
+
+
+def _anki(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
+    """One card per rendered card of each note; the key is the note's GUID and the template's ordinal, so a
+    re-imported note keeps its cards (and every learner's progress on them)."""
+    return [
+        CardSpec(
+            key=_fit_key(f"{i.key}:{card['ord']}"),
+            template=ANKI,
+            front=card["front"],
+            back=card["back"],
+            position=0,
+            section_key=section.key,
+            item_key=i.key,
+            html=True,
+        )
+        for i in items
+        for card in i.note_cards
+    ]
 
 
 def _front_back(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:

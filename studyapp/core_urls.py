@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from studyapp.views import decks, imports, items, review
+from studyapp.views import decks, imports, items, media, review
 
 app_name = "studyapp"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("decks/import/", imports.import_article, name="import-article"),
     path("decks/import/csv/", imports.import_flashcards, name="import-csv"),
     path("decks/import/anki/", imports.import_anki_package, name="import-anki"),
+    path("decks/import/anki/<int:import_id>/", imports.anki_import_status, name="anki-import"),
+    path("decks/import/anki/<int:import_id>/start/", imports.anki_import_start, name="anki-import-start"),
+    path("decks/<int:deck_id>/media/<str:name>", media.deck_media, name="deck-media"),
     path("decks/<int:deck_id>/", decks.deck, name="deck"),
     path("decks/<int:deck_id>/items/<int:item_id>/edit/", items.item_edit, name="item-edit"),
     path("decks/<int:deck_id>/study/", decks.add_to_studies, name="deck-add"),

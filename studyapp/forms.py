@@ -1,13 +1,14 @@
-import base64
-import binascii
+import tempfile
+import uuid
 import zoneinfo
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 
-from studyapp.importers.anki import AnkiError, read_apkg
+from studyapp.importers.anki import AnkiError, read_anki
+from studyapp.importers.anki.package import copy_package
 from studyapp.importers.article import parse_article
 from studyapp.importers.csv import parse_csv
 from studyapp.importers.decoding import DecodingError, decode_upload
@@ -133,68 +134,71 @@ class CsvImportForm(_UploadOrPasteForm):
 
 
 class AnkiImportForm(forms.Form):
-    """An .apkg/.colpkg upload. After the preview the package rides along base64-encoded in a hidden field, so
-    "Import" sends exactly what was previewed without a second upload (2 MB of file is about 2.8 MB of base64,
-    inside DATA_UPLOAD_MAX_MEMORY_SIZE). It is read again from scratch either way: nothing in it is trusted."""
+    """An .apkg/.colpkg upload of up to 200 MB. The file streams to a private staging folder and is read there
+    (`read_anki`): the preview shows what will be kept; the import itself runs later as a background task
+    from the staged file (see views.imports)."""
 
     title = forms.CharField(
         max_length=200, required=False, help_text="The deck's name (left empty: taken from the file name)."
     )
     file = forms.FileField(
-        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".apkg,.colpkg"}),
-        help_text="An Anki package (.apkg or .colpkg), at most 2 MB. Media files are ignored.",
+        help_text="An Anki package (.apkg or .colpkg) of up to 200 MB, with its media.",
     )
-    package = forms.CharField(required=False, widget=forms.HiddenInput)
+    with_scheduling = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Bring my scheduling and review history",
+        help_text="Due dates, suspended and flagged cards, FSRS memory and every review. Untick for content only.",
+    )
+
+    def __init__(self, *args, learner: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not learner:  # instructors and admins import shared content, never someone's progress
+            del self.fields["with_scheduling"]
 
     def clean(self):
         cleaned = super().clean()
-        upload, package = cleaned.get("file"), cleaned.get("package") or ""
-        if upload is not None:
-            if upload.size > settings.MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(
-                    f"The file is {upload.size:,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
-                )
-            data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
-            name = PurePath(upload.name or "").stem
-        elif package:
-            try:
-                data = base64.b64decode(package, validate=True)
-            except (binascii.Error, ValueError) as exc:
-                raise forms.ValidationError(
-                    "The previewed package did not come back intact; choose it again."
-                ) from exc
-            name = ""
-        else:
-            raise forms.ValidationError("Choose an Anki package (.apkg or .colpkg) to import.")
-        if not data:
+        upload = cleaned.get("file")
+        if upload is None:
+            if not self.has_error("file"):
+                raise forms.ValidationError("Choose an Anki package (.apkg or .colpkg) to import.")
+            return cleaned
+        limit = settings.ANKI_MAX_PACKAGE_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size:,} bytes; the limit is {limit:,} bytes (200 MB)."
+            )
+        if not upload.size:
             raise forms.ValidationError("The file is empty.")
-        if len(data) > settings.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The package is over the limit of {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
-            )
+        staging = Path(settings.ANKI_UPLOAD_DIR)
+        staging.mkdir(parents=True, exist_ok=True)
+        path = staging / f"{uuid.uuid4().hex}.apkg"
         try:
-            notes = read_apkg(data)
+            copy_package(upload, path, limit)
+            with tempfile.TemporaryDirectory() as workdir:
+                parsed = read_anki(path, Path(workdir))
         except AnkiError as exc:
+            path.unlink(missing_ok=True)
             raise forms.ValidationError(str(exc)) from exc
-        if not notes:
+        if not parsed.notes:
+            path.unlink(missing_ok=True)
             raise forms.ValidationError(
-                "The package has no notes with a front and a back: nothing to import."
+                "The package has no notes that give a card: nothing to import."
+                + (
+                    f" ({len(parsed.skipped)} skipped; the first because {parsed.skipped[0].reason}.)"
+                    if parsed.skipped
+                    else ""
+                )
             )
-        title = (cleaned.get("title") or "").strip() or name.replace("-", " ").replace(
-            "_", " "
-        ).strip().capitalize()[:200]
-        if not title:
-            raise forms.ValidationError("Give the deck a title.")
-        cleaned.update(title=title, data=data, notes=notes)
+        name = PurePath(upload.name or "").stem
+        title = (
+            (cleaned.get("title") or "").strip()
+            or name.replace("-", " ").replace("_", " ").strip().capitalize()[:200]
+            or "Anki deck"
+        )
+        cleaned.update(title=title, parsed=parsed, path=path, file_name=(upload.name or "")[:255])
         return cleaned
-
-    def preview_initial(self) -> dict:
-        """What the form should carry after a preview: the title in use and the package itself."""
-        return {
-            "title": self.cleaned_data["title"],
-            "package": base64.b64encode(self.cleaned_data["data"]).decode(),
-        }
 
 
 class ItemCorrectionForm(forms.Form):

@@ -181,6 +181,9 @@ class Item(models.Model):
     answer = models.TextField(blank=True, help_text="FAQ answer, or the back of a plain flashcard.")
     text = models.TextField(blank=True, help_text="The source line as imported, citations stripped.")
     tags = models.JSONField(default=list, blank=True)
+    # An Anki note's cards as rendered through its note type (sanitised HTML): [{"ord", "template", "front",
+    # "back"}]. Empty for items of articles and CSV decks, whose cards come from cardgen's templates.
+    note_cards = models.JSONField(default=list, blank=True)
     position = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -225,6 +228,9 @@ class Card(models.Model):
     )
     front = models.TextField()
     back = models.TextField()
+    is_html = models.BooleanField(
+        default=False, help_text="Front and back are sanitised HTML (Anki notes), not plain text."
+    )
     position = models.PositiveIntegerField(default=0, help_text="Order in which new cards are introduced.")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -353,6 +359,47 @@ class ReviewRollup(models.Model):
     )
     through = models.DateTimeField()
     max_id = models.BigIntegerField(default=0)
+
+
+class DeckMedia(models.Model):
+    """A media file (image, sound) of an imported Anki deck, stored through Django's storage API and served
+    only to people who may see the deck. Cards refer to it by its Anki name."""
+
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="media")
+    name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="deck-media/", max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deck", "name"], name="one_media_name_per_deck")]
+
+
+class AnkiImport(models.Model):
+    """An uploaded Anki package waiting for, or going through, its import (a background task)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="anki_imports")
+    file_name = models.CharField(max_length=255)
+    path = models.CharField(max_length=500, help_text="The staged package, private to the server.")
+    size = models.PositiveBigIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    with_scheduling = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    stage = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    deck = models.ForeignKey(Deck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
 
 class ReleaseHold(models.Model):

@@ -211,6 +211,17 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
+# Anki packages: uploads over FILE_UPLOAD_MAX_MEMORY_SIZE stream to disk; the import runs as a background task.
+ANKI_MAX_PACKAGE_BYTES = env_int("ANKI_MAX_PACKAGE_BYTES", 200 * 1024 * 1024)
+ANKI_MEDIA_MAX_FILE_BYTES = env_int("ANKI_MEDIA_MAX_FILE_BYTES", 20 * 1024 * 1024)
+ANKI_MEDIA_MAX_PACKAGE_BYTES = env_int("ANKI_MEDIA_MAX_PACKAGE_BYTES", 200 * 1024 * 1024)
+ANKI_MEDIA_MAX_OWNER_BYTES = env_int("ANKI_MEDIA_MAX_OWNER_BYTES", 1024 * 1024 * 1024)
+# Where uploaded packages wait for their import (a private folder, never served).
+ANKI_UPLOAD_DIR = Path(env_str("ANKI_UPLOAD_DIR", str(BASE_DIR / "var" / "anki-uploads")))
+# Deck media (Anki images and sounds) go through the default storage; files are served by a view that checks
+# who may see the deck, never straight from MEDIA_ROOT.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
 # Every script comes from our own static files; htmx's indicator style is off so no inline style is needed.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

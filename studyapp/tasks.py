@@ -32,3 +32,15 @@ def maybe_fit_parameters(user: User) -> bool:
         return False
     transaction.on_commit(partial(fit_parameters_task.enqueue, user.pk))
     return True
+
+
+@task()
+def import_anki_task(import_id: int) -> str | None:
+    """Import a staged Anki package (services.anki_jobs); the job's final status."""
+    from studyapp.models import AnkiImport
+    from studyapp.services.anki_jobs import run_anki_import
+
+    job = AnkiImport.objects.filter(pk=import_id).select_related("owner").first()
+    if job is None or job.status != AnkiImport.Status.QUEUED:
+        return None
+    return run_anki_import(job).status

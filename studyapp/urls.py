@@ -7,7 +7,7 @@ from quizzes.api import router as quizzes_api
 from studyapp import home
 from studyapp.api import build_api
 from studyapp.api.study import router as study_api
-from studyapp.views import accounts
+from studyapp.views import accounts, app
 
 # The JSON API: the study core's router and the quiz app's, joined here so the core never imports quizzes.
 api = build_api()
@@ -16,6 +16,8 @@ api.add_router("/quizzes/", quizzes_api)
 
 urlpatterns = [
     path("", home.dashboard, name="home"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service-worker"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/settings/", accounts.study_settings, name="study-settings"),
     path("accounts/tokens/", accounts.api_tokens, name="api-tokens"),

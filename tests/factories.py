@@ -138,30 +138,30 @@ def make_group(section: Section, name: str, *, position: int = 0) -> ItemGroup:
     return ItemGroup.objects.create(section=section, name=name, position=position)
 
 
-def make_apkg(notes, *, name: str = "collection.anki2", compression: int = 0) -> bytes:
-    """A tiny Anki package: a zip holding a SQLite `notes` table, as read_apkg expects.
-    `notes` is a list of (fields, tags); fields are joined with Anki's 0x1f separator."""
-    import io
-    import sqlite3
+def make_apkg(notes, *, name: str = "deck") -> bytes:
+    """A real Anki package made with genanki: Basic notes of (front, back) with space-separated tags, each
+    note's GUID taken from its front (so building it again gives the same notes)."""
     import tempfile
-    import zipfile
+    import time
     from pathlib import Path
 
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "c.sqlite"
-        connection = sqlite3.connect(db)
-        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, flds TEXT, tags TEXT)")
-        connection.executemany(
-            "INSERT INTO notes (id, flds, tags) VALUES (?, ?, ?)",
-            [(i, "\x1f".join(fields), tags) for i, (fields, tags) in enumerate(notes, start=1)],
+    import genanki
+
+    model = genanki.Model(
+        1607392319,
+        "Basic (genanki)",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+    )
+    deck = genanki.Deck(2059400110, name)
+    for (front, back), tags in notes:
+        deck.add_note(
+            genanki.Note(model=model, fields=[front, back], tags=tags.split(), guid=genanki.guid_for(front))
         )
-        connection.commit()
-        connection.close()
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression) as archive:
-            archive.writestr(name, db.read_bytes())
-            archive.writestr("media", "{}")
-    return buffer.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "deck.apkg"
+        genanki.Package(deck).write_to_file(str(path), timestamp=time.time())
+        return path.read_bytes()
 
 
 def make_question(

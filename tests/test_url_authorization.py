@@ -18,6 +18,9 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # What makes the app installable (no user data in them).
+    "manifest",
+    "service-worker",
     # The API's description and docs (no data in them) and its root, which lists nothing.
     "api:api-root",
     "api:openapi-json",
@@ -42,6 +45,21 @@ def _private_item(owner) -> dict:
     deck = factories.make_deck(owner=owner)
     item = factories.make_item(factories.make_section(deck), "Fever")
     return {"deck_id": deck.pk, "item_id": item.pk}
+
+
+def _anki_import(owner) -> dict:
+    from studyapp.models import AnkiImport
+
+    job = AnkiImport.objects.create(owner=owner, file_name="x.apkg", path="/nonexistent.apkg", title="X")
+    return {"import_id": job.pk}
+
+
+def _deck_media(owner) -> dict:
+    from studyapp.models import DeckMedia
+
+    deck = factories.make_deck(owner=owner)
+    DeckMedia.objects.create(deck=deck, name="heart.png", file="deck-media/none.png", sha256="0" * 64)
+    return {"deck_id": deck.pk, "name": "heart.png"}
 
 
 def _classroom_with_student(owner) -> dict:
@@ -112,6 +130,9 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:deck-remove": ObjectUrl(_private_deck, method="post"),
     "studyapp:deck-templates": ObjectUrl(build=_private_deck, owner_role="instructor"),
     "studyapp:item-edit": ObjectUrl(_private_item, owner_role="instructor"),
+    "studyapp:anki-import": ObjectUrl(_anki_import),
+    "studyapp:anki-import-start": ObjectUrl(_anki_import, method="post"),
+    "studyapp:deck-media": ObjectUrl(_deck_media),
     "quizzes:class-dashboard": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-dashboard-csv": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),

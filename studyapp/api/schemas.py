@@ -92,7 +92,15 @@ class DueCards(Schema):
 
 class OfflinePackage(Schema):
     generated_at: dt.datetime
-    valid_until: dt.datetime
+    today_ends: dt.datetime = Field(description="End of your study day: reviews due before it are due today")
+    valid_until: dt.datetime = Field(description="End of tomorrow's study day: the package covers until then")
+    learn_ahead_seconds: int = Field(
+        description="Learning cards may be answered this long before they are due"
+    )
+    new_left_today: int
+    reviews_left_today: int
+    new_per_day: int
+    reviews_per_day: int
     cards: list[CardOut]
 
 

@@ -200,9 +200,18 @@ def offline_package(request):
     now = timezone.now()
     user = request.user
     states = queue.cards_for_offline(user, now)
-    _start, valid_until = user.day_bounds(user.study_date(now) + dt.timedelta(days=1))
+    today = user.study_date(now)
+    done = queue.answered_today(user, now)
+    _start, today_ends = user.day_bounds(today)
+    _start, valid_until = user.day_bounds(today + dt.timedelta(days=1))
     return {
         "generated_at": now,
+        "today_ends": today_ends,
+        "learn_ahead_seconds": int(queue.LEARN_AHEAD.total_seconds()),
+        "new_left_today": max(0, user.new_cards_per_day - done.new_introduced),
+        "reviews_left_today": max(0, user.reviews_per_day - done.reviews_done),
+        "new_per_day": user.new_cards_per_day,
+        "reviews_per_day": user.reviews_per_day,
         "valid_until": valid_until,
         "cards": _with_siblings(states, now, reviews.config_for(user)),
     }

@@ -32,6 +32,7 @@ def deck_sources(deck: Deck) -> list[cardgen.SectionSource]:
                 answer=item.answer,
                 group=item.group.name if item.group else None,
                 position=item.position,
+                note_cards=tuple(item.note_cards or ()),
             )
         )
     return [
@@ -58,6 +59,7 @@ def sync_cards(deck: Deck) -> SyncResult:
             "template": spec.template,
             "front": spec.front,
             "back": spec.back,
+            "is_html": spec.html,
             "position": spec.position,
             "section_id": section_ids[spec.section_key],
             "item_id": item_ids.get(spec.item_key) if spec.item_key else None,
@@ -71,9 +73,11 @@ def sync_cards(deck: Deck) -> SyncResult:
                 setattr(card, name, value)
             card.updated_at = timezone.now()
             to_update.append(card)
-    Card.objects.bulk_create(to_create)
+    Card.objects.bulk_create(to_create, batch_size=500)
     Card.objects.bulk_update(
-        to_update, ["template", "front", "back", "position", "section", "item", "is_active", "updated_at"]
+        to_update,
+        ["template", "front", "back", "is_html", "position", "section", "item", "is_active", "updated_at"],
+        batch_size=500,
     )
     wanted = {spec.key for spec in specs}
     deactivated = (

@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from studyapp.importers.anki import AnkiError, read_apkg
 from studyapp.importers.article import ParsedArticle, ParsedSection, Problem, item_key, parse_article
 from studyapp.importers.csv import ParsedCsv, parse_csv
 from studyapp.importers.decoding import DecodingError, decode_upload
@@ -164,30 +162,6 @@ def import_csv(
         cards=parsed.cards, title=title, owner=owner, scope=scope, slug=slug, source=Deck.Source.CSV
     )
     return result, parsed
-
-
-def import_anki(
-    *, data: bytes, title: str, owner: User | None, scope: str, slug: str | None = None
-) -> ImportResult:
-    """Notes of an .apkg as plain flashcards (first field front, second back), like a CSV deck."""
-    if not data:
-        raise ImportRejected("The file is empty.")
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise ImportRejected(
-            f"The file is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes."
-        )
-    try:
-        notes = read_apkg(data)
-    except AnkiError as exc:
-        raise ImportRejected(str(exc)) from exc
-    if not notes:
-        raise ImportRejected("The package has no notes with a front and a back.")
-    title = (title or "").strip()
-    if not title:
-        raise ImportRejected("An Anki deck needs a title.")
-    return _save_flashcards(
-        cards=notes, title=title, owner=owner, scope=scope, slug=slug, source=Deck.Source.ANKI
-    )
 
 
 def _save_flashcards(*, cards, title: str, owner: User | None, scope: str, slug: str | None, source: str):

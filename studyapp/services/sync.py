@@ -82,8 +82,10 @@ def answer_once(
                 marker.outcome = ClientAnswer.Outcome.APPLIED
                 marker.review = result.review
                 marker.message = result.message[:200]
-            else:
+            elif result is reviews.STALE:
                 marker.message = "The card changed after you saw it (answered elsewhere); not graded."
+            else:
+                marker.message = result.message[:200]
         marker.save()
     return SyncResult(
         client_id=client_id,

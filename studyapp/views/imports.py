@@ -5,21 +5,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from studyapp.access import get_anki_import_for_user
 from studyapp.forms import AnkiImportForm, ArticleImportForm, CsvImportForm
 from studyapp.models import Deck
+from studyapp.services.anki_jobs import stage_anki_import, start_anki_import
 from studyapp.services.imports import (
     ImportRejected,
-    import_anki,
     import_csv,
     owner_and_scope_for,
     save_article,
 )
 from studyapp.views.rendering import render_page
-
-ANKI_PREVIEW_NOTES = 20
 
 
 def _respond(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
@@ -80,28 +79,42 @@ def import_flashcards(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_anki_package(request: HttpRequest) -> HttpResponse:
-    owner, scope = owner_and_scope_for(request.user)
-    form = AnkiImportForm(request.POST or None, request.FILES or None)
-    notes = None
+    """Upload and preview: the package is read (nothing saved) and staged; "Import" then queues it."""
+    _owner, scope = owner_and_scope_for(request.user)
+    learner = scope == Deck.Scope.PERSONAL
+    form = AnkiImportForm(request.POST or None, request.FILES or None, learner=learner)
+    job = None
     if request.method == "POST" and form.is_valid():
-        data, title = form.cleaned_data["data"], form.cleaned_data["title"]
-        if "confirm" in request.POST:
-            try:
-                result = import_anki(data=data, title=title, owner=owner, scope=scope)
-            except ImportRejected as exc:
-                form.add_error(None, str(exc))
-            else:
-                return _done(request, result.deck, result.summary())
-        else:
-            notes = form.cleaned_data["notes"]
-            form = AnkiImportForm(initial=form.preview_initial())
-    context = {
-        "form": form,
-        "notes": notes,
-        "shown": notes[:ANKI_PREVIEW_NOTES] if notes else [],
-        "scope_label": _scope_label(scope),
-    }
+        data = form.cleaned_data
+        job = stage_anki_import(
+            owner=request.user,
+            path=data["path"],
+            file_name=data["file_name"],
+            title=data["title"],
+            with_scheduling=learner and data.get("with_scheduling", False),
+            parsed=data["parsed"],
+        )
+        form = AnkiImportForm(initial={"title": data["title"]}, learner=learner)
+    context = {"form": form, "job": job, "scope_label": _scope_label(scope), "learner": learner}
     return _respond(request, "studyapp/import_anki.html", "anki-form", context)
+
+
+@require_POST
+@login_required
+def anki_import_start(request: HttpRequest, import_id: int) -> HttpResponse:
+    job = get_anki_import_for_user(request.user, import_id)
+    start_anki_import(job=job)
+    url = reverse("studyapp:anki-import", kwargs={"import_id": job.pk})
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+@login_required
+def anki_import_status(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The import's progress bar (polled by htmx while it runs) and, once done, what was kept and what not."""
+    job = get_anki_import_for_user(request.user, import_id)
+    context = {"job": job, "report": job.report}
+    return _respond(request, "studyapp/anki_import.html", "anki-import-status", context)
 
 
 def _scope_label(scope: str) -> str:

@@ -10,7 +10,15 @@
     // While htmx is fetching the next card, a repeated key would act on the card already answered.
     if (document.querySelector(".htmx-request")) return;
     var key = event.key === " " ? "Space" : event.key;
-    var scope = document.querySelector("[data-shortcuts]") || document;
+    // The first visible region with shortcuts (the offline reviewer replaces the page's card when offline).
+    var scope = document;
+    var regions = document.querySelectorAll("[data-shortcuts]");
+    for (var r = 0; r < regions.length; r++) {
+      if (regions[r].offsetParent !== null) {
+        scope = regions[r];
+        break;
+      }
+    }
     var candidates = scope.querySelectorAll("[data-key]");
     for (var i = 0; i < candidates.length; i++) {
       var el = candidates[i];

@@ -2,14 +2,13 @@
 work, nothing written."""
 
 import hashlib
-import io
 import sqlite3
 import zipfile
 
 import pytest
 
 from studyapp.importers import sqlite_guard
-from studyapp.importers.anki import AnkiError, read_apkg
+from studyapp.importers.anki import AnkiError, read_anki
 
 ENDLESS = "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r)"
 
@@ -23,11 +22,11 @@ def make_sqlite(path, *statements):
     return path
 
 
-def apkg_of(path) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def apkg_of(path):
+    package = path.with_suffix(".apkg")
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("collection.anki2", path.read_bytes())
-    return buffer.getvalue()
+    return package
 
 
 def test_package_whose_notes_is_an_endless_recursive_view_is_refused(tmp_path):
@@ -35,8 +34,10 @@ def test_package_whose_notes_is_an_endless_recursive_view_is_refused(tmp_path):
         tmp_path / "c.sqlite",
         f"CREATE VIEW notes AS {ENDLESS} SELECT i AS id, 'front' || char(31) || 'back' AS flds, '' AS tags FROM r",
     )
-    with pytest.raises(AnkiError, match="no readable notes table"):
-        read_apkg(apkg_of(path))
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(AnkiError, match="contains SQL views"):
+        read_anki(apkg_of(path), work)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,14 @@
-import base64
-import re
+"""The Anki import pages: upload and preview (nothing written), Import queues a background task, the progress
+page polls until the result, which says what was kept and what was not; media served only to deck viewers."""
+
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from studyapp.models import Card, Deck, Item
-from tests import factories
+from studyapp.models import AnkiImport, Card, CardState, Deck, DeckMedia, Review
+from tests import anki_fixtures, factories
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -17,124 +19,145 @@ PHARM = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _private_folders(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ANKI_UPLOAD_DIR = tmp_path / "uploads"
+
+
+@pytest.fixture(scope="module")
+def rich_colpkg(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("anki-view")
+    col = anki_fixtures.rich_collection(folder)
+    paths = anki_fixtures.export_all(col, folder)
+    col.close()
+    return paths["colpkg"].read_bytes()
+
+
 def _upload(data: bytes, name: str = "pharm-basics.apkg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
-
-
-def _package_field(html: str) -> str:
-    return re.search(r'name="package" value="([^"]*)"', html).group(1)
 
 
 def test_the_url_name_and_path_agree():
     assert reverse("studyapp:import-anki") == URL
 
 
-def test_the_page_renders_for_learners_with_a_file_field(student_client):
+def test_the_page_renders_for_learners_with_a_file_field_and_the_history_choice(student_client):
     html = student_client.get(URL).content.decode()
     assert 'id="anki-form"' in html and 'type="file"' in html and 'accept=".apkg,.colpkg"' in html
     assert 'enctype="multipart/form-data"' in html and "Personal (owner only)" in html
+    assert "Bring my scheduling and review history" in html
 
 
-def test_preview_by_htmx_shows_the_notes_and_writes_nothing(student_client):
+def test_instructors_are_not_offered_history(client, instructor):
+    client.force_login(instructor)
+    html = client.get(URL).content.decode()
+    assert "Bring my scheduling" not in html and "content only" in html
+
+
+def test_preview_by_htmx_reports_and_writes_nothing(student_client):
     response = student_client.post(URL, {"file": _upload(factories.make_apkg(PHARM))}, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html and 'id="anki-form"' in html
-    assert "<td>Ibuprofen</td><td>NSAID</td><td>drugs, pain</td>" in html
-    assert "<td>Sumatriptan<br>Rizatriptan</td>" in html
-    assert 'value="Pharm basics"' in html and "Import 2 cards" in html
+    assert "2 notes give 2 cards" in html
+    assert "<td>Basic (genanki)</td><td>2</td><td>2</td>" in html
+    assert "<b>NSAID</b>" in html  # the sample card, sanitised HTML
     assert "HX-Request" in response["Vary"]
     assert Deck.objects.count() == 0
+    assert AnkiImport.objects.get().status == "previewed"
 
 
-def test_the_preview_shows_only_the_first_twenty_notes(student_client):
-    notes = [((f"Front {n}", f"Back {n}"), "") for n in range(25)]
-    html = student_client.post(URL, {"file": _upload(factories.make_apkg(notes))}).content.decode()
-    assert "25 notes; the first 20 are shown." in html
-    assert "Front 19" in html and "Front 20" not in html and "Import 25 cards" in html
+def test_full_import_of_a_learners_collection_with_history(
+    student_client, student, rich_colpkg, django_capture_on_commit_callbacks
+):
+    student_client.post(URL, {"file": _upload(rich_colpkg, "my-collection.colpkg"), "with_scheduling": "on"})
+    job = AnkiImport.objects.get(owner=student)
+    assert job.report["notes"] == 19 and job.report["cards"] == 26 and job.report["reviews"] == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        response = student_client.post(reverse("studyapp:anki-import-start", args=[job.pk]))
+    status_url = reverse("studyapp:anki-import", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == status_url
+    html = student_client.get(status_url).content.decode()
+    job.refresh_from_db()
+    assert job.status == "done" and "Open the deck" in html and 'value="100"' in html
+    assert "every 1s" not in html  # polling stops once done
+    deck = job.deck
+    assert (deck.title, deck.owner, deck.scope) == ("My collection", student, "personal")
+    assert Card.objects.filter(deck=deck, is_active=True).count() == 26
+    assert Review.objects.filter(user=student).count() == 5
+    assert CardState.objects.filter(user=student, suspended=True).count() == 1
+    assert DeckMedia.objects.filter(deck=deck).count() == 2
+    assert not Path(job.path).exists()  # the staged upload is removed
 
 
-def test_import_after_preview_uses_the_previewed_package_without_a_second_upload(student_client, student):
-    data = factories.make_apkg(PHARM)
-    preview = student_client.post(URL, {"file": _upload(data)}).content.decode()
-    package = _package_field(preview)
-    assert base64.b64decode(package) == data
-    response = student_client.post(URL, {"title": "Pharm basics", "package": package, "confirm": "1"})
-    deck = Deck.objects.get()
-    assert (deck.title, deck.source, deck.scope, deck.owner) == ("Pharm basics", "anki", "personal", student)
-    assert list(Item.objects.values_list("term", "answer", "tags")) == [
-        ("Ibuprofen", "NSAID", ["drugs", "pain"]),
-        ("Name a triptan", "Sumatriptan\nRizatriptan", []),
-    ]
-    assert list(
-        Card.objects.filter(deck=deck, is_active=True).order_by("position").values_list("front", "back")
-    ) == [
-        ("Ibuprofen", "NSAID"),
-        ("Name a triptan", "Sumatriptan\nRizatriptan"),
-    ]
-    assert response.status_code == 302 and response["Location"] == reverse("studyapp:deck", args=[deck.pk])
+def test_progress_page_polls_while_running(student_client, student):
+    job = AnkiImport.objects.create(
+        owner=student, file_name="x.apkg", path="/nonexistent", title="X", status="running", progress=40
+    )
+    url = reverse("studyapp:anki-import", args=[job.pk])
+    html = student_client.get(url, **HTMX).content.decode()
+    assert 'id="anki-import-status"' in html and "<html" not in html
+    assert f'hx-get="{url}"' in html and 'hx-trigger="every 1s"' in html and 'value="40"' in html
 
 
-def test_confirm_by_htmx_redirects_the_client_into_the_instructors_classes(client, instructor):
-    client.force_login(instructor)
-    data = {"file": _upload(factories.make_apkg(PHARM)), "title": "Class pharm", "confirm": "1"}
-    response = client.post(URL, data, **HTMX)
-    deck = Deck.objects.get()
-    assert (deck.title, deck.scope, deck.owner) == ("Class pharm", "instructor", instructor)
-    assert response["HX-Redirect"] == reverse("studyapp:deck", args=[deck.pk])
+def test_starting_twice_queues_once(student_client, student, django_capture_on_commit_callbacks):
+    student_client.post(URL, {"file": _upload(factories.make_apkg(PHARM))})
+    job = AnkiImport.objects.get()
+    start = reverse("studyapp:anki-import-start", args=[job.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        student_client.post(start)
+        student_client.post(start)
+    assert Deck.objects.count() == 1 and Card.objects.count() == 2
 
 
-def _zip_without_notes_table() -> bytes:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("collection.anki2", b"SQLite format 3\x00" + b"\x00" * 100)
-    return buffer.getvalue()
+def test_other_learners_import_is_404(client, other_student, student):
+    job = AnkiImport.objects.create(owner=student, file_name="x.apkg", path="/nonexistent", title="X")
+    client.force_login(other_student)
+    assert client.get(reverse("studyapp:anki-import", args=[job.pk])).status_code == 404
+    assert client.post(reverse("studyapp:anki-import-start", args=[job.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    "data,message",
     [
-        ({}, "Choose an Anki package (.apkg or .colpkg) to import."),
-        ({"file": _upload(b"", "empty.apkg")}, "The submitted file is empty."),
-        ({"file": _upload(b"just some text")}, "This is not an Anki package (.apkg files are zip archives)."),
-        ({"file": _upload(_zip_without_notes_table())}, "The collection inside the package has no readable"),
-        ({"file": _upload(factories.make_apkg([]))}, "The package has no notes with a front and a back"),
-        (
-            {"file": _upload(factories.make_apkg([(("Front only", ""), "")]))},
-            "The package has no notes with a front and a back",
-        ),
-        ({"package": "not base64!"}, "The previewed package did not come back intact; choose it again."),
+        (b"just some text", "This is not an Anki package"),
+        (b"", "The submitted file is empty."),
     ],
-    ids=["nothing", "empty", "not-a-zip", "corrupt", "no-notes", "no-backs", "tampered-package"],
 )
-def test_bad_packages_are_form_errors_and_nothing_is_written(student_client, data, message):
-    response = student_client.post(URL, {**data, "confirm": "1"})
-    assert response.status_code == 200
-    assert message in response.content.decode().replace("&#x27;", "'")
-    assert Deck.objects.count() == 0
-
-
-def test_a_file_over_the_limit_is_a_form_error(student_client, settings):
-    data = factories.make_apkg(PHARM)
-    settings.MAX_UPLOAD_BYTES = len(data) - 1
-    html = student_client.post(URL, {"file": _upload(data), "confirm": "1"}).content.decode()
-    assert f"The file is {len(data):,} bytes; the limit is {len(data) - 1:,} bytes (2 MB)." in html
-    assert Deck.objects.count() == 0
-
-
-def test_note_text_is_escaped_in_the_preview(student_client):
-    data = factories.make_apkg([(("&lt;img src=x onerror=alert(1)&gt;", "back"), "")])
+def test_bad_uploads_get_a_message_and_write_nothing(student_client, data, message):
     html = student_client.post(URL, {"file": _upload(data)}).content.decode()
-    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert message in html
+    assert AnkiImport.objects.count() == 0 and Deck.objects.count() == 0
 
 
-def test_the_import_pages_link_to_each_other(student_client):
-    for name in ("studyapp:import-article", "studyapp:import-csv", "studyapp:decks"):
-        assert f'href="{URL}"' in student_client.get(reverse(name)).content.decode()
+def test_a_package_over_the_limit_is_refused(student_client, settings):
+    settings.ANKI_MAX_PACKAGE_BYTES = 100
+    html = student_client.post(URL, {"file": _upload(factories.make_apkg(PHARM))}).content.decode()
+    assert "the limit is 100 bytes" in html and AnkiImport.objects.count() == 0
 
 
-def test_anonymous_is_sent_to_log_in(client):
-    response = client.get(URL)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+def test_media_served_to_the_deck_owner_only(client, student, other_student, rich_colpkg, tmp_path):
+    from studyapp.importers.anki import read_anki
+    from studyapp.services.anki import save_anki
+
+    path = tmp_path / "rich.colpkg"
+    path.write_bytes(rich_colpkg)
+    (tmp_path / "w").mkdir()
+    parsed = read_anki(path, tmp_path / "w")
+    deck = save_anki(parsed=parsed, package_path=path, owner=student, scope="personal", title="Mine").deck
+    url = reverse("studyapp:deck-media", kwargs={"deck_id": deck.pk, "name": "heart.png"})
+    card = Card.objects.get(deck=deck, front__contains="Identify this structure")
+    assert f'<img src="{url}">' in card.front
+    client.force_login(student)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == anki_fixtures.PNG
+    assert "sandbox" in response["Content-Security-Policy"]
+    client.force_login(other_student)
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(
+            reverse("studyapp:deck-media", kwargs={"deck_id": deck.pk, "name": "nope.png"})
+        ).status_code
+        == 404
+    )

@@ -199,6 +199,7 @@ def test_the_deck_owner_can_switch_templates_off(instructor, client):
         "cloze",
         "list_recall",
         "front_back",
+        "anki",
     ]
     assert set(Card.objects.filter(deck=deck, is_active=True).values_list("template", flat=True)) == {
         "item_gloss"

@@ -445,3 +445,21 @@ def test_the_docs_page_loads_its_scripts_from_our_static_files(client):
     html = client.get(f"{API}/docs").content.decode()
     assert 'src="/static/ninja/swagger-ui-bundle.js"' in html
     assert "http://" not in html and "https://" not in html
+
+
+def test_offline_package_tells_the_days_limits(api, student, studied):
+    student.new_cards_per_day = 2
+    student.save()
+    api.post("/study/answers", _answer(studied["states"][2]))
+    body = api.get("/study/offline").json()
+    assert (body["new_left_today"], body["new_per_day"], body["learn_ahead_seconds"]) == (1, 2, 1200)
+    assert body["reviews_left_today"] == 200
+
+
+def test_an_answer_for_a_card_the_queue_would_not_show_is_skipped_with_the_reason(api, student, studied):
+    student.new_cards_per_day = 1
+    student.save()
+    api.post("/study/answers", _answer(studied["states"][0]))
+    result = api.post("/study/answers", _answer(studied["states"][2])).json()
+    assert result["outcome"] == "skipped" and "not due" in result["message"]
+    assert Review.objects.filter(user=student).count() == 1

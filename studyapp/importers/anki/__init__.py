@@ -1,0 +1,147 @@
+"""Anki packages: read (`read_anki`: file -> notes rendered through their note types, with a report of what
+will be kept) and the pieces it is made of (package, render, protobuf). PURE: no models."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studyapp.importers.anki.package import AnkiError, AnkiPackage, CardRecord, read_package
+from studyapp.importers.anki.render import (
+    MediaUrl,
+    RenderedCard,
+    card_ords,
+    media_names,
+    note_fields,
+    plain_text,
+    render_card,
+)
+
+__all__ = ["AnkiError", "ParsedAnki", "ParsedNote", "read_anki", "render_notes"]
+
+
+@dataclass
+class ParsedNote:
+    guid: str
+    note_id: int
+    notetype: str
+    deck: str
+    tags: tuple[str, ...]
+    fields: dict[str, str]
+    cards: list[RenderedCard]
+    records: dict[int, CardRecord]  # Anki's own cards of this note, by template ordinal
+    media: set[str]
+
+    @property
+    def term(self) -> str:
+        first = next(iter(self.fields.values()), "")
+        return plain_text(first) or plain_text(self.cards[0].front if self.cards else "") or self.guid
+
+    @property
+    def answer(self) -> str:
+        rest = [plain_text(value) for value in list(self.fields.values())[1:]]
+        return "\n".join(text for text in rest if text)
+
+
+@dataclass
+class Skipped:
+    note: str  # what the learner recognises: the first field, shortened
+    notetype: str
+    reason: str
+
+
+@dataclass
+class NotetypeCounts:
+    name: str
+    notes: int = 0
+    cards: int = 0
+    media: int = 0
+    reviews: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class ParsedAnki:
+    package: AnkiPackage
+    notes: list[ParsedNote]
+    skipped: list[Skipped] = field(default_factory=list)
+    by_notetype: list[NotetypeCounts] = field(default_factory=list)
+
+    @property
+    def card_count(self) -> int:
+        return sum(len(note.cards) for note in self.notes)
+
+    @property
+    def media_count(self) -> int:
+        return len(set().union(*(n.media for n in self.notes)) & set(self.package.media)) if self.notes else 0
+
+    @property
+    def review_count(self) -> int:
+        return sum(row.reviews for row in self.by_notetype)
+
+
+def read_anki(path: Path, workdir: Path, media_url: MediaUrl | None = None) -> ParsedAnki:
+    """Read and render every note of the package at `path`. Raises AnkiError (nothing usable). Notes that
+    give no card are listed in `skipped` with their reason; nothing is dropped silently."""
+    package = read_package(path, workdir)
+    return render_notes(package, media_url)
+
+
+def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> ParsedAnki:
+    if media_url is None:
+        media_url = lambda name: f"media/{name}" if name in package.media else None  # noqa: E731
+    cards_by_note: dict[int, dict[int, CardRecord]] = {}
+    for card in package.cards:
+        cards_by_note.setdefault(card.note_id, {})[card.ord] = card
+    reviews_by_card = Counter(entry.card_id for entry in package.reviews if entry.ease)
+    counts: dict[str, NotetypeCounts] = {}
+    parsed, skipped, seen = [], [], set()
+    for note in package.notes:
+        notetype = package.notetypes.get(note.notetype_id)
+        type_name = notetype.name if notetype else f"Unknown note type {note.notetype_id}"
+        row = counts.setdefault(type_name, NotetypeCounts(type_name))
+        label = plain_text(note.fields[0] if note.fields else "")[:80] or f"note {note.id}"
+        if notetype is None:
+            skipped.append(Skipped(label, type_name, "its note type is missing from the package"))
+            row.skipped += 1
+            continue
+        if not note.guid or note.guid in seen:
+            skipped.append(Skipped(label, type_name, "another note of the package has the same GUID"))
+            row.skipped += 1
+            continue
+        records = cards_by_note.get(note.id, {})
+        ords = sorted(records) or card_ords(note, notetype)
+        deck_id = next(iter(records.values())).deck_id if records else 0
+        deck = package.decks.get(deck_id, "Default")
+        cards = [c for o in ords if (c := render_card(note, notetype, o, media_url, deck)) is not None]
+        if not cards:
+            reason = (
+                "it has no cloze deletion ({{c1::…}})"
+                if notetype.is_cloze
+                else "every card's front is empty (its fields are empty)"
+            )
+            skipped.append(Skipped(label, type_name, reason))
+            row.skipped += 1
+            continue
+        seen.add(note.guid)
+        fields = note_fields(note, notetype)
+        names = set().union(*(media_names(value) for value in fields.values())) & set(package.media)
+        parsed.append(
+            ParsedNote(
+                guid=note.guid,
+                note_id=note.id,
+                notetype=type_name,
+                deck=deck,
+                tags=note.tags,
+                fields=fields,
+                cards=cards,
+                records={c.ord: records[c.ord] for c in cards if c.ord in records},
+                media=names,
+            )
+        )
+        row.notes += 1
+        row.cards += len(cards)
+        row.media += len(names)
+        row.reviews += sum(reviews_by_card[records[c.ord].id] for c in cards if c.ord in records)
+    return ParsedAnki(package=package, notes=parsed, skipped=skipped, by_notetype=list(counts.values()))

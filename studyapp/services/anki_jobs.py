@@ -1,0 +1,123 @@
+"""Anki imports as jobs: a previewed upload is staged on disk (AnkiImport), "Import" queues a background task,
+and the task reads the package again and saves it, recording its progress for the polling page."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from django.db import transaction
+
+from studyapp.importers.anki import AnkiError, ParsedAnki, read_anki
+from studyapp.models import AnkiImport, User
+from studyapp.services.anki import save_anki
+from studyapp.services.imports import ImportRejected, owner_and_scope_for
+
+logger = logging.getLogger(__name__)
+
+
+def report_of(parsed: ParsedAnki) -> dict:
+    """What the preview promises, per note type, and every note that will not be imported with its reason."""
+    return {
+        "format": parsed.package.format,
+        "notes": len(parsed.notes),
+        "cards": parsed.card_count,
+        "media": parsed.media_count,
+        "reviews": parsed.review_count,
+        "by_notetype": [
+            {
+                "name": r.name,
+                "notes": r.notes,
+                "cards": r.cards,
+                "media": r.media,
+                "reviews": r.reviews,
+                "skipped": r.skipped,
+            }
+            for r in parsed.by_notetype
+        ],
+        "skipped": [{"note": s.note, "notetype": s.notetype, "reason": s.reason} for s in parsed.skipped],
+        "sample": [
+            {"notetype": n.notetype, "template": c.template, "front": c.front, "back": c.back}
+            for n in parsed.notes[:10]
+            for c in n.cards[:2]
+        ],
+    }
+
+
+def stage_anki_import(
+    *, owner: User, path: Path, file_name: str, title: str, with_scheduling: bool, parsed: ParsedAnki
+) -> AnkiImport:
+    return AnkiImport.objects.create(
+        owner=owner,
+        path=str(path),
+        file_name=file_name,
+        size=path.stat().st_size,
+        title=title,
+        with_scheduling=with_scheduling,
+        report=report_of(parsed),
+    )
+
+
+def start_anki_import(*, job: AnkiImport) -> bool:
+    """Queue the import once (a second click changes nothing)."""
+    from studyapp.tasks import import_anki_task
+
+    updated = AnkiImport.objects.filter(pk=job.pk, status=AnkiImport.Status.PREVIEWED).update(
+        status=AnkiImport.Status.QUEUED, stage="Waiting for a worker"
+    )
+    if updated:
+        transaction.on_commit(lambda: import_anki_task.enqueue(job.pk))
+    return bool(updated)
+
+
+def run_anki_import(job: AnkiImport) -> AnkiImport:
+    """Read the staged package and save it; the job records progress, the result or the reason it failed.
+    The staged file is removed either way."""
+    path = Path(job.path)
+
+    def progress(percent: int, stage: str) -> None:
+        AnkiImport.objects.filter(pk=job.pk).update(progress=percent, stage=stage[:200])
+
+    AnkiImport.objects.filter(pk=job.pk).update(status=AnkiImport.Status.RUNNING, progress=5, stage="Reading")
+    try:
+        with tempfile.TemporaryDirectory() as workdir:
+            parsed = read_anki(path, Path(workdir))
+            progress(10, "Storing media")
+            owner, scope = owner_and_scope_for(job.owner)
+            result = save_anki(
+                parsed=parsed,
+                package_path=path,
+                owner=owner,
+                scope=scope,
+                title=job.title,
+                with_scheduling=job.with_scheduling,
+                progress=progress,
+            )
+    except (AnkiError, ImportRejected) as exc:
+        job.status, job.message, job.stage = AnkiImport.Status.FAILED, str(exc), "Nothing was imported"
+    except Exception:
+        logger.exception("Anki import %s failed", job.pk)
+        job.status, job.stage = AnkiImport.Status.FAILED, "Nothing was imported"
+        job.message = "The import failed unexpectedly; nothing was imported. Please report this package."
+    else:
+        job.status, job.progress, job.stage, job.deck = AnkiImport.Status.DONE, 100, "Done", result.deck
+        job.message = result.summary()
+        job.report = {
+            **job.report,
+            "result": {
+                "added": result.added,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "cards": result.cards,
+                "media_saved": result.media_saved,
+                "media_skipped": result.media_skipped,
+                "reviews": result.reviews,
+                "states": result.states,
+                "parameters_fitted": result.parameters_fitted,
+            },
+        }
+    finally:
+        path.unlink(missing_ok=True)
+    job.save(update_fields=["status", "message", "stage", "deck", "progress", "report", "updated_at"])
+    return job
