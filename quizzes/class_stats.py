@@ -7,12 +7,13 @@ Only the class's decks count (library decks and the instructor's own): a student
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from quizzes.models import Classroom
-from studyapp.models import CardState, Deck, Review, SectionKind, User
-from studyapp.stats import MATURE_DAYS, active_states
+from studyapp.models import CardState, Review, SectionKind, User, card_list_kind, class_cards
+from studyapp.spreadsheets import csv_safe
+from studyapp.stats import MATURE_DAYS
 
 State = CardState.State
 REVIEWS_WINDOW_DAYS = 7
@@ -74,21 +75,13 @@ class ClassDashboard:
         return [student.mastery_share(kind) for kind, _ in self.kinds]
 
 
-def class_decks(classroom: Classroom) -> Q:
-    """Which decks belong to the class, as a filter on a `card__deck` path."""
-    return Q(card__deck__scope=Deck.Scope.LIBRARY) | Q(card__deck__owner_id=classroom.instructor_id)
-
-
-def _list_kind() -> Coalesce:
-    return Coalesce(F("card__section__kind"), F("card__item__section__kind"), Value(SectionKind.OTHER))
-
-
 def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
     students = {
         u.id: StudentRow(u.id, u.username, u.get_full_name())
         for u in User.objects.filter(memberships__classroom=classroom).order_by("username")
     }
-    in_class = Q(user__memberships__classroom=classroom) & class_decks(classroom)
+    members = User.objects.filter(memberships__classroom=classroom).values("id")
+    in_class = class_cards(learner_ids=members, instructor_id=classroom.instructor_id)
 
     recent = Review.objects.filter(
         in_class,
@@ -113,11 +106,13 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
             row["judged"],
         )
 
-    states: QuerySet = active_states(CardState.objects.filter(in_class))
+    states: QuerySet = CardState.objects.in_class(
+        learner_ids=members, instructor_id=classroom.instructor_id
+    ).live()
     overdue = Q(suspended=False, due__lt=now) & ~Q(state=State.NEW)
     seen_kinds: set[str] = set()
     for row in (
-        states.annotate(kind=_list_kind())
+        states.annotate(kind=card_list_kind())
         .values("user_id", "kind")
         .annotate(
             cards=Count("id"),
@@ -178,16 +173,6 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
 
     studied = sorted((i for i in items.values() if i.learners), key=hardest_first)
     return ClassDashboard(classroom, list(students.values()), kinds, studied)
-
-
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _share(value: float | None) -> str:

@@ -2,7 +2,8 @@ import datetime as dt
 
 from django import forms
 
-from quizzes.models import Assignment, Attempt, QuestionKind, QuizSet
+from quizzes.generation import QUESTION_KIND_LABELS
+from quizzes.models import Assignment, Attempt, QuizSet
 from studyapp.models import Deck, Section, SectionKind
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -46,7 +47,7 @@ class QuizSetForm(forms.Form):
     decks = _decks_field()
     section_kinds = _lists_field()
     question_kinds = forms.MultipleChoiceField(
-        choices=QuestionKind.choices,
+        choices=list(QUESTION_KIND_LABELS.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Question kinds",

@@ -31,13 +31,14 @@ GLOSS_TO_ITEM = "gloss_to_item"
 GROUP_MEMBER = "group_member"
 FAQ = "faq"
 QUESTION_KINDS = (MEMBER, NOT_MEMBER, ITEM_TO_GLOSS, GLOSS_TO_ITEM, GROUP_MEMBER, FAQ)
+# The one list of question kinds, with the labels instructors pick them by (quiz set form, `generate_quiz`).
 QUESTION_KIND_LABELS = {
-    MEMBER: "Which is on the list (a cause, a symptom, a drug…)",
-    NOT_MEMBER: "Which is NOT on the list",
-    ITEM_TO_GLOSS: "What is this drug (item → class)",
-    GLOSS_TO_ITEM: "Which drug is of this class (class → item)",
-    GROUP_MEMBER: "Which belongs to a sub-group",
-    FAQ: "Frequently asked questions",
+    MEMBER: "Which is a …",
+    NOT_MEMBER: "Which is NOT a …",
+    ITEM_TO_GLOSS: "Item → description",
+    GLOSS_TO_ITEM: "Description → item",
+    GROUP_MEMBER: "Sub-group membership",
+    FAQ: "FAQ",
 }
 
 # How a list is named in a stem: "Which of these is a cause of …?"

@@ -5,10 +5,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from quizzes import analysis
+from quizzes.grading import grade
 from quizzes.models import Assignment, Attempt, AttemptAnswer, ClassMembership, Question
-from quizzes.services import grade
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from studyapp.spreadsheets import csv_safe
 
 
 @dataclass
@@ -37,14 +36,6 @@ def gradebook_rows(assignment: Assignment) -> list[GradebookRow]:
     for row in rows.values():
         row.grade = grade(row.attempts, assignment.grading)
     return list(rows.values())
-
-
-def csv_safe(value) -> str:
-    """Text for a spreadsheet cell that cannot run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def write_gradebook_csv(assignment: Assignment, rows: list[GradebookRow], out) -> None:

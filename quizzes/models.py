@@ -109,15 +109,6 @@ def release_source(classroom_id: int) -> str:
 # --- Questions and quiz sets -------------------------------------------------------------------------------
 
 
-class QuestionKind(models.TextChoices):
-    MEMBER = "member", "Which is a …"
-    NOT_MEMBER = "not_member", "Which is NOT a …"
-    ITEM_TO_GLOSS = "item_to_gloss", "Item → description"
-    GLOSS_TO_ITEM = "gloss_to_item", "Description → item"
-    GROUP_MEMBER = "group_member", "Sub-group membership"
-    FAQ = "faq", "FAQ"
-
-
 class Question(models.Model):
     """A frozen generated question: attempts and item analysis refer to it, so it never changes once used."""
 

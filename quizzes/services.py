@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from quizzes import generation
+from quizzes.grading import grade
 from quizzes.knowledge import load_knowledge_base
 from quizzes.models import (
     Assignment,
@@ -575,21 +576,7 @@ def _update_flashcards(*, user, question: Question, correct: bool, now: dt.datet
     reviews.record_item_outcome(user=user, item_ids=question.item_ids, correct=correct, now=now)
 
 
-# --- Grading and visibility --------------------------------------------------------------------------------
-
-
-def grade(attempts: Sequence[Attempt], method: str) -> float | None:
-    """The learner's grade (0–1) from their finished attempts, oldest first; None when there are none."""
-    scores = [a.score for a in attempts if a.score is not None and not a.is_open]
-    if not scores:
-        return None
-    if method == Assignment.Grading.HIGHEST:
-        return max(scores)
-    if method == Assignment.Grading.LAST:
-        return scores[-1]
-    if method == Assignment.Grading.AVERAGE:
-        return sum(scores) / len(scores)
-    raise ValueError(f"unknown grading method {method!r}")
+# --- Visibility --------------------------------------------------------------------------------
 
 
 def answers_visible(*, attempt: Attempt, viewer, now: dt.datetime) -> bool:

@@ -5,7 +5,7 @@ Decisions the issue left open:
 - An attempt counts for grades and scores once it is finished (submitted, or closed at its deadline); an attempt
   still in progress counts only as used.
 - The database returns, per assignment and student, the highest, the mean and the latest finished score;
-  `pick_grade` takes the one the assignment's grading method names. That is what `quizzes.services.grade` gives
+  `grading.pick_grade` takes the one the assignment's grading method names. That is what `grading.grade` gives
   for the same attempts (the tests hold both to the same values), without sending every attempt to Python.
 - A class average is the mean of the grades of the class's current members who have one. A learner's page only
   ever reads classmates' attempts on assignments whose class shows its average.
@@ -20,22 +20,12 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
-from quizzes.class_stats import csv_safe
+from quizzes import grading
 from quizzes.models import Assignment, Attempt, ClassMembership, Classroom
+from studyapp.spreadsheets import csv_safe
 from studyapp.stats import HEATMAP_DAYS, learner_day
 
 FINISHED = ~Q(status=Attempt.Status.IN_PROGRESS) & Q(score__isnull=False)
-
-
-def pick_grade(method: str, *, highest: float | None, last: float | None, mean: float | None) -> float | None:
-    """The grade (0–1) an assignment's grading method gives from its student's finished scores."""
-    if method == Assignment.Grading.HIGHEST:
-        return highest
-    if method == Assignment.Grading.LAST:
-        return last
-    if method == Assignment.Grading.AVERAGE:
-        return mean
-    raise ValueError(f"unknown grading method {method!r}")
 
 
 @dataclass(frozen=True)
@@ -80,7 +70,7 @@ def standings(attempts: QuerySet, methods: dict[int, str]) -> dict[tuple[int, in
         (row["assignment_id"], row["user_id"]): Standing(
             used=row["used"],
             late=row["late"],
-            grade=pick_grade(
+            grade=grading.pick_grade(
                 methods[row["assignment_id"]], highest=row["highest"], last=row["last"], mean=row["mean"]
             ),
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from studyapp.views import decks, imports, items, media, review
+from studyapp.views import decks, exports, imports, items, media, review
 
 app_name = "studyapp"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("decks/import/anki/<int:import_id>/", imports.anki_import_status, name="anki-import"),
     path("decks/import/anki/<int:import_id>/start/", imports.anki_import_start, name="anki-import-start"),
     path("decks/<int:deck_id>/media/<str:name>", media.deck_media, name="deck-media"),
+    path("decks/<int:deck_id>/export.apkg", exports.deck_export, name="deck-export"),
+    path("decks/export.apkg", exports.collection_export, name="collection-export"),
     path("decks/<int:deck_id>/", decks.deck, name="deck"),
     path("decks/<int:deck_id>/items/<int:item_id>/edit/", items.item_edit, name="item-edit"),
     path("decks/<int:deck_id>/study/", decks.add_to_studies, name="deck-add"),

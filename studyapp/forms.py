@@ -223,3 +223,38 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What uses it, e.g. “phone app” or “export script”.", strip=True
     )
+
+
+class DataImportForm(forms.Form):
+    archive = forms.FileField(label="Your data (.zip from “Download your data”)")
+
+    def clean_archive(self):
+        from studyapp.services.portability import MAX_ARCHIVE_BYTES
+
+        upload = self.cleaned_data["archive"]
+        if upload.size > MAX_ARCHIVE_BYTES:
+            raise forms.ValidationError(f"The file is over {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB.")
+        return upload
+
+
+class DeleteAccountForm(forms.Form):
+    CONFIRMATION = "delete my account"
+
+    password = forms.CharField(widget=forms.PasswordInput, help_text="Your password, to be sure it is you.")
+    confirm = forms.CharField(label=f"Type “{CONFIRMATION}”", help_text="This cannot be undone.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+    def clean_confirm(self) -> str:
+        confirm = self.cleaned_data["confirm"]
+        if confirm.strip().lower() != self.CONFIRMATION:
+            raise forms.ValidationError(f"Type “{self.CONFIRMATION}” to confirm.")
+        return confirm

@@ -7,13 +7,16 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from quizzes import charts as quiz_charts
+from quizzes import overview
 from quizzes import services as quiz_services
 from quizzes import stats as quiz_stats
+from quizzes.models import QuizSet
 from studyapp import charts, stats
 from studyapp.views.rendering import render_page
 
@@ -24,8 +27,28 @@ def _weak_items_url(weakest) -> str:
 
 
 @require_GET
-@login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Visitors read what the app is; instructors land on their classes; learners on their dashboard."""
+    if not request.user.is_authenticated:
+        return render(request, "home/landing.html", {"nav": "home"})
+    if request.user.is_instructor and request.GET.get("view") != "learner":
+        return instructor_home(request)
+    return learner_dashboard(request)
+
+
+def instructor_home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    context = {
+        "nav": "dashboard",
+        "classes": overview.instructor_overview(request.user, now),
+        "quiz_sets": QuizSet.objects.owned_by(request.user).active().count(),
+        "now": now,
+    }
+    return render(request, "home/instructor.html", context)
+
+
+@login_required
+def learner_dashboard(request: HttpRequest) -> HttpResponse:
     quiz_services.close_expired_for_dashboards(learner=request.user, now=timezone.now())
     figures = stats.learner_dashboard(request.user, timezone.now())
     quiz = quiz_stats.learner_quizzes(request.user, timezone.now())

@@ -9,7 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from studyapp import studyday
@@ -184,6 +185,9 @@ class Item(models.Model):
     # An Anki note's cards as rendered through its note type (sanitised HTML): [{"ord", "template", "front",
     # "back"}]. Empty for items of articles and CSV decks, whose cards come from cardgen's templates.
     note_cards = models.JSONField(default=list, blank=True)
+    # The Anki note itself, for export: {"notetype", "kind" ("standard", "cloze" or "image_occlusion"),
+    # "fields": {name: html as in Anki, media by Anki name}}. Empty for other items.
+    anki_note = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -243,6 +247,39 @@ class Card(models.Model):
         return self.front[:80]
 
 
+def class_cards(*, learner_ids, instructor_id: int) -> Q:
+    """A class's share of the study core, as a filter on any model with `user` and `card` (states, reviews):
+    its learners' rows on library decks and on the instructor's own decks. A student's personal decks stay
+    private. `learner_ids` is a list or a `values("id")` query of the class's members."""
+    class_decks = Q(card__deck__scope=Deck.Scope.LIBRARY) | Q(card__deck__owner_id=instructor_id)
+    return Q(user_id__in=learner_ids) & class_decks
+
+
+def card_list_kind() -> Coalesce:
+    """The kind of list (causes, drugs…) a card state's card comes from, for grouping by list."""
+    return Coalesce(F("card__section__kind"), F("card__item__section__kind"), Value(SectionKind.OTHER))
+
+
+class CardStateQuerySet(models.QuerySet):
+    """The filters every reader of learners' cards shares (queue, learner dashboard, class dashboard)."""
+
+    def live(self) -> "CardStateQuerySet":
+        """States worth counting: an active card, of an item not retired, in a deck its learner still studies."""
+        enrolled = Enrollment.objects.filter(user=OuterRef("user"), deck=OuterRef("card__deck"), active=True)
+        return self.filter(
+            Q(card__item__isnull=True) | Q(card__item__retired_at__isnull=True),
+            Exists(enrolled),
+            card__is_active=True,
+        )
+
+    def showable(self, day: dt.date) -> "CardStateQuerySet":
+        """Cards that may be shown on the learner's study day `day`: not suspended, not buried past it."""
+        return self.filter(Q(buried_until__isnull=True) | Q(buried_until__lte=day), suspended=False)
+
+    def in_class(self, *, learner_ids, instructor_id: int) -> "CardStateQuerySet":
+        return self.filter(class_cards(learner_ids=learner_ids, instructor_id=instructor_id))
+
+
 class CardState(models.Model):
     """One learner's memory of one card (FSRS state). Created when the learner adds the deck."""
 
@@ -275,6 +312,8 @@ class CardState(models.Model):
     is_leech = models.BooleanField(default=False)
     # Bumped on every change; a grade must name the version it was shown, so a replay schedules once.
     version = models.PositiveIntegerField(default=0)
+
+    objects = CardStateQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_learner_card")]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from studyapp.models import CardState, Enrollment, ReleaseHold, Review
+from studyapp.models import CardState, ReleaseHold, Review
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -59,16 +59,25 @@ def answered_today(user, now: dt.datetime) -> Today:
     return Today(new_introduced=totals["new"], reviews_done=totals["review"])
 
 
+@dataclass(frozen=True)
+class Allowance:
+    new: int
+    review: int
+
+
+def daily_allowance(user, today: Today) -> Allowance:
+    """What the learner's daily limits still allow today, after what `today` has used: the one place the limits
+    are applied (queue, grade check, offline batch, dashboard)."""
+    return Allowance(
+        new=max(0, user.new_cards_per_day - today.new_introduced),
+        review=max(0, user.reviews_per_day - today.reviews_done),
+    )
+
+
 def studyable(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
-    """The learner's cards that may be shown today at all: active cards of active enrollments, not suspended,
+    """The learner's cards that may be shown today at all: live (see `CardStateQuerySet.live`), not suspended,
     not buried."""
-    today = user.study_date(now)
-    qs = CardState.objects.filter(
-        user=user,
-        suspended=False,
-        card__is_active=True,
-        card__deck_id__in=Enrollment.objects.filter(user=user, active=True).values("deck_id"),
-    ).filter(Q(buried_until__isnull=True) | Q(buried_until__lte=today))
+    qs = CardState.objects.filter(user=user).live().showable(user.study_date(now))
     qs = qs.exclude(Q(state=NEW) & held_back(user, now))
     if scope.deck_id is not None:
         qs = qs.filter(card__deck_id=scope.deck_id)
@@ -94,12 +103,6 @@ def held_back(user, now: dt.datetime) -> Q:
     return Q(list_held) | Q(deck_held)
 
 
-def due_now(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
-    """Every card that is due now, before the daily limits."""
-    learning_q, review_q, new_q = _due_conditions(user, now, scope)
-    return studyable(user, now, scope).filter(learning_q | review_q | new_q)
-
-
 def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, Q, Q]:
     day_start, day_end = user.day_bounds(user.study_date(now))
     learning = Q(state__in=(LEARNING, RELEARNING), due__lte=now + LEARN_AHEAD)
@@ -118,17 +121,15 @@ def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Sco
         return False
     if card_state.state not in (NEW, REVIEW):
         return True
-    today = answered_today(user, now)
-    if card_state.state == NEW:
-        return today.new_introduced < user.new_cards_per_day
-    return today.reviews_done < user.reviews_per_day
+    allowance = daily_allowance(user, answered_today(user, now))
+    return (allowance.new if card_state.state == NEW else allowance.review) > 0
 
 
 def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int | None = None) -> Queue:
     """Counts after the daily limits, and the next card: learning cards already due, then reviews, then new
     cards (in deck order), then learning cards due within the learn-ahead window. `prefer` puts one card first
     when it is due (the card an undo just restored, or the card whose answer is being shown)."""
-    today = answered_today(user, now)
+    allowance = daily_allowance(user, answered_today(user, now))
     learning_q, review_q, new_q = _due_conditions(user, now, scope)
     base = studyable(user, now, scope)
     raw = base.aggregate(
@@ -137,9 +138,9 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
         new=Count("pk", filter=new_q),
     )
     counts = Counts(
-        new=min(raw["new"], max(0, user.new_cards_per_day - today.new_introduced)),
+        new=min(raw["new"], allowance.new),
         learning=raw["learning"],
-        review=min(raw["review"], max(0, user.reviews_per_day - today.reviews_done)),
+        review=min(raw["review"], allowance.review),
     )
     wanted = learning_q
     if counts.review:
@@ -185,17 +186,17 @@ def due_cards(
 def cards_for_offline(user, now: dt.datetime, *, limit: int = 500) -> list[CardState]:
     """What the learner may review until the end of tomorrow's study day without a connection: learning cards,
     reviews falling due by then, and new cards within today's remaining and tomorrow's new-card limits."""
-    today = answered_today(user, now)
+    allowance = daily_allowance(user, answered_today(user, now))
     tomorrow = user.study_date(now) + dt.timedelta(days=1)
     _start, horizon = user.day_bounds(tomorrow)
     base = studyable(user, now).select_related("card")
     learning = list(base.filter(state__in=(LEARNING, RELEARNING)).order_by("due", "pk")[:limit])
-    review_room = max(0, user.reviews_per_day - today.reviews_done) + user.reviews_per_day
+    review_room = allowance.review + user.reviews_per_day
     reviews = list(
         base.filter(state=REVIEW, due__lt=horizon).order_by("due", "card__position", "pk")[
             : min(review_room, limit)
         ]
     )
-    new_room = max(0, user.new_cards_per_day - today.new_introduced) + user.new_cards_per_day
+    new_room = allowance.new + user.new_cards_per_day
     new = list(base.filter(state=NEW).order_by("card__position", "pk")[: min(new_room, limit)])
     return (learning + reviews + new)[:limit]

@@ -19,6 +19,8 @@ import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+# FSRS-6's default decay of the forgetting curve (the fitted one is `parameters[20]`).
+DEFAULT_DECAY = DEFAULT_PARAMETERS[20]
 
 
 class Rating(IntEnum):
@@ -89,11 +91,12 @@ class Config:
 
     @property
     def decay(self) -> float:
+        """The forgetting curve's exponent (negative): minus `parameters[20]`."""
         return -self.parameters[20]
 
     @property
     def factor(self) -> float:
-        return 0.9 ** (1 / self.decay) - 1
+        return curve_factor(self.parameters[20])
 
 
 @dataclass(frozen=True)
@@ -148,11 +151,22 @@ def retrievability(memory: Memory, now: dt.datetime, config: Config) -> float:
     return recall_probability(elapsed_days, memory.stability, config.parameters)
 
 
+def curve_factor(decay: float) -> float:
+    """FACTOR of the FSRS-6 forgetting curve for `decay` (`parameters[20]`), chosen so that R(S) = 0.9."""
+    return 0.9 ** (-1 / decay) - 1
+
+
+def forgetting_curve(elapsed_days: float, stability: float, decay: float = DEFAULT_DECAY) -> float:
+    """FSRS-6 predicted recall after `elapsed_days`: R(t) = (1 + FACTOR * t / S) ^ -decay, with R(S) = 0.9.
+
+    The one copy of the curve: the dashboards' SQL (`stats.retrievability`) builds the same expression from
+    `curve_factor`."""
+    return (1 + curve_factor(decay) * max(elapsed_days, 0.0) / stability) ** -decay
+
+
 def recall_probability(elapsed_days: float, stability: float, parameters: Sequence[float]) -> float:
-    """FSRS-6 forgetting curve: R(t) = (1 + factor * t / S) ^ -decay, with R(S) = 0.9."""
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    return (1 + factor * elapsed_days / stability) ** decay
+    """The forgetting curve with the decay of `parameters`."""
+    return forgetting_curve(elapsed_days, stability, parameters[20])
 
 
 def format_interval(interval: dt.timedelta) -> str:

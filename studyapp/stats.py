@@ -10,8 +10,9 @@ Decisions the issue left open:
 - The review log is read for the last 365 learner days (heatmap, retention, today); so a streak shows at most 365.
   Reviews settled for two days are read from hourly totals (ReviewHour, see roll_up_reviews), the rest directly.
   Hourly totals stay when a deck is deleted: the days studied remain studied.
-- Predicted recall is FSRS-6 retrievability R = (1 + FACTOR·t/S)^DECAY with t the days since the last review,
-  computed in SQL; DECAY is minus the learner's latest fitted parameters[20], else the default.
+- Predicted recall is the FSRS-6 forgetting curve of `scheduling.forgetting_curve` with t the days since the last
+  review, computed in SQL; its decay is parameters[20] of the learner's latest fit (`optimizing.latest_parameters`,
+  clamped as the scheduler uses it), else the default.
 """
 
 import datetime as dt
@@ -23,14 +24,12 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
     Max,
     Min,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -39,18 +38,19 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Power, TruncHour
 from django.utils import timezone
 
+from studyapp import optimizing, scheduling
 from studyapp.models import (
     CardState,
-    Enrollment,
-    ParameterFit,
     Review,
     ReviewHour,
     ReviewRollup,
     SectionKind,
     User,
+    card_list_kind,
 )
+from studyapp.queue import Today as Answered
+from studyapp.queue import daily_allowance
 
-FSRS_DEFAULT_DECAY = 0.1542
 MATURE_DAYS = 21
 RETENTION_WINDOWS = (7, 30, 365)
 FORECAST_DAYS = 30
@@ -151,21 +151,15 @@ def learner_day(field: str, user: User, start: dt.datetime, end: dt.datetime) ->
 
 def decay_for(user: User) -> float:
     """FSRS-6 decay (a positive number) from the learner's latest parameter fit, else the default."""
-    fit = (
-        ParameterFit.objects.filter(user=user)
-        .order_by("-fitted_at")
-        .values_list("parameters", flat=True)
-        .first()
-    )
-    if fit and len(fit) > 20:
-        return float(fit[20])
-    return FSRS_DEFAULT_DECAY
+    parameters = optimizing.latest_parameters(user)
+    return float(parameters[20]) if parameters else scheduling.DEFAULT_DECAY
 
 
 def retrievability(now: dt.datetime, decay: float) -> Func:
-    """Predicted recall of a CardState row at `now`, as a SQL expression (null for never-reviewed cards)."""
+    """`scheduling.forgetting_curve` of a CardState row at `now`, as a SQL expression (null for never-reviewed
+    cards)."""
     exponent = -decay
-    factor = 0.9 ** (1 / exponent) - 1
+    factor = scheduling.curve_factor(decay)
     elapsed = Greatest(DaysBetween(F("last_review"), Value(now, output_field=DateTimeField())), Value(0.0))
     return Power(
         Value(1.0) + Value(factor) * elapsed / Cast(F("stability"), FloatField()),
@@ -174,23 +168,8 @@ def retrievability(now: dt.datetime, decay: float) -> Func:
     )
 
 
-def recall(stability: float, elapsed_days: float, decay: float = FSRS_DEFAULT_DECAY) -> float:
-    """The same formula in Python, for tests and for reading a single card."""
-    exponent = -decay
-    factor = 0.9 ** (1 / exponent) - 1
-    return (1 + factor * max(elapsed_days, 0.0) / stability) ** exponent
-
-
-def active_states(states: QuerySet) -> QuerySet:
-    """States of active cards (not retired) in decks their learner still studies."""
-    enrolled = Enrollment.objects.filter(user=OuterRef("user"), deck=OuterRef("card__deck"), active=True)
-    return states.filter(card__is_active=True).filter(
-        Q(card__item__isnull=True) | Q(card__item__retired_at__isnull=True), Exists(enrolled)
-    )
-
-
 def studied_states(user: User) -> QuerySet:
-    return active_states(CardState.objects.filter(user=user))
+    return CardState.objects.filter(user=user).live()
 
 
 def flashcard_reviews(user: User) -> QuerySet:
@@ -332,18 +311,18 @@ def today(user: User, now: dt.datetime, days: dict[dt.date, Day] | None = None) 
     done = (review_days(user, now, days=1) if days is None else days).get(date, Day())
     available = (
         studied_states(user)
-        .filter(suspended=False)
-        .filter(Q(buried_until__isnull=True) | Q(buried_until__lte=date))
+        .showable(date)
         .aggregate(
             n_due=Count("id", filter=Q(state=State.REVIEW, due__lt=end)),
             n_learning=Count("id", filter=Q(state__in=[State.LEARNING, State.RELEARNING], due__lt=end)),
             n_new=Count("id", filter=Q(state=State.NEW)),
         )
     )
+    allowance = daily_allowance(user, Answered(new_introduced=done.new, reviews_done=done.review_state))
     return Today(
         date=date,
-        due=min(available["n_due"], max(0, user.reviews_per_day - done.review_state)),
-        new=min(available["n_new"], max(0, user.new_cards_per_day - done.new)),
+        due=min(available["n_due"], allowance.review),
+        new=min(available["n_new"], allowance.new),
         learning=available["n_learning"],
         reviews_done=done.reviews,
         minutes=round(done.ms / 60000),
@@ -501,8 +480,7 @@ def mastery_by_deck(user: User, now: dt.datetime, decay: float) -> list[Mastery]
 
 
 def mastery_by_list(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
-    kind = Coalesce(F("card__section__kind"), F("card__item__section__kind"), Value(SectionKind.OTHER))
-    rows = _mastery_rows(studied_states(user), {"g": kind}, now, decay)
+    rows = _mastery_rows(studied_states(user), {"g": card_list_kind()}, now, decay)
     order = {value: i for i, value in enumerate(SectionKind.values)}
     labels = dict(SectionKind.choices)
     out = [

@@ -7,7 +7,7 @@ from quizzes.api import router as quizzes_api
 from studyapp import home
 from studyapp.api import build_api
 from studyapp.api.study import router as study_api
-from studyapp.views import accounts, app
+from studyapp.views import accounts, app, data
 
 # The JSON API: the study core's router and the quiz app's, joined here so the core never imports quizzes.
 api = build_api()
@@ -22,6 +22,10 @@ urlpatterns = [
     path("accounts/settings/", accounts.study_settings, name="study-settings"),
     path("accounts/tokens/", accounts.api_tokens, name="api-tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", accounts.revoke_api_token, name="api-token-revoke"),
+    path("accounts/data/", data.your_data, name="your-data"),
+    path("accounts/data/export.zip", data.export_data, name="export-data"),
+    path("accounts/data/import/", data.import_data, name="import-data"),
+    path("accounts/delete/", data.delete_account, name="delete-account"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

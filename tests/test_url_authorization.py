@@ -11,6 +11,7 @@ from tests import factories
 
 # Pages anyone may open.
 PUBLIC = {
+    "home",  # the landing page for visitors
     "login",
     "logout",
     "signup",
@@ -133,6 +134,7 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:anki-import": ObjectUrl(_anki_import),
     "studyapp:anki-import-start": ObjectUrl(_anki_import, method="post"),
     "studyapp:deck-media": ObjectUrl(_deck_media),
+    "studyapp:deck-export": ObjectUrl(_private_deck),
     "quizzes:class-dashboard": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-dashboard-csv": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from quizzes import gradebook, services
+from quizzes import gradebook, grading, services
 from quizzes.access import (
     get_assignment_for_instructor,
     get_assignment_for_student,
@@ -55,7 +55,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
         "attempts": attempts,
         "open_attempt": open_attempt,
         "can_start": can_start,
-        "grade": services.grade(finished, assignment.grading),
+        "grade": grading.grade(finished, assignment.grading),
         "now": now,
         "nav": "quizzes",
     }

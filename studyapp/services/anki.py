@@ -278,6 +278,7 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
             "note_cards": [
                 {"ord": c.ord, "template": c.template, "front": c.front, "back": c.back} for c in note.cards
             ],
+            "anki_note": {"notetype": note.notetype, "kind": note.kind, "fields": note.fields},
             "retired_at": None,
         }
         item = existing.get(key)

@@ -80,9 +80,12 @@ def sync_cards(deck: Deck) -> SyncResult:
         batch_size=500,
     )
     wanted = {spec.key for spec in specs}
-    deactivated = (
-        Card.objects.filter(deck=deck, is_active=True).exclude(key__in=wanted).update(is_active=False)
-    )
+    # Worked out here rather than with `exclude(key__in=wanted)`: an Anki deck can have more cards than
+    # SQLite accepts query parameters.
+    gone = [card.pk for key, card in existing.items() if card.is_active and key not in wanted]
+    deactivated = 0
+    for start in range(0, len(gone), 1000):
+        deactivated += Card.objects.filter(pk__in=gone[start : start + 1000]).update(is_active=False)
     return SyncResult(
         created=len(to_create),
         updated=len(to_update),

@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 def test_sign_up_log_in_see_home_and_log_out(page, transactional_db):
     page.goto("/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.click("text=Create an account")
+    expect(page.locator("h1")).to_have_text("Remember the lists medicine asks of you")
+    page.click("text=Sign up free")
     page.fill("input[name=username]", "newlearner")
     page.fill("input[name=email]", "new@example.com")
     page.select_option("select[name=time_zone]", "Europe/Berlin")

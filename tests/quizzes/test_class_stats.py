@@ -86,24 +86,6 @@ def test_students_personal_decks_and_people_outside_the_class_are_left_out(klass
     assert "carol" not in {s.username for s in dash.students}
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=SUM(A1)", "'=SUM(A1)"),
-        ("+1", "'+1"),
-        ("-2", "'-2"),
-        ("@cmd", "'@cmd"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("plain", "plain"),
-        (-3, -3),
-        ("", ""),
-    ],
-)
-def test_csv_cells_that_a_spreadsheet_would_run_get_an_apostrophe(value, expected):
-    assert class_stats.csv_safe(value) == expected
-
-
 @time_machine.travel(NOW, tick=False)
 def test_instructor_sees_their_class_dashboard(client, instructor, klass):
     client.force_login(instructor)

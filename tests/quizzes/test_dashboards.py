@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from quizzes import class_stats, services, stats
+from quizzes import class_stats, grading, services, stats
 from quizzes.charts import score_chart
 from quizzes.models import Assignment, Attempt, ClassMembership
 from tests import factories
@@ -185,7 +185,7 @@ def test_database_grades_agree_with_the_quiz_apps_grade_function(course, method)
                 Attempt.objects.filter(assignment=a, user=membership.student).order_by("started_at")
             )
             if attempts:
-                expected[(a.pk, membership.student_id)] = services.grade(attempts, method)
+                expected[(a.pk, membership.student_id)] = grading.grade(attempts, method)
     assert {key: s.grade for key, s in found.items()} == pytest.approx(expected)
     assert len(expected) == 6
 
@@ -200,7 +200,7 @@ def test_last_means_the_latest_started_attempt(course, student):
 
 def test_pick_grade_refuses_an_unknown_method():
     with pytest.raises(ValueError):
-        stats.pick_grade("median", highest=1.0, last=0.5, mean=0.7)
+        grading.pick_grade("median", highest=1.0, last=0.5, mean=0.7)
 
 
 # --- Chart geometry -----------------------------------------------------------------------------------------

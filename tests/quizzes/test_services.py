@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from quizzes import services
+from quizzes import grading, services
 from quizzes.models import Assignment, Attempt, AttemptAnswer, ClassMembership
 from tests import factories
 
@@ -219,11 +219,11 @@ def test_grading_methods_over_three_attempts(instructor, student, method, expect
         services.submit_attempt(attempt=attempt, now=T0 + dt.timedelta(minutes=minute + 2))
     attempts = services.finished_attempts(assignment=assignment, user=student)
     assert [a.score for a in attempts] == [0.0, 1.0, 0.5]
-    assert services.grade(attempts, method) == expected
+    assert grading.grade(attempts, method) == expected
 
 
 def test_no_finished_attempt_means_no_grade():
-    assert services.grade([], Assignment.Grading.HIGHEST) is None
+    assert grading.grade([], Assignment.Grading.HIGHEST) is None
 
 
 # --- when answers are visible ---

@@ -11,6 +11,7 @@ from studyapp.scheduling import (
     Memory,
     Rating,
     answer,
+    forgetting_curve,
     format_interval,
     preview,
     recall_probability,
@@ -113,3 +114,11 @@ def test_memory_round_trips_through_a_dict():
 )
 def test_format_interval(interval, label):
     assert format_interval(interval) == label
+
+
+def test_the_forgetting_curve_matches_fsrs6_at_its_anchor_points():
+    assert forgetting_curve(0.0, 10.0) == 1.0
+    assert forgetting_curve(10.0, 10.0) == pytest.approx(0.9)  # by definition R = 90 % after S days
+    # py-fsrs 6.3 Scheduler().get_card_retrievability for S=5 after 2 days
+    assert forgetting_curve(2.0, 5.0) == pytest.approx(0.9502637, abs=1e-7)
+    assert recall_probability(2.0, 5.0, NO_FUZZ.parameters) == forgetting_curve(2.0, 5.0)

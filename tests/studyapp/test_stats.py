@@ -9,6 +9,7 @@ from django.db.models import Sum
 
 from studyapp import stats
 from studyapp.models import CardState, ParameterFit, Review, ReviewHour
+from studyapp.scheduling import DEFAULT_DECAY, forgetting_curve
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -243,31 +244,24 @@ def knowledge(learner):
     )
 
 
-def test_recall_formula_matches_fsrs6_at_its_anchor_points():
-    assert stats.recall(10.0, 0.0) == 1.0
-    assert stats.recall(10.0, 10.0) == pytest.approx(0.9)  # by definition R = 90 % after S days
-    # py-fsrs 6.3 Scheduler().get_card_retrievability for S=5 after 2 days
-    assert stats.recall(5.0, 2.0) == pytest.approx(0.9502637, abs=1e-7)
-
-
 def test_mastery_by_deck_counts_cards_with_stability_of_21_days_and_averages_predicted_recall(
     learner, knowledge
 ):
-    rows = stats.mastery_by_deck(learner, NOW, stats.FSRS_DEFAULT_DECAY)
+    rows = stats.mastery_by_deck(learner, NOW, DEFAULT_DECAY)
     assert [(m.label, m.cards, m.mastered, m.studied) for m in rows] == [
         ("Cardio", 2, 1, 2),
         ("Neuro", 3, 1, 2),
     ]
     cardio, neuro = rows
-    assert cardio.recall == pytest.approx((1.0 + stats.recall(5, 2)) / 2)
-    assert neuro.recall == pytest.approx((stats.recall(30, 10) + stats.recall(5, 2)) / 2)
+    assert cardio.recall == pytest.approx((1.0 + forgetting_curve(2, 5)) / 2)
+    assert neuro.recall == pytest.approx((forgetting_curve(10, 30) + forgetting_curve(2, 5)) / 2)
     assert (cardio.share, neuro.share) == (0.5, pytest.approx(1 / 3))
 
 
 def test_mastery_by_list_groups_every_deck_by_section_kind(learner, knowledge):
-    rows = stats.mastery_by_list(learner, NOW, stats.FSRS_DEFAULT_DECAY)
+    rows = stats.mastery_by_list(learner, NOW, DEFAULT_DECAY)
     assert [(m.label, m.cards, m.mastered) for m in rows] == [("Causes", 4, 2), ("Drug treatments", 1, 0)]
-    assert rows[0].recall == pytest.approx((stats.recall(30, 10) + 2 * stats.recall(5, 2) + 1.0) / 4)
+    assert rows[0].recall == pytest.approx((forgetting_curve(10, 30) + 2 * forgetting_curve(2, 5) + 1.0) / 4)
     assert rows[1].recall is None
 
 
@@ -276,24 +270,29 @@ def test_a_fitted_decay_changes_predicted_recall(learner, knowledge):
     figures = stats.learner_dashboard(learner, NOW)
     assert figures.decay == 0.5
     neuro = next(m for m in figures.by_deck if m.label == "Neuro")
-    assert neuro.recall == pytest.approx((stats.recall(30, 10, 0.5) + stats.recall(5, 2, 0.5)) / 2)
+    assert neuro.recall == pytest.approx((forgetting_curve(10, 30, 0.5) + forgetting_curve(2, 5, 0.5)) / 2)
+
+
+def test_the_dashboard_reads_a_fitted_decay_clamped_as_the_scheduler_uses_it(learner, knowledge):
+    ParameterFit.objects.create(user=learner, parameters=[1.0] * 20 + [5.0], review_count=1000)
+    assert stats.learner_dashboard(learner, NOW).decay == 0.8  # fsrs's upper bound for parameters[20]
 
 
 def test_weakest_items_come_lowest_recall_first_then_most_lapses(learner, knowledge):
-    weakest = stats.weakest_items(learner, NOW, stats.FSRS_DEFAULT_DECAY)
+    weakest = stats.weakest_items(learner, NOW, DEFAULT_DECAY)
     assert [(w.term, w.lapses) for w in weakest] == [
         ("Chordoma", 4),
         ("Myeloma", 1),
         ("Metastasis", 0),
         ("Lymphoma", 0),
     ]
-    assert weakest[0].recall == pytest.approx(stats.recall(5, 2))
+    assert weakest[0].recall == pytest.approx(forgetting_curve(2, 5))
 
 
 def test_another_learners_reviews_and_cards_never_count(learner, history, knowledge):
     other = factories.make_user("someone")
     assert stats.reviews_per_day(other, NOW) == {}
-    assert stats.mastery_by_deck(other, NOW, stats.FSRS_DEFAULT_DECAY) == []
+    assert stats.mastery_by_deck(other, NOW, DEFAULT_DECAY) == []
     assert stats.today(other, NOW).reviews_done == 0
 
 

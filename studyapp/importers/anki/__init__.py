@@ -26,6 +26,7 @@ class ParsedNote:
     guid: str
     note_id: int
     notetype: str
+    kind: str  # "standard", "cloze" or "image_occlusion"
     deck: str
     tags: tuple[str, ...]
     fields: dict[str, str]
@@ -132,6 +133,9 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
                 guid=note.guid,
                 note_id=note.id,
                 notetype=type_name,
+                kind="image_occlusion"
+                if notetype.image_occlusion
+                else ("cloze" if notetype.is_cloze else "standard"),
                 deck=deck,
                 tags=note.tags,
                 fields=fields,

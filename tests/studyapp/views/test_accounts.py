@@ -50,9 +50,10 @@ def test_login_then_logout(client, student):
         reverse("login"), {"username": "alice", "password": "correct horse battery staple"}
     )
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 200
+    assert "Hello, alice" in client.get(reverse("home")).text
     client.post(reverse("logout"))
-    assert client.get(reverse("home")).status_code == 302
+    home = client.get(reverse("home"))
+    assert "Hello, alice" not in home.text and "Sign up free" in home.text
 
 
 def test_five_wrong_passwords_lock_the_account(client, student):

@@ -161,3 +161,42 @@ def test_media_served_to_the_deck_owner_only(client, student, other_student, ric
         ).status_code
         == 404
     )
+
+
+def test_deck_export_downloads_a_package_with_the_learners_progress(student_client, student, tmp_path):
+    import zipfile
+
+    from studyapp.services.cards import sync_cards
+    from studyapp.services.enrollment import add_deck_to_studies
+
+    deck = factories.make_deck(owner=student, title="Pain drugs")
+    factories.make_item(factories.make_section(deck), "Ibuprofen", gloss="NSAID")
+    sync_cards(deck)
+    add_deck_to_studies(user=student, deck=deck)
+    html = student_client.get(reverse("studyapp:deck", args=[deck.pk])).content.decode()
+    assert "Export to Anki (.apkg) with my progress" in html
+    response = student_client.get(reverse("studyapp:deck-export", args=[deck.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{deck.slug}.apkg"'
+    path = tmp_path / "d.apkg"
+    path.write_bytes(response.content)
+    assert "collection.anki2" in zipfile.ZipFile(path).namelist()
+
+
+def test_collection_export_holds_every_studied_deck(student_client, student, tmp_path):
+    from studyapp.services.cards import sync_cards
+    from studyapp.services.enrollment import add_deck_to_studies
+
+    for title in ("Pain drugs", "Antibiotics"):
+        deck = factories.make_deck(owner=student, title=title)
+        factories.make_item(factories.make_section(deck), f"{title} item", gloss="x")
+        sync_cards(deck)
+        add_deck_to_studies(user=student, deck=deck)
+    response = student_client.get(reverse("studyapp:collection-export"))
+    path = tmp_path / "c.apkg"
+    path.write_bytes(response.content)
+    (tmp_path / "w").mkdir()
+    from studyapp.importers.anki import read_anki
+
+    parsed = read_anki(path, tmp_path / "w")
+    assert sorted({n.deck for n in parsed.notes}) == ["Antibiotics", "Pain drugs"]

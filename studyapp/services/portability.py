@@ -1,0 +1,307 @@
+"""Your data to take away: everything of a learner's as a zip (review log in the FSRS revlog shape, card states,
+settings, and what other apps register), and the same zip read back into another instance of the app."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from studyapp import exports
+from studyapp.forms import StudySettingsForm
+from studyapp.models import Card, CardState, Deck, Enrollment, Review
+from studyapp.services.enrollment import add_deck_to_studies
+
+FORMAT = "studyapp-export/1"
+MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+SETTINGS = StudySettingsForm.Meta.fields
+STATE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+STATE_FIELDS += ("suspended", "buried_until", "flag", "is_leech")
+REVIEW_FIELDS = ("rating", "reviewed_at", "duration_ms", "source", "state_before", "state_after")
+REVIEW_FIELDS += (
+    "stability_after",
+    "difficulty_after",
+    "elapsed_days",
+    "scheduled_days",
+    "last_interval_days",
+)
+# Anki's revlog types, as in the FSRS review-log CSV: 0 learn, 1 review, 2 relearn.
+REVLOG_STATE = {CardState.State.NEW: 0, CardState.State.LEARNING: 0, CardState.State.REVIEW: 1}
+REVLOG_STATE[CardState.State.RELEARNING] = 2
+
+README = """# Your studyapp data
+
+Exported {when} for {username}. Every file is UTF-8 CSV (or JSON); times are UTC.
+
+- `revlog.csv`: every answer, in the FSRS review-log shape other tools read:
+  card_id, review_time (epoch milliseconds), review_rating (1 Again, 2 Hard, 3 Good, 4 Easy),
+  review_state (0 learn, 1 review, 2 relearn), review_duration (milliseconds).
+- `reviews.csv`: the same answers with everything the app keeps (source: flashcard review or quiz answer; memory
+  state after the answer; the interval it gave).
+- `cards.csv`: each card you study: its id in the files above, its deck (by slug), its stable key, front and back.
+- `card_states.csv`: where each card stands for you (FSRS stability, difficulty, due date, lapses, ...).
+- `settings.json`: your study settings and the decks you study.
+{extra}
+To bring your progress into another studyapp instance: sign in there as yourself, open Study settings → Your
+data, and import this zip. Cards are matched by deck slug and card key; decks that instance does not have are
+reported and skipped. Importing the same zip twice changes nothing the second time.
+"""
+
+
+def _iso(value) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _csv(header, rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def export_archive(*, user, now: dt.datetime | None = None) -> bytes:
+    now = now or timezone.now()
+    states = list(CardState.objects.filter(user=user).select_related("card__deck").order_by("card_id"))
+    reviews = list(Review.objects.filter(user=user).order_by("reviewed_at", "pk"))
+    cards = _csv(
+        ("card_id", "deck_slug", "deck_title", "card_key", "template", "front", "back"),
+        [
+            (
+                s.card_id,
+                s.card.deck.slug,
+                s.card.deck.title,
+                s.card.key,
+                s.card.template,
+                s.card.front,
+                s.card.back,
+            )
+            for s in states
+        ],
+    )
+    card_states = _csv(
+        ("card_id", *STATE_FIELDS),
+        [
+            (
+                s.card_id,
+                *[_iso(v) if isinstance(v, dt.date) else v for v in (getattr(s, f) for f in STATE_FIELDS)],
+            )
+            for s in states
+        ],
+    )
+    revlog = _csv(
+        ("card_id", "review_time", "review_rating", "review_state", "review_duration"),
+        [
+            (
+                r.card_id,
+                int(r.reviewed_at.timestamp() * 1000),
+                r.rating,
+                REVLOG_STATE[r.state_before],
+                r.duration_ms,
+            )
+            for r in reviews
+        ],
+    )
+    review_rows = _csv(
+        ("card_id", *REVIEW_FIELDS),
+        [(r.card_id, *[_iso(v) if f == "reviewed_at" else v for f, v in _fields(r)]) for r in reviews],
+    )
+    studying = Enrollment.objects.filter(user=user, active=True).select_related("deck").order_by("deck__slug")
+    settings_doc = {
+        "format": FORMAT,
+        "exported_at": now.isoformat(),
+        "username": user.username,
+        "settings": {name: getattr(user, name) for name in SETTINGS},
+        "studying": [e.deck.slug for e in studying],
+    }
+    extra = exports.files_for(user)
+    readme = README.format(
+        when=now.strftime("%Y-%m-%d %H:%M UTC"),
+        username=user.username,
+        extra="".join(f"- `{f.name}`: {f.about}\n" for f in extra),
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.md", readme)
+        archive.writestr("revlog.csv", revlog)
+        archive.writestr("reviews.csv", review_rows)
+        archive.writestr("cards.csv", cards)
+        archive.writestr("card_states.csv", card_states)
+        archive.writestr("settings.json", json.dumps(settings_doc, indent=2))
+        for f in extra:
+            archive.writestr(f.name, f.content)
+    return buffer.getvalue()
+
+
+def _fields(review: Review):
+    return [(f, getattr(review, f)) for f in REVIEW_FIELDS]
+
+
+# --- Import -------------------------------------------------------------------------------------------------
+
+
+class ArchiveError(ValueError):
+    """The upload is not an export of this app; the message says why. Nothing was saved."""
+
+
+@dataclass
+class ImportReport:
+    settings_changed: bool = False
+    decks_added: list[str] = field(default_factory=list)
+    decks_missing: list[str] = field(default_factory=list)
+    states_restored: int = 0
+    reviews_added: int = 0
+    reviews_already_there: int = 0
+    cards_missing: int = 0
+
+
+def _read(data: bytes) -> dict[str, str]:
+    if len(data) > MAX_ARCHIVE_BYTES:
+        raise ArchiveError(f"The file is over {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ArchiveError("That is not a zip file made by “Download your data”.") from exc
+    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+        raise ArchiveError("The zip unpacks to more than 200 MB; it is not an export of this app.")
+    wanted = {"settings.json", "cards.csv", "card_states.csv", "reviews.csv"}
+    names = {i.filename for i in infos}
+    if missing := sorted(wanted - names):
+        raise ArchiveError(f"The zip has no {', '.join(missing)}: it is not an export of this app.")
+    try:
+        return {name: archive.read(name).decode("utf-8") for name in wanted}
+    except (UnicodeDecodeError, zipfile.BadZipFile, OSError) as exc:
+        raise ArchiveError(f"The zip is damaged ({exc}).") from exc
+
+
+def _rows(text: str, name: str, required: tuple[str, ...]) -> list[dict]:
+    reader = csv.DictReader(io.StringIO(text))
+    if missing := [c for c in required if c not in (reader.fieldnames or [])]:
+        raise ArchiveError(f"{name} has no column {', '.join(missing)}.")
+    return list(reader)
+
+
+def _opt(cast, value):
+    return cast(value) if value not in ("", None) else None
+
+
+def _dt(value):
+    return _opt(dt.datetime.fromisoformat, value)
+
+
+def _state_values(row: dict, line: int) -> dict:
+    try:
+        return {
+            "state": int(row["state"]),
+            "step": _opt(int, row["step"]),
+            "stability": _opt(float, row["stability"]),
+            "difficulty": _opt(float, row["difficulty"]),
+            "due": _dt(row["due"]),
+            "last_review": _dt(row["last_review"]),
+            "reps": int(row["reps"]),
+            "lapses": int(row["lapses"]),
+            "suspended": row["suspended"] == "True",
+            "buried_until": _opt(dt.date.fromisoformat, row["buried_until"]),
+            "flag": int(row["flag"]),
+            "is_leech": row["is_leech"] == "True",
+        }
+    except (ValueError, KeyError) as exc:
+        raise ArchiveError(f"card_states.csv line {line}: {exc}") from exc
+
+
+def _review_values(row: dict, line: int) -> dict:
+    try:
+        return {
+            "rating": int(row["rating"]),
+            "reviewed_at": dt.datetime.fromisoformat(row["reviewed_at"]),
+            "duration_ms": int(row["duration_ms"]),
+            "source": row["source"] if row["source"] in Review.Source.values else Review.Source.REVIEW,
+            "state_before": int(row["state_before"]),
+            "state_after": int(row["state_after"]),
+            "stability_after": _opt(float, row["stability_after"]),
+            "difficulty_after": _opt(float, row["difficulty_after"]),
+            "elapsed_days": float(row["elapsed_days"] or 0),
+            "scheduled_days": float(row["scheduled_days"] or 0),
+            "last_interval_days": float(row["last_interval_days"] or 0),
+        }
+    except (ValueError, KeyError) as exc:
+        raise ArchiveError(f"reviews.csv line {line}: {exc}") from exc
+
+
+def import_archive(*, user, data: bytes) -> ImportReport:
+    """Restore a learner's progress from their export: settings, the decks they study, card states and the
+    review log. Parses and checks everything first, then saves in one transaction; raises ArchiveError (with
+    the file and line) before saving anything. Reviews already present are not added twice."""
+    files = _read(data)
+    try:
+        doc = json.loads(files["settings.json"])
+    except json.JSONDecodeError as exc:
+        raise ArchiveError(f"settings.json is not JSON ({exc}).") from exc
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ArchiveError("settings.json does not come from this app's export.")
+    cards = _rows(files["cards.csv"], "cards.csv", ("card_id", "deck_slug", "card_key"))
+    states = _rows(files["card_states.csv"], "card_states.csv", ("card_id", *STATE_FIELDS))
+    reviews = _rows(files["reviews.csv"], "reviews.csv", ("card_id", *REVIEW_FIELDS))
+    state_values = {row["card_id"]: _state_values(row, n) for n, row in enumerate(states, start=2)}
+    review_values = [(row["card_id"], _review_values(row, n)) for n, row in enumerate(reviews, start=2)]
+    form = StudySettingsForm(
+        {**{k: getattr(user, k) for k in SETTINGS}, **doc.get("settings", {})}, instance=user
+    )
+    if not form.is_valid():
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        raise ArchiveError(f"settings.json has settings this app refuses: {problems}")
+
+    report = ImportReport()
+    visible = {d.slug: d for d in Deck.objects.visible_to(user)}
+    slugs = sorted({row["deck_slug"] for row in cards} | set(doc.get("studying", [])))
+    report.decks_missing = [s for s in slugs if s not in visible]
+    with transaction.atomic():
+        form.save()
+        report.settings_changed = True
+        for slug in slugs:
+            if slug in visible:
+                add_deck_to_studies(user=user, deck=visible[slug])
+                report.decks_added.append(slug)
+        keys = {
+            (c.deck.slug, c.key): c.pk
+            for c in Card.objects.filter(deck__slug__in=report.decks_added).select_related("deck")
+        }
+        card_for = {row["card_id"]: keys.get((row["deck_slug"], row["card_key"])) for row in cards}
+        report.cards_missing = sum(1 for pk in card_for.values() if pk is None)
+        mine = {
+            s.card_id: s
+            for s in CardState.objects.filter(user=user, card_id__in=[pk for pk in card_for.values() if pk])
+        }
+        changed = []
+        for old_id, values in state_values.items():
+            state = mine.get(card_for.get(old_id))
+            if state is None:
+                continue
+            for name, value in values.items():
+                setattr(state, name, value)
+            state.version += 1  # answers shown before the import are stale
+            changed.append(state)
+        CardState.objects.bulk_update(changed, [*STATE_FIELDS, "version"])
+        report.states_restored = len(changed)
+        have = set(Review.objects.filter(user=user).values_list("card_id", "reviewed_at", "rating"))
+        new_reviews = []
+        for old_id, values in review_values:
+            card_id = card_for.get(old_id)
+            if card_id is None:
+                continue
+            if (card_id, values["reviewed_at"], values["rating"]) in have:
+                report.reviews_already_there += 1
+                continue
+            new_reviews.append(Review(user=user, card_id=card_id, snapshot_before={}, **values))
+        Review.objects.bulk_create(new_reviews, batch_size=1000)
+        report.reviews_added = len(new_reviews)
+    return report
