@@ -173,6 +173,7 @@ class Learner:
             (self.undo, 4),
         ]
         choices, weights = zip(*actions, strict=True)
+        self.review()  # at least one answer each, however slow the start
         while time.monotonic() < self.deadline:
             self.rng.choices(choices, weights)[0]()
             self.pause()
