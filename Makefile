@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python manage.py bench_dashboard --reviews 10000 100000 --json
 
 worker: setup
+	$(BIN)/python manage.py send_reminders
 	$(BIN)/python manage.py db_worker
 
 clean:

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from quizzes.models import Assignment, Attempt, Classroom, QuizSet
+from quizzes.models import Assignment, Attempt, Classroom, Question, QuizSet
 
 
 def get_classroom_for_instructor(user, classroom_id: int) -> Classroom:
@@ -53,3 +53,7 @@ def get_attempt_for_viewer(user, attempt_id: int) -> Attempt:
         ),
         pk=attempt_id,
     )
+
+
+def get_bank_question_for_owner(user, question_id: int) -> Question:
+    return get_object_or_404(Question.objects.in_bank_of(user), pk=question_id)

@@ -54,10 +54,25 @@ class QuizSetForm(forms.Form):
         help_text="None ticked: every kind.",
     )
     questions_per_attempt = forms.IntegerField(min_value=1, max_value=100, initial=10)
+    bank_per_attempt = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        initial=0,
+        required=False,
+        label="Questions from your bank per attempt",
+        help_text="Rules sets: drawn per student from your question bank, mixed with the generated ones.",
+    )
+    bank_tags = forms.CharField(
+        max_length=300, required=False, label="Bank tags", help_text="Comma-separated; empty: any question."
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decks"].queryset = Deck.objects.visible_to(user)
+        self.fields["decks"].required = False
+
+    def clean_bank_per_attempt(self) -> int:
+        return self.cleaned_data.get("bank_per_attempt") or 0
 
 
 class AddQuestionsForm(forms.Form):
@@ -163,3 +178,71 @@ class ReleaseForm(forms.Form):
             section = self._sections[int(pk)]
             return self._decks[section.deck_id], section
         return self._decks[int(pk)], None
+
+
+class BankQuestionForm(forms.Form):
+    """A multiple-choice question an instructor writes: two to six options, one correct."""
+
+    CHECKS = [
+        ("own", "My own question (options must be distinct)"),
+        ("member", "“Which is a …” on the list below (checked against it)"),
+        ("not_member", "“Which is NOT a …” on the list below (checked against it)"),
+    ]
+
+    stem = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Question")
+    option_1 = forms.CharField(max_length=500, label="Option 1")
+    option_2 = forms.CharField(max_length=500, label="Option 2")
+    option_3 = forms.CharField(max_length=500, required=False, label="Option 3")
+    option_4 = forms.CharField(max_length=500, required=False, label="Option 4")
+    option_5 = forms.CharField(max_length=500, required=False, label="Option 5")
+    option_6 = forms.CharField(max_length=500, required=False, label="Option 6")
+    correct = forms.TypedChoiceField(
+        choices=[(n, f"Option {n}") for n in range(1, 7)], coerce=int, label="Correct option"
+    )
+    explanation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text="Shown after answering.",
+    )
+    tags = forms.CharField(
+        max_length=300, required=False, help_text="Comma-separated, e.g. week 3, pharmacology."
+    )
+    kind = forms.ChoiceField(
+        choices=CHECKS, initial="own", widget=forms.RadioSelect, label="Kind of question"
+    )
+    deck = forms.ModelChoiceField(queryset=Deck.objects.none(), required=False)
+    section_kind = forms.ChoiceField(choices=[("", "—"), *SectionKind.choices], required=False, label="List")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deck"].queryset = Deck.objects.visible_to(user).distinct()
+
+    def clean(self):
+        data = super().clean()
+        filled = [(n, data.get(f"option_{n}", "").strip()) for n in range(1, 7)]
+        correct = data.get("correct")
+        if correct is not None and not dict(filled).get(correct):
+            self.add_error("correct", "The correct option is empty.")
+        return data
+
+    def options_and_answer(self) -> tuple[list[str], int]:
+        """The filled options in order, and the index of the correct one among them."""
+        data = self.cleaned_data
+        numbered = [(n, data.get(f"option_{n}", "").strip()) for n in range(1, 7)]
+        numbered = [(n, text) for n, text in numbered if text]
+        return [text for _, text in numbered], [n for n, _ in numbered].index(data["correct"])
+
+    @classmethod
+    def initial_for(cls, question) -> dict:
+        initial = {f"option_{n}": text for n, text in enumerate(question.options, start=1)}
+        initial.update(
+            stem=question.stem,
+            correct=question.answer + 1,
+            explanation=question.explanation,
+            tags=", ".join(question.tags),
+            kind=question.kind,
+            deck=question.deck,
+            section_kind=question.section or "",
+        )
+        return initial

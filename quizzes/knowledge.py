@@ -84,22 +84,12 @@ def build_deck(
 
 
 def load_knowledge_base(decks) -> KnowledgeBase:
-    """Read the active items of `decks` (a Deck queryset or an iterable of Decks) in at most three queries."""
-    from studyapp.models import Item, Section
+    """Read the active items of `decks` (a Deck queryset or an iterable of Decks) in at most three queries,
+    through the study core's one loader (`Section.objects.with_active_items`)."""
+    from studyapp.models import Section
 
     deck_list = list(decks)
-    deck_ids = [deck.pk for deck in deck_list]
-    sections = list(Section.objects.filter(deck_id__in=deck_ids).order_by("deck_id", "position", "pk"))
-    items = (
-        Item.objects.active()
-        .filter(deck_id__in=deck_ids)
-        .select_related("group")
-        .order_by("section_id", "position", "pk")
-    )
-    items_by_section: dict[int, list] = {}
-    for item in items:
-        items_by_section.setdefault(item.section_id, []).append(item)
-
+    sections = Section.objects.filter(deck_id__in=[deck.pk for deck in deck_list]).with_active_items()
     slug_of = {deck.pk: deck.slug for deck in deck_list}
     sections_by_deck: dict[int, list[KnowledgeSection]] = {}
     for section in sections:
@@ -115,7 +105,7 @@ def load_knowledge_base(decks) -> KnowledgeBase:
                 answer=item.answer,
                 section_heading=section.heading,
             )
-            for item in items_by_section.get(section.pk, [])
+            for item in section.active_items
         )
         sections_by_deck.setdefault(section.deck_id, []).append(
             KnowledgeSection(kind=section.kind, heading=section.heading, deck_slug=slug, items=section_items)

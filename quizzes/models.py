@@ -109,6 +109,11 @@ def release_source(classroom_id: int) -> str:
 # --- Questions and quiz sets -------------------------------------------------------------------------------
 
 
+class QuestionQuerySet(models.QuerySet):
+    def in_bank_of(self, user) -> "QuestionQuerySet":
+        return self.filter(owner=user, retired_at__isnull=True)
+
+
 class Question(models.Model):
     """A frozen generated question: attempts and item analysis refer to it, so it never changes once used."""
 
@@ -125,6 +130,20 @@ class Question(models.Model):
     option_item_ids = models.JSONField(default=list, blank=True, help_text="Items behind each option.")
     explanation = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Questions an instructor writes live in their bank; generated ones have no owner.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bank_questions",
+    )
+    tags = models.JSONField(default=list, blank=True)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="Out of the bank (deleted, or replaced by an edited copy after use)."
+    )
+
+    objects = QuestionQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.stem[:80]
@@ -155,6 +174,11 @@ class QuizSet(models.Model):
     section_kinds = models.JSONField(default=list, blank=True, help_text="Empty: every list.")
     question_kinds = models.JSONField(default=list, blank=True, help_text="Empty: every kind.")
     questions_per_attempt = models.PositiveSmallIntegerField(default=10)
+    bank_per_attempt = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Rules sets: questions drawn from the owner's bank for each attempt, besides those.",
+    )
+    bank_tags = models.JSONField(default=list, blank=True, help_text="Empty: any question of the bank.")
     created_at = models.DateTimeField(auto_now_add=True)
     archived_at = models.DateTimeField(
         null=True, blank=True, help_text="Deleted by its owner but kept for the gradebook."

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from quizzes import generation
+from quizzes import checking, generation
 from quizzes.grading import grade
 from quizzes.knowledge import load_knowledge_base
 from quizzes.models import (
@@ -233,6 +233,8 @@ def save_quiz_set(
     section_kinds: Sequence[str] = (),
     question_kinds: Sequence[str] = (),
     questions_per_attempt: int = 10,
+    bank_per_attempt: int = 0,
+    bank_tags: Sequence[str] = (),
     quiz_set: QuizSet | None = None,
 ) -> QuizSet:
     """Creates a quiz set, or edits `quiz_set` (which must be the owner's)."""
@@ -241,14 +243,18 @@ def save_quiz_set(
     if quiz_set is not None and quiz_set.owner_id != owner.pk:
         raise PermissionDenied("Not your quiz set.")
     decks = _check_decks_for_instructor(owner, decks)
-    if mode == QuizSet.Mode.RULES and not decks:
-        raise ValidationError("A quiz set drawn by rules needs at least one deck.")
+    if mode == QuizSet.Mode.RULES and not decks and not bank_per_attempt:
+        raise ValidationError(
+            "A quiz set drawn by rules needs at least one deck or questions from your bank."
+        )
     quiz_set = quiz_set or QuizSet(owner=owner)
     quiz_set.title = title.strip()[:200] or "Untitled quiz"
     quiz_set.mode = mode
     quiz_set.section_kinds = list(section_kinds)
     quiz_set.question_kinds = list(question_kinds)
     quiz_set.questions_per_attempt = max(1, min(int(questions_per_attempt), MAX_PRACTICE_QUESTIONS))
+    quiz_set.bank_per_attempt = max(0, min(int(bank_per_attempt), MAX_PRACTICE_QUESTIONS))
+    quiz_set.bank_tags = normalise_tags(bank_tags)
     quiz_set.save()
     quiz_set.decks.set(decks)
     return quiz_set
@@ -445,13 +451,17 @@ def start_attempt(*, user, assignment: Assignment, now: dt.datetime) -> Attempt:
     if quiz_set.mode == QuizSet.Mode.PICKED:
         questions = list(quiz_set.questions.order_by("pk"))
     else:
-        questions = generate_and_store_questions(
-            decks=list(quiz_set.decks.all()),
-            count=quiz_set.questions_per_attempt,
-            rng=random.Random(seed),
-            section_kinds=quiz_set.section_kinds,
-            kinds=quiz_set.question_kinds,
-        )
+        decks = list(quiz_set.decks.all())
+        questions = []
+        if decks:
+            questions = generate_and_store_questions(
+                decks=decks,
+                count=quiz_set.questions_per_attempt,
+                rng=random.Random(seed),
+                section_kinds=quiz_set.section_kinds,
+                kinds=quiz_set.question_kinds,
+            )
+        questions += _bank_draw(quiz_set, random.Random(seed + 1))
     _create_answers(
         attempt=attempt,
         questions=questions,
@@ -829,3 +839,104 @@ def _students(n: int) -> str:
 
 def _attempts(n: int) -> str:
     return f"{n} attempt" if n == 1 else f"{n} attempts"
+
+
+# --- The instructor's question bank ------------------------------------------------------------------------
+
+
+def normalise_tags(text_or_list) -> list[str]:
+    parts = text_or_list.split(",") if isinstance(text_or_list, str) else list(text_or_list)
+    return sorted({" ".join(p.split()).lower()[:40] for p in parts if p and p.strip()})
+
+
+@transaction.atomic
+def save_bank_question(
+    *,
+    owner,
+    stem: str,
+    options: Sequence[str],
+    answer: int,
+    kind: str = checking.OWN,
+    explanation: str = "",
+    tags: Sequence[str] = (),
+    deck: Deck | None = None,
+    section_kind: str = "",
+    question: Question | None = None,
+) -> Question:
+    """Writes a question into the owner's bank after the same checks as generated questions. Editing a question
+    students already answered keeps that one frozen for their attempts and item analysis: the edit becomes a new
+    question that takes its place in the bank and in the owner's quiz sets."""
+    if not (owner.is_instructor or owner.is_superuser):
+        raise PermissionDenied("Only instructors keep a question bank.")
+    if question is not None and question.owner_id != owner.pk:
+        raise PermissionDenied("Not your question.")
+    if deck is not None:
+        _check_decks_for_instructor(owner, [deck])
+    kb = load_knowledge_base([deck]) if deck is not None else None
+    options = [o.strip() for o in options if o and o.strip()]
+    problems, item_ids = checking.bank_question_problems(
+        stem=stem,
+        options=options,
+        answer=answer,
+        kind=kind,
+        kb=kb,
+        deck_slug=deck.slug if deck else "",
+        section_kind=section_kind,
+    )
+    if problems:
+        raise ValidationError(problems)
+    fields = {
+        "owner": owner,
+        "deck": deck,
+        "kind": kind,
+        "stem": stem.strip(),
+        "options": options,
+        "answer": answer,
+        "section": section_kind or None,
+        "correct_terms": [options[answer]],
+        "item_ids": list(item_ids),
+        "explanation": explanation.strip(),
+        "tags": normalise_tags(tags),
+    }
+    if question is None:
+        return Question.objects.create(**fields)
+    if not question.attempt_answers.exists():
+        for name, value in fields.items():
+            setattr(question, name, value)
+        question.save()
+        return question
+    replacement = Question.objects.create(**fields)
+    for quiz_set in QuizSet.objects.filter(questions=question, owner=owner):
+        quiz_set.questions.remove(question)
+        quiz_set.questions.add(replacement)
+    question.retired_at = replacement.created_at
+    question.save(update_fields=["retired_at"])
+    return replacement
+
+
+@transaction.atomic
+def retire_bank_question(*, question: Question, now: dt.datetime) -> None:
+    """Out of the bank and out of quiz sets; attempts that used it keep it."""
+    question.retired_at = now
+    question.save(update_fields=["retired_at"])
+    for quiz_set in question.quiz_sets.all():
+        quiz_set.questions.remove(question)
+
+
+def add_bank_questions(*, quiz_set: QuizSet, question_ids: Iterable[int]) -> int:
+    """Hand-picked sets: puts the owner's bank questions in the set (others' ids are ignored)."""
+    questions = list(Question.objects.in_bank_of(quiz_set.owner).filter(pk__in=list(question_ids)))
+    quiz_set.questions.add(*questions)
+    return len(questions)
+
+
+def _bank_draw(quiz_set: QuizSet, rng: random.Random) -> list[Question]:
+    """Rules sets: this attempt's share of the owner's bank (by tag), seeded like the generated questions."""
+    if not quiz_set.bank_per_attempt:
+        return []
+    pool = Question.objects.in_bank_of(quiz_set.owner).order_by("pk")
+    if quiz_set.bank_tags:
+        wanted = set(quiz_set.bank_tags)
+        pool = [q for q in pool if wanted & set(q.tags)]
+    pool = list(pool)
+    return rng.sample(pool, min(quiz_set.bank_per_attempt, len(pool)))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizzes.views import assignments, attempts, classes, dashboard, gradebook, hub, quizsets, releases
+from quizzes.views import assignments, attempts, bank, classes, dashboard, gradebook, hub, quizsets, releases
 
 app_name = "quizzes"
 
@@ -35,6 +35,11 @@ urlpatterns = [
     path("sets/", quizsets.quiz_set_list, name="quiz-set-list"),
     path("sets/new/", quizsets.quiz_set_create, name="quiz-set-create"),
     path("sets/<int:quiz_set_id>/", quizsets.quiz_set_edit, name="quiz-set-edit"),
+    path("bank/", bank.question_bank, name="question-bank"),
+    path("bank/new/", bank.bank_question_create, name="bank-question-create"),
+    path("bank/<int:question_id>/", bank.bank_question_edit, name="bank-question-edit"),
+    path("bank/<int:question_id>/delete/", bank.bank_question_delete, name="bank-question-delete"),
+    path("sets/<int:quiz_set_id>/questions/bank/", quizsets.quiz_set_add_bank, name="quiz-set-add-bank"),
     path("sets/<int:quiz_set_id>/duplicate/", quizsets.quiz_set_duplicate, name="quiz-set-duplicate"),
     path("sets/<int:quiz_set_id>/delete/", quizsets.quiz_set_delete, name="quiz-set-delete"),
     path(

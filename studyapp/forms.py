@@ -9,11 +9,11 @@ from django.contrib.auth.forms import UserCreationForm
 
 from studyapp.importers.anki import AnkiError, read_anki
 from studyapp.importers.anki.package import copy_package
-from studyapp.importers.article import parse_article
-from studyapp.importers.csv import parse_csv
-from studyapp.importers.decoding import DecodingError, decode_upload
+from studyapp.importers.article import read_article
+from studyapp.importers.csv import read_csv
+from studyapp.importers.decoding import decode_upload
+from studyapp.importers.problems import ImportRejected
 from studyapp.models import User
-from studyapp.services.imports import ImportRejected, validate_article
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -75,7 +75,11 @@ class StudySettingsForm(forms.ModelForm):
 
 
 class _UploadOrPasteForm(forms.Form):
-    """A file or pasted text, never more than settings.MAX_UPLOAD_BYTES, decoded defensively."""
+    """A file or pasted text, never more than settings.MAX_UPLOAD_BYTES, decoded defensively (`decode_upload`
+    holds those checks), then read by the importer's `read_*` into `cleaned_data["parsed"]`."""
+
+    reader = None  # the importer's read_*: text -> parsed result, or ImportRejected
+    list_problems = False  # whether a rejection shows its line-numbered problems
 
     file = forms.FileField(required=False, help_text="A .txt file (UTF-8 or Windows-1252), at most 2 MB.")
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12}), strip=False)
@@ -84,53 +88,32 @@ class _UploadOrPasteForm(forms.Form):
         cleaned = super().clean()
         upload, text = cleaned.get("file"), cleaned.get("text") or ""
         if upload is not None:
-            if upload.size > settings.MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(
-                    f"The file is {upload.size:,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
-                )
-            data = upload.read(settings.MAX_UPLOAD_BYTES + 1)
+            # Read no more than one byte past the limit: a huge upload is refused without loading it.
+            data, label, size = upload.read(settings.MAX_UPLOAD_BYTES + 1), "The file", upload.size
         elif text.strip():
-            data = text.encode("utf-8")
-            if len(data) > settings.MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(
-                    f"The pasted text is {len(data):,} bytes; the limit is {settings.MAX_UPLOAD_BYTES:,} bytes (2 MB)."
-                )
+            data, label, size = text.encode("utf-8"), "The pasted text", None
         else:
             raise forms.ValidationError("Choose a file or paste the text: both are empty.")
         try:
-            cleaned["text"] = decode_upload(data)
-        except DecodingError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            cleaned["text"] = decode_upload(data, label=label, size=size)
+            cleaned["parsed"] = self.reader(cleaned["text"])
+        except ImportRejected as exc:
+            lines = [f"Line {p.line}: {p.message}" for p in exc.problems] if self.list_problems else []
+            raise forms.ValidationError([*lines, str(exc)]) from exc
         return cleaned
 
 
 class ArticleImportForm(_UploadOrPasteForm):
-    def clean(self):
-        cleaned = super().clean()
-        try:
-            cleaned["parsed"] = validate_article(parse_article(cleaned["text"]))
-        except ImportRejected as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return cleaned
+    reader = staticmethod(read_article)
 
 
 class CsvImportForm(_UploadOrPasteForm):
+    reader = staticmethod(read_csv)
+    list_problems = True
+
     title = forms.CharField(max_length=200, help_text="The deck's name.")
 
     field_order = ("title", "file", "text")
-
-    def clean(self):
-        cleaned = super().clean()
-        parsed = parse_csv(cleaned["text"])
-        cleaned["parsed"] = parsed
-        if parsed.errors:
-            raise forms.ValidationError(
-                [f"Line {e.line}: {e.message}" for e in parsed.errors]
-                + ["Nothing was imported: fix these rows and try again."]
-            )
-        if not parsed.cards:
-            raise forms.ValidationError("The file has no cards (each row needs a front and a back).")
-        return cleaned
 
 
 class AnkiImportForm(forms.Form):
@@ -258,3 +241,20 @@ class DeleteAccountForm(forms.Form):
         if confirm.strip().lower() != self.CONFIRMATION:
             raise forms.ValidationError(f"Type “{self.CONFIRMATION}” to confirm.")
         return confirm
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    class Meta:
+        from studyapp.models import ReminderSettings
+
+        model = ReminderSettings
+        fields = ("by_email", "by_push", "daily", "daily_time", "weekly", "assignments")
+        labels = {
+            "by_email": "By e-mail",
+            "by_push": "As notifications",
+            "daily": "Daily, when cards are due",
+            "daily_time": "At",
+            "weekly": "Weekly summary",
+            "assignments": "Before an assignment closes",
+        }
+        widgets = {"daily_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

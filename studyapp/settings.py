@@ -205,6 +205,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # JSON API: requests per personal access token (or signed-in session) and period (s, m, h, d).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "300/m")
 
+# Reminders: links in e-mails point here; web push needs a VAPID key pair (`manage.py vapid_keys` makes one).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:admin@localhost")
+REMINDER_INTERVAL_MINUTES = env_int("REMINDER_INTERVAL_MINUTES", 15)
+
 # Uploads: article and deck files are parsed in memory; refuse anything larger up front.
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # Room above the 2 MB limit, so pasted text a little over it gets the form's message instead of a bare 400.

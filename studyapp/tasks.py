@@ -1,11 +1,14 @@
 """Background work, run by the django-tasks backend configured in settings (a worker in production)."""
 
+import datetime as dt
 from functools import partial
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_tasks import task
 
-from studyapp.models import User
+from studyapp.models import ReminderTick, User
 from studyapp.services import fitting
 
 
@@ -44,3 +47,37 @@ def import_anki_task(import_id: int) -> str | None:
     if job is None or job.status != AnkiImport.Status.QUEUED:
         return None
     return run_anki_import(job).status
+
+
+@task()
+def send_reminders_task() -> int:
+    """Send the reminders due now, then queue the next run (one chain only: see ReminderTick)."""
+    from studyapp.services.reminders import send_due_reminders
+
+    now = timezone.now()
+    outcome = send_due_reminders(now=now)
+    schedule_next_reminders(now)
+    return len(outcome.sent)
+
+
+def next_slot(now: dt.datetime) -> dt.datetime:
+    """The next quarter of an hour (or whatever REMINDER_INTERVAL_MINUTES says) after `now`."""
+    step = settings.REMINDER_INTERVAL_MINUTES * 60
+    return dt.datetime.fromtimestamp((int(now.timestamp()) // step + 1) * step, tz=dt.UTC)
+
+
+def schedule_next_reminders(now: dt.datetime) -> bool:
+    """Queue the reminder task for the next slot, unless a run for that slot is already queued (by another
+    worker or an earlier `start_reminders`). Only with a backend that can run tasks later (the database one)."""
+    backend = send_reminders_task.get_backend()
+    if not backend.supports_defer:
+        return False
+    slot = next_slot(now)
+    try:
+        with transaction.atomic():
+            ReminderTick.objects.create(slot=slot)
+    except IntegrityError:
+        return False
+    ReminderTick.objects.filter(slot__lt=now - dt.timedelta(days=1)).delete()
+    transaction.on_commit(lambda: send_reminders_task.using(run_after=slot).enqueue())
+    return True

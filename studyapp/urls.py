@@ -7,7 +7,7 @@ from quizzes.api import router as quizzes_api
 from studyapp import home
 from studyapp.api import build_api
 from studyapp.api.study import router as study_api
-from studyapp.views import accounts, app, data
+from studyapp.views import accounts, app, data, reminders
 
 # The JSON API: the study core's router and the quiz app's, joined here so the core never imports quizzes.
 api = build_api()
@@ -26,6 +26,10 @@ urlpatterns = [
     path("accounts/data/export.zip", data.export_data, name="export-data"),
     path("accounts/data/import/", data.import_data, name="import-data"),
     path("accounts/delete/", data.delete_account, name="delete-account"),
+    path("accounts/reminders/", reminders.reminder_settings, name="reminders"),
+    path("accounts/reminders/push/", reminders.push_subscribe, name="push-subscribe"),
+    path("accounts/reminders/push/forget/", reminders.push_forget_devices, name="push-forget"),
+    path("reminders/unsubscribe/<str:token>/", reminders.unsubscribe, name="reminders-unsubscribe"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

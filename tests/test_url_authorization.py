@@ -19,6 +19,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The unsubscribe link of reminder e-mails works without logging in (a signed token names the learner).
+    "reminders-unsubscribe",
     # What makes the app installable (no user data in them).
     "manifest",
     "service-worker",
@@ -98,6 +100,13 @@ def _class_release(instructor) -> dict:
     return {"classroom_id": classroom.pk, "release_id": release.pk}
 
 
+def _bank_question(instructor) -> dict:
+    question = factories.make_question()
+    question.owner = instructor
+    question.save()
+    return {"question_id": question.pk}
+
+
 def _taught_assignment(instructor) -> dict:
     return {"assignment_id": factories.make_assignment(instructor).pk}
 
@@ -146,6 +155,9 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:class-delete": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:class-join-code": ObjectUrl(_classroom, method="post", owner_role="instructor"),
     "quizzes:class-remove-student": ObjectUrl(_class_member, method="post", owner_role="instructor"),
+    "quizzes:bank-question-edit": ObjectUrl(_bank_question, owner_role="instructor"),
+    "quizzes:bank-question-delete": ObjectUrl(_bank_question, method="post", owner_role="instructor"),
+    "quizzes:quiz-set-add-bank": ObjectUrl(_quiz_set, method="post", owner_role="instructor"),
     "quizzes:quiz-set-duplicate": ObjectUrl(_quiz_set, method="post", owner_role="instructor"),
     "quizzes:quiz-set-delete": ObjectUrl(_quiz_set, owner_role="instructor"),
     "quizzes:assignment-edit": ObjectUrl(_taught_assignment, owner_role="instructor"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from quizzes import services
 from quizzes.access import get_quiz_set_for_owner
 from quizzes.forms import AddQuestionsForm, QuizSetForm
-from quizzes.models import QuizSet
+from quizzes.models import Question, QuizSet
 from studyapp.access import instructor_required
 from studyapp.views.rendering import render_page
 
@@ -80,6 +80,8 @@ def _save(request: HttpRequest, form: QuizSetForm, quiz_set: QuizSet | None) -> 
             section_kinds=data["section_kinds"],
             question_kinds=data["question_kinds"],
             questions_per_attempt=data["questions_per_attempt"],
+            bank_per_attempt=data["bank_per_attempt"],
+            bank_tags=services.normalise_tags(data["bank_tags"]),
             quiz_set=quiz_set,
         )
     except ValidationError as error:
@@ -111,6 +113,8 @@ def quiz_set_edit(request: HttpRequest, quiz_set_id: int) -> HttpResponse:
         "section_kinds": quiz_set.section_kinds,
         "question_kinds": quiz_set.question_kinds,
         "questions_per_attempt": quiz_set.questions_per_attempt,
+        "bank_per_attempt": quiz_set.bank_per_attempt,
+        "bank_tags": ", ".join(quiz_set.bank_tags),
     }
     form = QuizSetForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid() and _save(request, form, quiz_set) is not None:
@@ -125,6 +129,7 @@ def _edit_context(quiz_set: QuizSet, form: QuizSetForm, add_form: AddQuestionsFo
         "form": form,
         "add_form": add_form or AddQuestionsForm(),
         "questions": quiz_set.questions.order_by("pk"),
+        "bank": Question.objects.in_bank_of(quiz_set.owner).exclude(quiz_sets=quiz_set).order_by("-pk"),
         "preview": services.preview_questions(quiz_set=quiz_set)
         if quiz_set.mode == QuizSet.Mode.RULES
         else [],
@@ -167,3 +172,13 @@ def quiz_set_remove_question(request: HttpRequest, quiz_set_id: int, question_id
     return render_page(
         request, "quizzes/quiz_set_form.html", "quiz-set-questions", _edit_context(quiz_set, form)
     )
+
+
+@require_POST
+@login_required
+def quiz_set_add_bank(request: HttpRequest, quiz_set_id: int) -> HttpResponse:
+    quiz_set = get_quiz_set_for_owner(request.user, quiz_set_id)
+    ids = [int(i) for i in request.POST.getlist("question") if i.isascii() and i.isdigit() and len(i) <= 18]
+    added = services.add_bank_questions(quiz_set=quiz_set, question_ids=ids)
+    messages.success(request, f"{added} question{'s' if added != 1 else ''} from your bank added.")
+    return redirect("quizzes:quiz-set-edit", quiz_set_id=quiz_set.pk)

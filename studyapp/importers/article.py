@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from django.utils.text import slugify
 
 from studyapp.importers.citations import CITATION_RUN, strip_trailing_citations
+from studyapp.importers.decoding import decode_upload
+from studyapp.importers.problems import ImportRejected, Problem
 
 # Section kind -> headings that mean it, compared after `normalise_heading`. Extend freely.
 HEADING_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -143,12 +145,6 @@ class ParsedFaq:
     question: str
     answer: str
     line: int = 0
-
-
-@dataclass
-class Problem:
-    line: int
-    message: str
 
 
 @dataclass
@@ -341,6 +337,25 @@ class _Block:
     lines: list[tuple[int, str]] = field(default_factory=list)
     line: int = 0
     absorbed: bool = False  # a sub-heading that took the bare sub-headings after it as its items
+
+
+def read_article(raw: bytes | str) -> ParsedArticle:
+    """Phase one of an article import: decode (bytes), parse and check that there is something to save.
+
+    Raises ImportRejected, with the parser's line-numbered problems, when nothing could be saved; otherwise the
+    parse keeps its problems (lines skipped) for the preview."""
+    text = decode_upload(raw) if isinstance(raw, bytes) else raw
+    if not text.strip():
+        raise ImportRejected("The article is empty.")
+    parsed = parse_article(text)
+    if not parsed.sections and not parsed.faqs:
+        raise ImportRejected(
+            "No recognisable section heading (such as 'Causes', 'Symptoms' or 'Drug Treatments') was found.",
+            parsed.problems,
+        )
+    if not parsed.slug:
+        raise ImportRejected("The article has no title.", parsed.problems)
+    return parsed
 
 
 def parse_article(text: str) -> ParsedArticle:

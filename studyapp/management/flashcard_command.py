@@ -1,11 +1,21 @@
-"""What the flashcard import commands (CSV, Anki) share: arguments, owner lookup, reading the file."""
+"""What the import commands share: the --owner lookup, and for flashcard files arguments and reading."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from studyapp.models import Deck, User
-from studyapp.services.imports import ImportRejected
+from studyapp.services.imports import ImportRejected, owner_and_scope_for
+
+
+def owner_and_scope_option(username: str | None) -> tuple[User | None, str]:
+    """Where a command's import goes: the library without --owner, else where that user's own imports go."""
+    if not username:
+        return None, Deck.Scope.LIBRARY
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"No user called {username!r}.")
+    return owner_and_scope_for(user)
 
 
 class FlashcardImportCommand(BaseCommand):
@@ -21,12 +31,7 @@ class FlashcardImportCommand(BaseCommand):
         )
 
     def handle(self, *args, path, title, slug, owner, **options):
-        owner_user, scope = None, Deck.Scope.LIBRARY
-        if owner:
-            owner_user = User.objects.filter(username=owner).first()
-            if owner_user is None:
-                raise CommandError(f"No user called {owner!r}.")
-            scope = Deck.Scope.INSTRUCTOR if owner_user.is_instructor else Deck.Scope.PERSONAL
+        owner_user, scope = owner_and_scope_option(owner)
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -48,6 +48,13 @@ def report_of(parsed: ParsedAnki) -> dict:
 def stage_anki_import(
     *, owner: User, path: Path, file_name: str, title: str, with_scheduling: bool, parsed: ParsedAnki
 ) -> AnkiImport:
+    """Record a previewed upload. The owner's earlier previews that were never imported give up their staged
+    files (a learner previewing package after package keeps one on disk)."""
+    for stale in AnkiImport.objects.filter(owner=owner, status=AnkiImport.Status.PREVIEWED):
+        Path(stale.path).unlink(missing_ok=True)
+    AnkiImport.objects.filter(owner=owner, status=AnkiImport.Status.PREVIEWED).update(
+        status=AnkiImport.Status.FAILED, message="Replaced by a later preview; nothing was imported."
+    )
     return AnkiImport.objects.create(
         owner=owner,
         path=str(path),

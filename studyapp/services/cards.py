@@ -20,26 +20,26 @@ class SyncResult:
 
 
 def deck_sources(deck: Deck) -> list[cardgen.SectionSource]:
-    sections = list(Section.objects.filter(deck=deck).order_by("position", "pk"))
-    items = Item.objects.active().filter(deck=deck).select_related("group").order_by("position", "pk")
-    by_section: dict[int, list[cardgen.ItemSource]] = {s.pk: [] for s in sections}
-    for item in items:
-        by_section[item.section_id].append(
-            cardgen.ItemSource(
-                key=item.key,
-                term=item.term,
-                gloss=item.gloss,
-                answer=item.answer,
-                group=item.group.name if item.group else None,
-                position=item.position,
-                note_cards=tuple(item.note_cards or ()),
-            )
-        )
     return [
         cardgen.SectionSource(
-            kind=s.kind, heading=s.heading, items=tuple(by_section[s.pk]), position=s.position, ref=s.pk
+            kind=s.kind,
+            heading=s.heading,
+            items=tuple(
+                cardgen.ItemSource(
+                    key=item.key,
+                    term=item.term,
+                    gloss=item.gloss,
+                    answer=item.answer,
+                    group=item.group.name if item.group else None,
+                    position=item.position,
+                    note_cards=tuple(item.note_cards or ()),
+                )
+                for item in s.active_items
+            ),
+            position=s.position,
+            ref=s.pk,
         )
-        for s in sections
+        for s in Section.objects.filter(deck=deck).with_active_items()
     ]
 
 

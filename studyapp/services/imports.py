@@ -1,8 +1,9 @@
-"""Save parsed articles and flashcard files as decks.
+"""Save parsed articles and flashcard files as decks (`save_*`).
 
-Two phases (after pretix's importer): parse and validate everything first, then write in one short
-transaction. Items are matched on their stable key, so a re-import updates in place, adds what is new and
-retires what disappeared; nothing a learner has progress on is ever deleted.
+Two phases (after pretix's importer): the importers' `read_*` parse and check everything first (forms and
+commands call them; the checks run there once), then `save_*` writes in one short transaction. Items are
+matched on their stable key, so a re-import updates in place, adds what is new and retires what disappeared;
+nothing a learner has progress on is ever deleted.
 """
 
 from __future__ import annotations
@@ -14,21 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from studyapp.importers.article import ParsedArticle, ParsedSection, Problem, item_key, parse_article
-from studyapp.importers.csv import ParsedCsv, parse_csv
-from studyapp.importers.decoding import DecodingError, decode_upload
+from studyapp.importers.article import ParsedArticle, ParsedSection, item_key, read_article
+from studyapp.importers.csv import ParsedCsv, read_csv
+from studyapp.importers.problems import ImportRejected, Problem
 from studyapp.models import Deck, Item, ItemGroup, Section, SectionKind, User
 from studyapp.services.cards import sync_cards
 
 FAQ_KIND = SectionKind.FAQ
-
-
-class ImportRejected(ValueError):
-    """Nothing was written; `str(exc)` says why, `problems` lists line-numbered details when there are any."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None):
-        super().__init__(message)
-        self.problems = problems or []
 
 
 @dataclass
@@ -60,32 +53,9 @@ def after_import(deck: Deck) -> None:
     sync_cards(deck)
 
 
-def parse_article_upload(data: bytes) -> ParsedArticle:
-    """Phase one for an uploaded file: decode, parse and validate, or raise ImportRejected."""
-    try:
-        text = decode_upload(data)
-    except DecodingError as exc:
-        raise ImportRejected(str(exc)) from exc
-    return validate_article(parse_article(text))
-
-
-def validate_article(parsed: ParsedArticle) -> ParsedArticle:
-    if not parsed.sections and not parsed.faqs:
-        raise ImportRejected(
-            "No recognisable section heading (such as 'Causes', 'Symptoms' or 'Drug Treatments') was found.",
-            parsed.problems,
-        )
-    if not parsed.slug:
-        raise ImportRejected("The article has no title.", parsed.problems)
-    return parsed
-
-
 def import_article(*, text: str, owner: User | None, scope: str, slug: str | None = None) -> ImportResult:
-    """Parse `text` and save it as a deck (new, or the same owner's deck of that slug)."""
-    if not text or not text.strip():
-        raise ImportRejected("The article is empty.")
-    parsed = validate_article(parse_article(text))
-    return save_article(parsed=parsed, owner=owner, scope=scope, slug=slug)
+    """Read `text` and save it as a deck (new, or the same owner's deck of that slug)."""
+    return save_article(parsed=read_article(text), owner=owner, scope=scope, slug=slug)
 
 
 def save_article(
@@ -138,34 +108,19 @@ def save_article(
 
 def import_csv(
     *, data: bytes | str, title: str, owner: User | None, scope: str, slug: str | None = None
-) -> tuple[ImportResult, ParsedCsv]:
-    """Plain flashcards: one section of kind `other`, term=front, answer=back. Bad rows reject the file."""
-    if isinstance(data, bytes):
-        try:
-            data = decode_upload(data)
-        except DecodingError as exc:
-            raise ImportRejected(str(exc)) from exc
-    if not data.strip():
-        raise ImportRejected("The file is empty.")
+) -> ImportResult:
+    """Read a CSV/TSV file of flashcards and save it as a deck."""
+    return save_csv(parsed=read_csv(data), title=title, owner=owner, scope=scope, slug=slug)
+
+
+def save_csv(
+    *, parsed: ParsedCsv, title: str, owner: User | None, scope: str, slug: str | None = None
+) -> ImportResult:
+    """Plain flashcards as one deck of a single section (kind `other`; term = front, answer = back),
+    atomically."""
     title = (title or "").strip()
     if not title:
         raise ImportRejected("A CSV deck needs a title.")
-    parsed = parse_csv(data)
-    problems = [Problem(e.line, e.message) for e in parsed.errors]
-    if parsed.errors:
-        raise ImportRejected(
-            f"{len(parsed.errors)} row(s) could not be read; nothing was imported.", problems
-        )
-    if not parsed.cards:
-        raise ImportRejected("The file has no cards (each row needs a front and a back).")
-    result = _save_flashcards(
-        cards=parsed.cards, title=title, owner=owner, scope=scope, slug=slug, source=Deck.Source.CSV
-    )
-    return result, parsed
-
-
-def _save_flashcards(*, cards, title: str, owner: User | None, scope: str, slug: str | None, source: str):
-    """Plain flashcards (anything with front, back and tags) as one deck of a single section, atomically."""
     _check_scope(owner, scope)
     with transaction.atomic():
         deck, created = _deck_for(
@@ -174,13 +129,13 @@ def _save_flashcards(*, cards, title: str, owner: User | None, scope: str, slug:
             slug=slug or slugify(title),
             title=title,
             summary="",
-            source=source,
+            source=Deck.Source.CSV,
             source_updated=None,
         )
         (section,) = _save_sections(deck, [ParsedSection(kind=SectionKind.OTHER, heading="Cards")])
         rows = [
             _Row(section, None, position, term=card.front, answer=card.back, text=card.front, tags=card.tags)
-            for position, card in enumerate(cards)
+            for position, card in enumerate(parsed.cards)
         ]
         result = _save_items(deck, rows, created)
         after_import(deck)

@@ -12,12 +12,7 @@ from studyapp.access import get_anki_import_for_user
 from studyapp.forms import AnkiImportForm, ArticleImportForm, CsvImportForm
 from studyapp.models import Deck
 from studyapp.services.anki_jobs import stage_anki_import, start_anki_import
-from studyapp.services.imports import (
-    ImportRejected,
-    import_csv,
-    owner_and_scope_for,
-    save_article,
-)
+from studyapp.services.imports import ImportRejected, owner_and_scope_for, save_article, save_csv
 from studyapp.views.rendering import render_page
 
 
@@ -61,16 +56,16 @@ def import_flashcards(request: HttpRequest) -> HttpResponse:
     form = CsvImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
-        title, text = form.cleaned_data["title"], form.cleaned_data["text"]
+        title, text, parsed = (form.cleaned_data[name] for name in ("title", "text", "parsed"))
         if "confirm" in request.POST:
             try:
-                result, _ = import_csv(data=text, title=title, owner=owner, scope=scope)
+                result = save_csv(parsed=parsed, title=title, owner=owner, scope=scope)
             except ImportRejected as exc:
                 form.add_error(None, str(exc))
             else:
                 return _done(request, result.deck, result.summary())
         else:
-            preview = form.cleaned_data["parsed"]
+            preview = parsed
             form = CsvImportForm(initial={"text": text, "title": title})
     context = {"form": form, "preview": preview, "scope_label": _scope_label(scope)}
     return _respond(request, "studyapp/import_csv.html", "csv-form", context)

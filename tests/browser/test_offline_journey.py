@@ -112,3 +112,12 @@ def test_chromium_finds_the_app_installable(playwright_driver, live_server, tran
             assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
         finally:
             context.close()
+
+
+def test_the_api_docs_render_under_our_content_security_policy(page, transactional_db):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto("/api/v1/docs")
+    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/study/sync")).to_have_count(1)
+    assert errors == []

@@ -90,8 +90,8 @@ def read_anki(path: Path, workdir: Path, media_url: MediaUrl | None = None) -> P
 
 
 def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> ParsedAnki:
-    if media_url is None:
-        media_url = lambda name: f"media/{name}" if name in package.media else None  # noqa: E731
+    if media_url is None:  # reading only (preview, report): no URL to point at yet, so media are left out
+        media_url = lambda name: None  # noqa: E731
     cards_by_note: dict[int, dict[int, CardRecord]] = {}
     for card in package.cards:
         cards_by_note.setdefault(card.note_id, {})[card.ord] = card

@@ -112,7 +112,10 @@ def _apply_filter(name: str, value: str, ctx: _Context) -> str:
     if name == "type":
         if ctx.answer:
             return f'<div class="type-answer">{value}</div>'
-        return '<div class="type-answer-prompt">Type your answer, then show it.</div>'
+        return (
+            '<input type="text" class="type-in" aria-label="Type your answer, then show it" autocomplete="off" '
+            'spellcheck="false">'
+        )
     if name == "hint":
         return f"<details><summary>Hint</summary>{value}</details>" if not field_is_empty(value) else ""
     if name in {"furigana", "kana", "kanji"}:
@@ -380,7 +383,7 @@ _MATHML_ATTRIBUTES = {
     "minsize", "maxsize", "movablelimits", "notation", "open", "close", "separators", "scriptlevel",
     "displaystyle", "symmetric", "largeop", "form", "encoding",
 }  # fmt: skip
-ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"audio", "source", "font"} | _MATHML_TAGS | _SVG_TAGS
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"audio", "source", "font", "input"} | _MATHML_TAGS | _SVG_TAGS
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "title", "lang", "dir"},
     "img": {"src", "alt", "width", "height"},
@@ -390,6 +393,8 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "align"},
     "ol": {"start", "type"},
     "font": {"color"},
+    # Type-in answers: a bare text box (no name, no form), read by app.js to compare with the answer.
+    "input": {"type", "aria-label", "autocomplete", "spellcheck"},
     "svg": {"viewBox", "preserveAspectRatio"},
     "rect": {"x", "y", "width", "height"},
     "ellipse": {"cx", "cy", "rx", "ry"},
@@ -404,6 +409,8 @@ def sanitise(text: str, media_url: MediaUrl) -> str:
     lacks, or a remote address the page's content policy would block anyway)."""
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "input" and attribute == "type":
+            return "text"  # never a button, file picker or anything that submits
         if (tag, attribute) in _MEDIA_ATTRIBUTES:
             return media_url(value) or media_url(unquote(value))
         return value

@@ -4,10 +4,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from studyapp.importers.anki import AnkiError, read_anki
-from studyapp.models import Deck, User
+from studyapp.management.flashcard_command import owner_and_scope_option
+from studyapp.models import Deck
 from studyapp.services.anki import save_anki
 from studyapp.services.anki_jobs import report_of
-from studyapp.services.imports import ImportRejected, owner_and_scope_for
+from studyapp.services.imports import ImportRejected
 
 
 class Command(BaseCommand):
@@ -25,12 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, title, owner, content_only, **options):
-        owner_user, scope = None, Deck.Scope.LIBRARY
-        if owner:
-            owner_user = User.objects.filter(username=owner).first()
-            if owner_user is None:
-                raise CommandError(f"No user called {owner!r}.")
-            owner_user, scope = owner_and_scope_for(owner_user)
+        owner_user, scope = owner_and_scope_option(owner)
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
         title = title or path.stem.replace("-", " ").replace("_", " ").capitalize()

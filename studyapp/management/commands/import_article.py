@@ -3,8 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from studyapp.models import Deck, User
-from studyapp.services.imports import ImportRejected, parse_article_upload, save_article
+from studyapp.importers.article import read_article
+from studyapp.management.flashcard_command import owner_and_scope_option
+from studyapp.services.imports import ImportRejected, save_article
 
 
 class Command(BaseCommand):
@@ -22,12 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, dry_run, json: bool, slug, owner, **options):
         if slug and len(paths) > 1:
             raise CommandError("--slug names one deck: give a single PATH with it.")
-        owner_user, scope = None, Deck.Scope.LIBRARY
-        if owner:
-            owner_user = User.objects.filter(username=owner).first()
-            if owner_user is None:
-                raise CommandError(f"No user called {owner!r}.")
-            scope = Deck.Scope.INSTRUCTOR if owner_user.is_instructor else Deck.Scope.PERSONAL
+        owner_user, scope = owner_and_scope_option(owner)
         failures = 0
         dumps = []
         for path in paths:
@@ -38,7 +34,7 @@ class Command(BaseCommand):
                 failures += 1
                 continue
             try:
-                parsed = parse_article_upload(data)
+                parsed = read_article(data)
             except ImportRejected as exc:
                 self.stderr.write(f"{path}: {exc}")
                 failures += 1

@@ -31,3 +31,41 @@
     }
   });
 })();
+
+// Type-in answers (Anki's {{type:Field}}): what the learner typed on the front is kept while the answer loads,
+// then compared with the expected answer on the back. Without JavaScript the back still shows the answer.
+(function () {
+  "use strict";
+  var STORE = "studyapp-typed-answer";
+  function remember() {
+    var box = document.querySelector("#card-front .type-in");
+    if (box) sessionStorage.setItem(STORE, box.value);
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.classList && event.target.classList.contains("type-in")) {
+      event.preventDefault();
+      remember();
+      var show = document.querySelector(".show-answer");
+      if (show) show.click();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".show-answer")) remember();
+  });
+  function normalise(text) {
+    return text.replace(/\s+/g, " ").trim().toLowerCase();
+  }
+  function compare() {
+    var expected = document.querySelector("#card-back .type-answer");
+    var typed = sessionStorage.getItem(STORE);
+    if (!expected || typed === null || expected.querySelector(".type-verdict")) return;
+    sessionStorage.removeItem(STORE);
+    var right = normalise(typed) === normalise(expected.textContent);
+    var verdict = document.createElement("p");
+    verdict.className = "type-verdict " + (right ? "type-right" : "type-wrong");
+    verdict.textContent = (right ? "✓ You typed: " : "✗ You typed: ") + (typed || "(nothing)");
+    expected.appendChild(verdict);
+  }
+  document.addEventListener("DOMContentLoaded", compare);
+  document.addEventListener("htmx:afterSettle", compare);
+})();

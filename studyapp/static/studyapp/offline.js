@@ -10,6 +10,14 @@
   var CACHE = "studyapp-v1";
   var root = document.documentElement;
 
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["x-csrftoken"];
+    } catch (e) {
+      return "";
+    }
+  }
+
   if ("serviceWorker" in navigator && root.dataset.serviceWorker) {
     navigator.serviceWorker.register(root.dataset.serviceWorker, { scope: "/" }).catch(function () {});
   }
@@ -21,6 +29,37 @@
       .forEach(function (k) { localStorage.removeItem(k); });
     if (window.caches) caches.delete(CACHE);
   });
+
+  // Reminders page: ask this browser for notifications and hand its subscription to the server.
+  var pushButton = document.getElementById("push-enable");
+  if (pushButton && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window) {
+    pushButton.hidden = false;
+    pushButton.addEventListener("click", function () {
+      var status = document.getElementById("push-status");
+      var raw = atob(pushButton.dataset.keyPublic.replace(/-/g, "+").replace(/_/g, "/"));
+      var key = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) key[i] = raw.charCodeAt(i);
+      Notification.requestPermission()
+        .then(function (permission) {
+          if (permission !== "granted") throw new Error("Notifications are blocked for this site in your browser.");
+          return navigator.serviceWorker.ready;
+        })
+        .then(function (registration) {
+          return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+        })
+        .then(function (subscription) {
+          return fetch(pushButton.dataset.subscribeUrl, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+            body: JSON.stringify(subscription.toJSON()),
+          });
+        })
+        .then(function (r) { return r.json(); })
+        .then(function (body) { status.textContent = body.detail; })
+        .catch(function (error) { status.textContent = error.message || "Could not turn on notifications."; });
+    });
+  }
 
   var box = document.getElementById("offline-review");
   if (!box) return;
@@ -46,13 +85,6 @@
   }
   function save(key, value) {
     localStorage.setItem(key, JSON.stringify(value));
-  }
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers"))["x-csrftoken"];
-    } catch (e) {
-      return "";
-    }
   }
   function say(text) {
     statusLine.textContent = text;

@@ -58,3 +58,28 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, request));
   }
 });
+
+// Web-push reminders (sent by the server's reminder task): show them, and open the page they point to.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "studyapp", {
+      body: data.body || "",
+      icon: "/static/studyapp/icons/icon-192.png",
+      data: { url: data.url || "/study/" },
+      tag: "studyapp-reminder",
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/study/", self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(self.clients.openWindow(url.href));
+});

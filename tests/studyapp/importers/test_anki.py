@@ -33,10 +33,14 @@ def rich(tmp_path_factory):
     return paths, expected
 
 
-def _read(path: Path, tmp_path: Path):
+def _read(path: Path, tmp_path: Path, media_url=None):
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
-    return read_anki(path, work)
+    return read_anki(path, work, media_url)
+
+
+def _media(name: str) -> str:
+    return f"media/{name}"
 
 
 @pytest.mark.parametrize(
@@ -120,7 +124,10 @@ def test_three_fields_hint_stays_a_hint(rich, tmp_path):
 def test_type_in_answer_shows_the_expected_answer_on_the_back(rich, tmp_path):
     parsed = _read(rich[0]["colpkg"], tmp_path)
     (card,) = next(n for n in parsed.notes if n.notetype == "Basic (type in the answer)").cards
-    assert "Type your answer" in card.front and "Protamine" not in card.front
+    assert card.front == (
+        'Antidote to heparin?\n\n<input type="text" class="type-in" aria-label="Type your answer, then show it" '
+        'autocomplete="off" spellcheck="false">'
+    )
     assert card.back == '<div class="type-answer">Protamine</div>'
 
 
@@ -162,7 +169,7 @@ def test_cloze_numbers_include_nested_and_multi():
 
 
 def test_image_occlusion_one_card_per_mask_over_the_image(rich, tmp_path):
-    parsed = _read(rich[0]["colpkg"], tmp_path)
+    parsed = _read(rich[0]["colpkg"], tmp_path, _media)
     note = next(n for n in parsed.notes if n.notetype == "Image Occlusion")
     first, second = note.cards
     assert '<img src="media/heart.png">' in first.front
@@ -173,8 +180,13 @@ def test_image_occlusion_one_card_per_mask_over_the_image(rich, tmp_path):
     assert "<script" not in first.front + first.back
 
 
-def test_media_and_sound_point_at_the_media_url(rich, tmp_path):
+def test_without_a_media_url_references_are_left_out(rich, tmp_path):
     cards = _cards_by_front(_read(rich[0]["legacy"], tmp_path))
+    assert "Identify this structure: <img>" in cards
+
+
+def test_media_and_sound_point_at_the_media_url(rich, tmp_path):
+    cards = _cards_by_front(_read(rich[0]["legacy"], tmp_path, _media))
     assert 'Identify this structure: <img src="media/heart.png">' in cards
     assert 'Which murmur? <audio controls="" src="media/murmur.mp3"></audio>' in cards
 
@@ -367,3 +379,13 @@ def test_empty_file(tmp_path):
     (tmp_path / "e.apkg").write_bytes(b"")
     with pytest.raises(AnkiError, match="The file is empty"):
         _read(tmp_path / "e.apkg", tmp_path)
+
+
+def test_encrypted_package_is_refused(tmp_path):
+    path = _zip(tmp_path, {"collection.anki2": b"x" * 1000})
+    data = bytearray(path.read_bytes())
+    central = data.rindex(b"PK\x01\x02")
+    data[central + 8] |= 0x1  # the "encrypted" bit of the member's general purpose flags
+    path.write_bytes(bytes(data))
+    with pytest.raises(AnkiError, match="encrypted"):
+        _read(path, tmp_path)

@@ -203,7 +203,7 @@ def test_load_bundled_decks_is_idempotent():
 
 
 def test_csv_import_makes_one_other_section_of_cards(student):
-    result, _parsed = import_csv(
+    result = import_csv(
         data=b'front,back,tags\nIbuprofen,NSAID,drugs\n"Two\nlines",back\n',
         title="My drugs",
         owner=student,
@@ -291,7 +291,7 @@ def test_a_flashcard_with_a_very_long_front_imports_cut_to_the_columns(student):
     front = "Which drug " + "and which dose " * 50 + "?"
     data = f"Front,Back\nShort,Answer\n{front},Sumatriptan\n"
 
-    result, _ = import_csv(data=data, title="Long", owner=student, scope=Deck.Scope.PERSONAL)
+    result = import_csv(data=data, title="Long", owner=student, scope=Deck.Scope.PERSONAL)
 
     long_item = result.deck.items.get(answer="Sumatriptan")
     assert long_item.term == front[:500]

@@ -200,3 +200,13 @@ def test_collection_export_holds_every_studied_deck(student_client, student, tmp
 
     parsed = read_anki(path, tmp_path / "w")
     assert sorted({n.deck for n in parsed.notes}) == ["Antibiotics", "Pain drugs"]
+
+
+def test_a_new_preview_releases_the_previous_staged_file(student_client, student):
+    student_client.post(URL, {"file": _upload(factories.make_apkg(PHARM))})
+    first = AnkiImport.objects.get()
+    assert Path(first.path).exists()
+    student_client.post(URL, {"file": _upload(factories.make_apkg(PHARM))})
+    first.refresh_from_db()
+    assert first.status == "failed" and not Path(first.path).exists()
+    assert AnkiImport.objects.filter(status="previewed").count() == 1

@@ -6,276 +6,45 @@ entries that satisfy it (`correct_terms`). The answer satisfies it and no distra
 after `normalise`, and a name whose content words are all in another counts as the same thing (`Renal cell
 carcinoma` and `Metastatic renal cell carcinoma`). A criterion that cannot make a valid question is skipped.
 
-Entry points: `generate_questions` (a quiz by rules), `generate_question` (one question about a chosen item),
-`question_problems` (re-check a stored question against the current knowledge base).
+Entry points: `generate_questions` (a quiz by rules), `generate_question` (one question about a chosen item).
+Names are compared with the rules of `names.py`; `checks.question_problems` re-checks a question.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import random
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
 
+from quizzes.generation.names import (
+    classes_overlap,
+    gloss_satisfies,
+    names_clash,
+    normalise,
+)
+from quizzes.generation.questions import (
+    _NOT_LIST_KINDS,
+    _UNCLASSIFIED_GROUPS,
+    FAQ,
+    GLOSS_CLASS_KINDS,
+    GLOSS_TO_ITEM,
+    GROUP_MEMBER,
+    ITEM_TO_GLOSS,
+    LIST_PHRASES,
+    MEMBER,
+    NOT_MEMBER,
+    OPTION_COUNT,
+    QUESTION_KINDS,
+    RELATED_KINDS,
+    GeneratedQuestion,
+    _clashes_any,
+    _Index,
+    _Option,
+    _options_from_items,
+    _unique_glosses,
+    _unique_terms,
+)
 from quizzes.knowledge import KnowledgeBase, KnowledgeDeck, KnowledgeItem
-
-OPTION_COUNT = 4
-
-MEMBER = "member"
-NOT_MEMBER = "not_member"
-ITEM_TO_GLOSS = "item_to_gloss"
-GLOSS_TO_ITEM = "gloss_to_item"
-GROUP_MEMBER = "group_member"
-FAQ = "faq"
-QUESTION_KINDS = (MEMBER, NOT_MEMBER, ITEM_TO_GLOSS, GLOSS_TO_ITEM, GROUP_MEMBER, FAQ)
-# The one list of question kinds, with the labels instructors pick them by (quiz set form, `generate_quiz`).
-QUESTION_KIND_LABELS = {
-    MEMBER: "Which is a …",
-    NOT_MEMBER: "Which is NOT a …",
-    ITEM_TO_GLOSS: "Item → description",
-    GLOSS_TO_ITEM: "Description → item",
-    GROUP_MEMBER: "Sub-group membership",
-    FAQ: "FAQ",
-}
-
-# How a list is named in a stem: "Which of these is a cause of …?"
-LIST_PHRASES = {
-    "types": "a type of {condition}",
-    "causes": "a cause of {condition}",
-    "symptoms": "a symptom of {condition}",
-    "diagnostic_tests": "a diagnostic test for {condition}",
-    "non_drug_treatments": "a non-drug treatment for {condition}",
-    "drugs": "a drug treatment for {condition}",
-    "surgeries": "a surgical option for {condition}",
-    "prevention": "a way to prevent {condition}",
-    "when_to_see_doctor": "a reason to see a doctor about {condition}",
-}
-
-# Lists whose entries a reader could fairly count as belonging to the other: a tumour type is also a cause, a
-# surgery is also a non-drug treatment, an open biopsy is surgical. They never supply each other's distractors.
-_RELATED_PAIRS = (
-    ("causes", "types"),
-    ("symptoms", "when_to_see_doctor"),
-    ("non_drug_treatments", "prevention"),
-    ("non_drug_treatments", "surgeries"),
-    ("surgeries", "diagnostic_tests"),
-    ("surgeries", "prevention"),
-    ("drugs", "prevention"),
-)
-RELATED_KINDS: dict[str, frozenset[str]] = {
-    kind: frozenset({b for a, b in _RELATED_PAIRS if a == kind} | {a for a, b in _RELATED_PAIRS if b == kind})
-    for kind in LIST_PHRASES
-}
-
-# Only these lists carry glosses that name a class ("NSAID", "TCA"); elsewhere a gloss explains ("in severe cases").
-GLOSS_CLASS_KINDS = frozenset({"drugs"})
-# Entries of these sections are never options of list questions.
-_NOT_LIST_KINDS = frozenset({"faq", "other"})
-# "Other" is a leftover bin, not a category: its entries may belong to any sibling group.
-_UNCLASSIFIED_GROUPS = frozenset({"other", "misc", "miscellaneous", "general"})
-_MAX_CLASS_GLOSS_WORDS = 4
-
-# Drug classes overlap: celecoxib (a COX-2 inhibitor) is an NSAID, gabapentin (antineuropathic) is an
-# anticonvulsant, amitriptyline (a TCA) treats neuropathic pain. A drug of one class in a family is never a
-# distractor for another class of the same family, nor one of its classes a distractor gloss.
-OVERLAPPING_CLASSES: tuple[frozenset[str], ...] = (
-    frozenset({"nsaid", "cox 2 inhibitor", "analgesic"}),
-    frozenset({"antineuropathic", "anticonvulsant", "antiepileptic", "tca", "snri", "antidepressant"}),
-    frozenset({"oral steroid", "steroid", "corticosteroid", "glucocorticoid"}),
-    frozenset({"opioid", "opioid analgesic", "analgesic"}),
-    frozenset({"muscle relaxant", "antispasmodic"}),
-    frozenset({"topical anesthetic", "local anesthetic", "anesthetic"}),
-)
-
-
-# --- Normalisation ------------------------------------------------------------------------------------------
-
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def _stem_token(token: str) -> str:
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
-
-
-@functools.lru_cache(maxsize=65536)
-def normalise(text: str) -> str:
-    """Casefold, drop accents, parentheticals and punctuation, and a plural s: the form names are compared in."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    stripped = text
-    while True:
-        shorter = _BRACKETED.sub(" ", stripped)
-        if shorter == stripped:
-            break
-        stripped = shorter
-    words = _NON_WORD.sub(" ", stripped).split() or _NON_WORD.sub(" ", text).split()
-    # A lone "s" is what is left of a possessive ("nerve’s").
-    return " ".join(_stem_token(word) for word in words if word != "s")
-
-
-def classes_overlap(a: str, b: str) -> bool:
-    """True when two glosses name the same class, one contains the other, or they share a family."""
-    if names_clash(a, b):
-        return True
-    na, nb = normalise(a), normalise(b)
-    return any(na in family and nb in family for family in OVERLAPPING_CLASSES)
-
-
-_FILLER_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"})
-
-
-@functools.lru_cache(maxsize=65536)
-def _content_words(normalised: str) -> frozenset[str]:
-    words = normalised.split()
-    return frozenset(w for w in words if w not in _FILLER_WORDS) or frozenset(words)
-
-
-@functools.lru_cache(maxsize=262144)
-def names_clash(a: str, b: str) -> bool:
-    """True when two names are the same thing once normalised, or every content word of one is in the other:
-    `Renal cell carcinoma` is in `Metastatic renal cell carcinoma`, `MRI of the spine` in `MRI of the lumbar
-    spine`, `Loss of bladder control` in `Loss of bladder or bowel control`."""
-    na, nb = normalise(a), normalise(b)
-    if not na or not nb:
-        return na == nb
-    wa, wb = _content_words(na), _content_words(nb)
-    return na == nb or wa <= wb or wb <= wa
-
-
-# --- The question value -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GeneratedQuestion:
-    """One multiple-choice question and the criterion that makes it checkable.
-
-    `correct_terms` is every knowledge-base entry that satisfies the criterion (terms; glosses for
-    item_to_gloss; answers for faq). The answer is one of them and no distractor clashes with them, except for
-    `not_member` (`negated`): there the answer is the one option outside `correct_terms` and every distractor
-    is in it. `item_ids` are the items behind the correct option (what answering it should rate);
-    `option_item_ids` the items behind each option.
-    """
-
-    kind: str
-    stem: str
-    options: tuple[str, ...]
-    answer: int
-    section: str | None
-    gloss: str | None
-    group: str | None
-    correct_terms: tuple[str, ...]
-    item_ids: tuple[int, ...]
-    deck_slug: str
-    explanation: str
-    negated: bool = False
-    option_item_ids: tuple[tuple[int, ...], ...] = ()
-
-    @property
-    def correct_option(self) -> str:
-        return self.options[self.answer]
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["options"] = list(self.options)
-        data["correct_terms"] = list(self.correct_terms)
-        data["item_ids"] = list(self.item_ids)
-        data["option_item_ids"] = [list(ids) for ids in self.option_item_ids]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> GeneratedQuestion:
-        return cls(
-            kind=data["kind"],
-            stem=data["stem"],
-            options=tuple(data["options"]),
-            answer=int(data["answer"]),
-            section=data.get("section"),
-            gloss=data.get("gloss"),
-            group=data.get("group"),
-            correct_terms=tuple(data.get("correct_terms", ())),
-            item_ids=tuple(int(i) for i in data.get("item_ids", ())),
-            deck_slug=data.get("deck_slug", ""),
-            explanation=data.get("explanation", ""),
-            negated=bool(data.get("negated", False)),
-            option_item_ids=tuple(tuple(int(i) for i in ids) for ids in data.get("option_item_ids", ())),
-        )
-
-
-# --- Indexes over the knowledge base ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Option:
-    text: str
-    items: tuple[KnowledgeItem, ...]
-    names: tuple[str, ...]  # every name the option stands for, to test clashes
-
-
-class _Index:
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.items = [item for item in kb.items() if item.term.strip()]
-        self.term_norms = {
-            normalise(item.term) for item in self.items if item.section_kind not in _NOT_LIST_KINDS
-        }
-        self.titles = {deck.slug: deck.title for deck in kb.decks}
-        self.headings: dict[tuple[str, str], str] = {}
-        for deck in kb.decks:
-            for section in deck.sections:
-                self.headings.setdefault((deck.slug, section.kind), section.heading)
-
-    def names(self, item: KnowledgeItem) -> tuple[str, ...]:
-        """An item's term, plus its gloss when the gloss names another entry (`Epidural steroid injection
-        (methylprednisolone)` is also about methylprednisolone)."""
-        if item.gloss and normalise(item.gloss) in self.term_norms:
-            return (item.term, item.gloss)
-        return (item.term,)
-
-    def list_items(self, deck_slug: str, kinds: Iterable[str]) -> list[KnowledgeItem]:
-        kinds = set(kinds)
-        return [item for item in self.items if item.deck_slug == deck_slug and item.section_kind in kinds]
-
-    def is_class_gloss(self, item: KnowledgeItem) -> bool:
-        gloss = normalise(item.gloss)
-        return (
-            item.section_kind in GLOSS_CLASS_KINDS
-            and bool(gloss)
-            and len(gloss.split()) <= _MAX_CLASS_GLOSS_WORDS
-            and gloss not in self.term_norms
-        )
-
-    def condition(self, deck_slug: str) -> str:
-        title = self.titles.get(deck_slug, deck_slug)
-        if len(title) > 1 and title[0].isupper() and title[1].islower():
-            return title[0].lower() + title[1:]
-        return title
-
-    def list_name(self, deck_slug: str, kind: str) -> str:
-        return f"“{self.headings.get((deck_slug, kind), kind)}” of {self.titles.get(deck_slug, deck_slug)}"
-
-
-def _clashes_any(names: Sequence[str], others: Iterable[str]) -> bool:
-    others = list(others)
-    return any(names_clash(name, other) for name in names for other in others)
-
-
-def _options_from_items(index: _Index, items: Iterable[KnowledgeItem]) -> list[_Option]:
-    """One option per distinct normalised term, carrying every item with that term."""
-    grouped: dict[str, list[KnowledgeItem]] = {}
-    for item in items:
-        grouped.setdefault(normalise(item.term), []).append(item)
-    options = []
-    for group in grouped.values():
-        names = tuple(dict.fromkeys(name for item in group for name in index.names(item)))
-        options.append(_Option(text=group[0].term, items=tuple(group), names=names))
-    return options
-
 
 # --- Choosing options so that their form does not give the answer away -------------------------------------
 
@@ -354,13 +123,6 @@ def _place(correct: _Option, distractors: Sequence[_Option], rng: random.Random)
     position = rng.randrange(len(options) + 1)
     options.insert(position, correct)
     return options, position
-
-
-def _unique_terms(items: Iterable[KnowledgeItem]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for item in items:
-        seen.setdefault(normalise(item.term), item.term)
-    return tuple(seen.values())
 
 
 def _article(phrase: str) -> str:
@@ -504,19 +266,6 @@ def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> 
         explanation=f"{anchor.term} is listed as {anchor.gloss} under "
         f"{index.list_name(anchor.deck_slug, anchor.section_kind)}.",
     )
-
-
-def _unique_glosses(items: Iterable[KnowledgeItem]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for item in items:
-        seen.setdefault(normalise(item.gloss), item.gloss)
-    return tuple(seen.values())
-
-
-def gloss_satisfies(item_gloss: str, asked: str) -> bool:
-    """An item is a TCA when its gloss is `TCA` or contains it (`opioid analgesic` is an `analgesic`)."""
-    gloss, target = normalise(item_gloss), normalise(asked)
-    return bool(gloss) and (gloss == target or f" {target} " in f" {gloss} ")
 
 
 def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
@@ -803,73 +552,3 @@ def generate_questions(
             if not queue:
                 turn.remove(kind)
     return questions
-
-
-# --- Checking a question against the knowledge base ---------------------------------------------------------
-
-
-def satisfying_entries(kb: KnowledgeBase, question: GeneratedQuestion) -> tuple[str, ...]:
-    """Re-derive, from the question's criterion alone, every entry of `kb` that satisfies it."""
-    index = _Index(kb)
-    if question.kind in (MEMBER, NOT_MEMBER):
-        return _unique_terms(index.list_items(question.deck_slug, [question.section or ""]))
-    if question.kind == GLOSS_TO_ITEM:
-        return _unique_terms(i for i in index.items if gloss_satisfies(i.gloss, question.gloss or ""))
-    if question.kind == GROUP_MEMBER:
-        group = normalise(question.group or "")
-        return _unique_terms(i for i in index.items if i.group and normalise(i.group) == group)
-    asked = [i for i in index.items if i.id in question.item_ids]
-    if question.kind == ITEM_TO_GLOSS:
-        terms = {normalise(i.term) for i in asked}
-        return _unique_glosses(i for i in index.items if i.gloss.strip() and normalise(i.term) in terms)
-    if question.kind == FAQ:
-        stems = {normalise(i.term) for i in asked}
-        return tuple(
-            dict.fromkeys(
-                i.answer for i in index.items if i.section_kind == FAQ and normalise(i.term) in stems
-            )
-        )
-    return ()
-
-
-def question_problems(kb: KnowledgeBase, question: GeneratedQuestion) -> list[str]:
-    """Why the question is not valid against `kb`; an empty list means valid."""
-    problems = []
-    options = question.options
-    if len(options) != OPTION_COUNT or not 0 <= question.answer < len(options):
-        return [f"needs {OPTION_COUNT} options and an answer among them"]
-    for a in range(len(options)):
-        for b in range(a + 1, len(options)):
-            if names_clash(options[a], options[b]):
-                problems.append(f"options {options[a]!r} and {options[b]!r} name the same thing")
-    satisfying = satisfying_entries(kb, question)
-    if {normalise(t) for t in satisfying} != {normalise(t) for t in question.correct_terms}:
-        problems.append(
-            f"correct_terms {question.correct_terms!r} differ from the knowledge base {satisfying!r}"
-        )
-    if not satisfying:
-        problems.append("nothing satisfies the criterion")
-    index = _Index(kb)
-    # Names an option stands for: its own text, plus glosses naming an entry (the injection of methylprednisolone).
-    extra: dict[str, set[str]] = {}
-    for item in index.items:
-        extra.setdefault(normalise(item.term), set()).update(index.names(item))
-    for position, option in enumerate(options):
-        names = (
-            sorted(extra.get(normalise(option), {option}))
-            if question.kind not in (ITEM_TO_GLOSS, FAQ)
-            else (option,)
-        )
-        inside = _clashes_any(names, satisfying)
-        if question.negated:
-            is_member = any(normalise(option) == normalise(t) for t in satisfying)
-            if position == question.answer and inside:
-                problems.append(f"the answer {option!r} is on the list")
-            if position != question.answer and not is_member:
-                problems.append(f"the distractor {option!r} is not on the list")
-        else:
-            if position == question.answer and not any(normalise(option) == normalise(t) for t in satisfying):
-                problems.append(f"the answer {option!r} does not satisfy the criterion")
-            if position != question.answer and inside:
-                problems.append(f"the distractor {option!r} satisfies the criterion")
-    return problems
