@@ -1,7 +1,7 @@
 """The knowledge base as plain values, independent of the ORM, so question generation stays pure.
 
-A KnowledgeBase holds decks → sections → items. `load_knowledge_base` reads it from the database in a constant
-number of queries; tests build one directly from the value types.
+A KnowledgeBase holds decks → sections → items. `knowledge_loader.load_knowledge_base` reads it from the
+database in a constant number of queries; tests build one directly from the value types.
 """
 
 from __future__ import annotations
@@ -83,36 +83,19 @@ def build_deck(
     return KnowledgeDeck(slug=slug, title=title, sections=tuple(built))
 
 
-def load_knowledge_base(decks) -> KnowledgeBase:
-    """Read the active items of `decks` (a Deck queryset or an iterable of Decks) in at most three queries,
-    through the study core's one loader (`Section.objects.with_active_items`)."""
-    from studyapp.models import Section
-
-    deck_list = list(decks)
-    sections = Section.objects.filter(deck_id__in=[deck.pk for deck in deck_list]).with_active_items()
-    slug_of = {deck.pk: deck.slug for deck in deck_list}
-    sections_by_deck: dict[int, list[KnowledgeSection]] = {}
-    for section in sections:
-        slug = slug_of[section.deck_id]
-        section_items = tuple(
-            KnowledgeItem(
-                id=item.pk,
-                term=item.term,
-                gloss=item.gloss,
-                group=item.group.name if item.group else "",
-                section_kind=section.kind,
-                deck_slug=slug,
-                answer=item.answer,
-                section_heading=section.heading,
-            )
-            for item in section.active_items
+def knowledge_deck_from_parsed(parsed, *, first_id: int = 1) -> KnowledgeDeck:
+    """A parsed article (studyapp.importers.article.ParsedArticle) as knowledge values, ids counted from
+    `first_id`: benchmarks and quality measures run on articles without a database."""
+    ids = iter(range(first_id, first_id + 10**9))
+    sections = [
+        (
+            section.kind,
+            section.heading,
+            [KnowledgeItem(id=next(ids), term=i.term, gloss=i.gloss, group=i.group) for i in section.items],
         )
-        sections_by_deck.setdefault(section.deck_id, []).append(
-            KnowledgeSection(kind=section.kind, heading=section.heading, deck_slug=slug, items=section_items)
-        )
-    return KnowledgeBase(
-        decks=tuple(
-            KnowledgeDeck(slug=deck.slug, title=deck.title, sections=tuple(sections_by_deck.get(deck.pk, [])))
-            for deck in deck_list
-        )
-    )
+        for section in parsed.sections
+    ]
+    if parsed.faqs:
+        faqs = [KnowledgeItem(id=next(ids), term=f.question, answer=f.answer) for f in parsed.faqs]
+        sections.append(("faq", parsed.faq_heading, faqs))
+    return build_deck(parsed.slug, parsed.title, sections)

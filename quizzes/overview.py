@@ -106,3 +106,16 @@ def instructor_overview(instructor, now: dt.datetime) -> list[ClassOverview]:
         ):
             overview.next_release = release
     return list(overviews.values())
+
+
+def recent_release_progress(classroom: Classroom, now: dt.datetime) -> list[ReleaseProgress]:
+    """The class's releases of the last seven days and who has not started each."""
+    recent = list(
+        classroom.releases.filter(release_at__gte=now - SOON, release_at__lte=now).select_related(
+            "deck", "section"
+        )
+    )
+    if not recent:
+        return []
+    members = dict(classroom.memberships.values_list("student_id", "student__username"))
+    return [release_progress(classroom, release, members) for release in recent]

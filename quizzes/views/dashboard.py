@@ -8,9 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from quizzes import class_stats
-from quizzes import services as quiz_services
-from quizzes import stats as quiz_stats
+from quizzes import class_stats, overview, services as quiz_services, stats as quiz_stats
 from quizzes.access import get_classroom_for_instructor
 from studyapp.views.rendering import render_page
 
@@ -30,6 +28,7 @@ def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
         "reviews_window": class_stats.REVIEWS_WINDOW_DAYS,
         "retention_window": class_stats.RETENTION_WINDOW_DAYS,
         "scores": scores,
+        "releases": overview.recent_release_progress(classroom, timezone.now()),
     }
     return render_page(request, "quizzes/class_dashboard.html", "class-dashboard", context)
 

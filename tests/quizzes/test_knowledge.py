@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from quizzes.knowledge import load_knowledge_base
+from quizzes.knowledge_loader import load_knowledge_base
 from studyapp.models import Deck, ItemGroup
 from tests import factories
 

@@ -145,3 +145,18 @@ def test_students_read_new_this_week_on_the_study_page(client, instructor, stude
     assert "New this week: " in page and "Drug treatments of Foraminal narrowing" in page
     with time_machine.travel(NEXT_MONDAY + dt.timedelta(days=8)):
         assert "New this week" not in client.get(reverse("studyapp:review")).text
+
+
+def test_the_class_dashboard_names_who_has_not_started_this_weeks_release(
+    client, instructor, student, other_student, course
+):
+    deck, _causes, drugs = course
+    classroom = factories.make_classroom(instructor, students=(student, other_student))
+    services.schedule_release(classroom=classroom, deck=deck, section=drugs, release_at=MONDAY)
+    card = drugs.cards.first()
+    factories.make_review(student, card, reviewed_at=MONDAY + dt.timedelta(hours=2))
+    client.force_login(instructor)
+    with time_machine.travel(MONDAY + dt.timedelta(days=1)):
+        page = client.get(reverse("quizzes:class-dashboard", args=[classroom.pk])).text
+    assert "Drug treatments of Foraminal narrowing" in page
+    assert "not started by bob" in page

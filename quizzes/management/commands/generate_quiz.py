@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from quizzes.generation import QUESTION_KINDS, generate_questions
-from quizzes.knowledge import load_knowledge_base
+from quizzes.knowledge_loader import load_knowledge_base
 from studyapp.models import Deck
 
 

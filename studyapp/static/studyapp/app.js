@@ -32,6 +32,34 @@
   });
 })();
 
+// Sign-up: preselect the browser's time zone, so "today" and the day's limits follow the learner's clock.
+(function () {
+  "use strict";
+  var select = document.querySelector("select[data-browser-time-zone]");
+  if (!select) return;
+  var zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (error) {
+    return;
+  }
+  if (zone && select.value === "UTC" && select.querySelector('option[value="' + zone + '"]')) select.value = zone;
+})();
+
+// Back/forward after grading must not show the card already answered: a page restored from the back-forward
+// cache is reloaded (signed-in pages are also sent no-store).
+window.addEventListener("pageshow", function (event) {
+  "use strict";
+  if (event.persisted && document.querySelector("[data-shortcuts]")) window.location.reload();
+});
+
+// Phone: wide scrollable charts open at their right end (today), not a year ago.
+(function () {
+  "use strict";
+  var regions = document.querySelectorAll("[data-scroll-end]");
+  for (var i = 0; i < regions.length; i++) regions[i].scrollLeft = regions[i].scrollWidth;
+})();
+
 // Type-in answers (Anki's {{type:Field}}): what the learner typed on the front is kept while the answer loads,
 // then compared with the expected answer on the back. Without JavaScript the back still shows the answer.
 (function () {
