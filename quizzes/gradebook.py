@@ -76,6 +76,7 @@ def write_gradebook_csv(assignment: Assignment, rows: list[GradebookRow], out) -
 class QuestionAnalysis:
     question: Question
     stats: analysis.ItemStats
+    open_reports: int = 0  # learners' open "Report a problem" on this question
 
     def options(self) -> list[dict]:
         return [

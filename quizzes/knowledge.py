@@ -81,3 +81,21 @@ def build_deck(
         )
         built.append(KnowledgeSection(kind=kind, heading=heading, deck_slug=slug, items=stamped))
     return KnowledgeDeck(slug=slug, title=title, sections=tuple(built))
+
+
+def knowledge_deck_from_parsed(parsed, *, first_id: int = 1) -> KnowledgeDeck:
+    """A parsed article (studyapp.importers.article.ParsedArticle) as knowledge values, ids counted from
+    `first_id`: benchmarks and quality measures run on articles without a database."""
+    ids = iter(range(first_id, first_id + 10**9))
+    sections = [
+        (
+            section.kind,
+            section.heading,
+            [KnowledgeItem(id=next(ids), term=i.term, gloss=i.gloss, group=i.group) for i in section.items],
+        )
+        for section in parsed.sections
+    ]
+    if parsed.faqs:
+        faqs = [KnowledgeItem(id=next(ids), term=f.question, answer=f.answer) for f in parsed.faqs]
+        sections.append(("faq", parsed.faq_heading, faqs))
+    return build_deck(parsed.slug, parsed.title, sections)

@@ -27,7 +27,7 @@ from quizzes.models import (
     release_source,
 )
 from studyapp.models import Deck, Enrollment, Section
-from studyapp.services import releases, reviews
+from studyapp.services import problem_reports, releases, reviews
 from studyapp.services.enrollment import add_deck_to_studies
 
 # Requests in flight when the clock runs out still count; anything later is refused or marked late.
@@ -165,11 +165,32 @@ def _generate(
     rng: random.Random,
     section_kinds: list[str] | None,
     kinds: list[str] | None,
+    viewer=None,
+    avoid=(),
 ) -> list:
-    """The generator's GeneratedQuestions for these decks."""
-    kb = load_knowledge_base(decks)
+    """The generator's GeneratedQuestions about these decks. Wrong options of list questions come from the
+    same kind of list in the other decks `viewer` can see (another condition's drugs among drugs)."""
+    pool = list(decks)
+    if viewer is not None:
+        asked = {d.pk for d in decks}
+        pool += [d for d in Deck.objects.visible_to(viewer).order_by("pk") if d.pk not in asked]
+    kb = load_knowledge_base(pool)
     return generation.generate_questions(
-        kb, count=count, rng=rng, deck_slugs=[d.slug for d in decks], section_kinds=section_kinds, kinds=kinds
+        kb,
+        count=count,
+        rng=rng,
+        deck_slugs=[d.slug for d in decks],
+        section_kinds=section_kinds,
+        kinds=kinds,
+        avoid=avoid,
+    )
+
+
+def shortfall_message(*, asked: int, made: int) -> str:
+    """What a learner or instructor reads when the lists support fewer good questions than asked for."""
+    return (
+        f"Only {made} of the {asked} questions asked for: these lists cannot support more questions whose "
+        "options are all of one kind. Add decks (other conditions' lists supply wrong answers) or lists."
     )
 
 
@@ -180,8 +201,11 @@ def generate_and_store_questions(
     rng: random.Random,
     section_kinds: Sequence[str] | None = None,
     kinds: Sequence[str] | None = None,
+    viewer=None,
+    avoid=(),
 ) -> list[Question]:
-    """Draws `count` questions from the decks and saves them as frozen Questions."""
+    """Draws `count` questions from the decks and saves them as frozen Questions (fewer when the lists cannot
+    support more good ones; the caller tells the user with `shortfall_message`)."""
     decks = list(decks)
     if not decks:
         raise ValidationError("Pick at least one deck.")
@@ -191,9 +215,14 @@ def generate_and_store_questions(
         rng=rng,
         section_kinds=list(section_kinds or ()) or None,
         kinds=list(kinds or ()) or None,
+        viewer=viewer,
+        avoid=avoid,
     )
     if not generated:
-        raise ValidationError("These decks and lists have too few items to make questions.")
+        raise ValidationError(
+            "These decks and lists are too thin to make questions whose options are all of one kind. "
+            "Add decks (other conditions' lists supply wrong answers) or lists."
+        )
     by_slug = {d.slug: d for d in decks}
     return Question.objects.bulk_create([question_from_generated(g, deck_by_slug=by_slug) for g in generated])
 
@@ -210,6 +239,7 @@ def preview_questions(*, quiz_set: QuizSet, count: int = 3, seed: int = 0) -> li
             rng=random.Random(seed),
             section_kinds=list(quiz_set.section_kinds) or None,
             kinds=list(quiz_set.question_kinds) or None,
+            viewer=quiz_set.owner,
         )
     except ValidationError:
         return []
@@ -269,6 +299,7 @@ def add_generated_questions(*, quiz_set: QuizSet, count: int, seed: int) -> list
         rng=random.Random(seed),
         section_kinds=quiz_set.section_kinds,
         kinds=quiz_set.question_kinds,
+        viewer=quiz_set.owner,
     )
     quiz_set.questions.add(*questions)
     return questions
@@ -460,6 +491,8 @@ def start_attempt(*, user, assignment: Assignment, now: dt.datetime) -> Attempt:
                 rng=random.Random(seed),
                 section_kinds=quiz_set.section_kinds,
                 kinds=quiz_set.question_kinds,
+                viewer=quiz_set.owner,
+                avoid=problem_reports.reported_questions(user),
             )
         questions += _bank_draw(quiz_set, random.Random(seed + 1))
     _create_answers(
@@ -491,7 +524,12 @@ def start_practice(
     count = max(1, min(int(count), MAX_PRACTICE_QUESTIONS))
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     questions = generate_and_store_questions(
-        decks=decks, count=count, rng=random.Random(seed), section_kinds=section_kinds
+        decks=decks,
+        count=count,
+        rng=random.Random(seed),
+        section_kinds=section_kinds,
+        viewer=user,
+        avoid=problem_reports.reported_questions(user),
     )
     deadline = None
     if mode == Attempt.Mode.EXAM:

@@ -67,5 +67,6 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/", attempts.attempt_page, name="attempt"),
     path("attempts/<int:attempt_id>/answer/", attempts.attempt_answer, name="attempt-answer"),
     path("attempts/<int:attempt_id>/submit/", attempts.attempt_submit, name="attempt-submit"),
+    path("attempts/<int:attempt_id>/report/", attempts.report_question, name="attempt-report"),
     path("attempts/<int:attempt_id>/result/", attempts.attempt_result, name="attempt-result"),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ITEM_GLOSS = "item_gloss"
 GLOSS_ITEMS = "gloss_items"
@@ -38,19 +38,27 @@ CLOZE_MAX_ITEMS = 15
 # Gloss → items only when the gloss names a real class of the list (shared by two or more items).
 GLOSS_ITEMS_MIN_SHARED = 2
 
-# What the gloss of an item answers, by section kind.
+# What the gloss of an item answers, by section kind. `{condition}` is the deck's title in lower case.
 _GLOSS_QUESTION = {
     "drugs": "drug class?",
-    "types": "what kind?",
+    "types": "what sets this type apart?",
     "causes": "what kind of cause?",
-    "symptoms": "what does it feel like?",
-    "diagnostic_tests": "what does it show?",
-    "non_drug_treatments": "what does it do?",
-    "surgeries": "what does it do?",
-    "prevention": "how does it help?",
+    "symptoms": "what detail goes with this symptom?",
+    "diagnostic_tests": "what does this test show?",
+    "non_drug_treatments": "what does this treatment involve?",
+    "surgeries": "what is this operation?",
+    "prevention": "how does it help prevent {condition}?",
     "anatomy": "what is it?",
-    "when_to_see_doctor": "why does it matter?",
+    "when_to_see_doctor": "why see a doctor for it?",
 }
+# Anatomy sub-sections ask different things: a boundary is formed by something, a vessel comes from somewhere.
+_ANATOMY_QUESTION = (
+    (("boundar", "wall", "border", "floor", "roof", "origin", "insertion"), "what forms this boundary?"),
+    (("blood", "arter", "vein", "vascular", "venous"), "what are these vessels?"),
+    (("nerve", "innervation"), "what is this nerve supply?"),
+    (("function", "role", "purpose"), "how is this function served?"),
+    (("content",), "what is it, inside the structure?"),
+)
 _PLURAL = {
     "drugs": "drugs",
     "types": "types",
@@ -118,9 +126,13 @@ def slug(text: str) -> str:
 def generate_cards(
     deck_title: str, sections: Iterable[SectionSource], disabled: Collection[str] = ()
 ) -> list[CardSpec]:
-    """All cards of a deck, in the order new cards should be introduced, minus the disabled templates."""
+    """All cards of a deck, in the order new cards should be introduced, minus the disabled templates.
+
+    No two cards share a front with different backs: a front that would is told apart by its list and
+    sub-group, and what still collides becomes one card whose back gives every answer."""
     specs: list[CardSpec] = []
-    for section in sorted(sections, key=lambda s: s.position):
+    sections = sorted(sections, key=lambda s: s.position)
+    for section in sections:
         items = sorted(section.items, key=lambda i: i.position)
         if not items:
             continue
@@ -133,12 +145,12 @@ def generate_cards(
             # their fronts would quiz nothing the author wrote.
             specs += _front_back(section, items)
         else:
-            specs += _item_gloss(section, items)
+            specs += _item_gloss(deck_title, section, items)
             specs += _cloze(section, items)
             specs += _gloss_items(section, items)
             specs += _group_members(deck_title, section, items)
             specs += _list_recall(section, items)
-    wanted = [spec for spec in specs if spec.template not in set(disabled)]
+    wanted = _one_back_per_front([spec for spec in specs if spec.template not in set(disabled)], sections)
     return [
         CardSpec(
             key=s.key,
@@ -204,11 +216,93 @@ def _front_back(section: SectionSource, items: list[ItemSource]) -> list[CardSpe
     return [_spec(FRONT_BACK, i.key, i.term, i.answer, section, i.key) for i in items]
 
 
-def _item_gloss(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
-    question = _GLOSS_QUESTION.get(section.kind, "what is it?")
+def context_line(deck_title: str, heading: str | None, group: str | None = None) -> str:
+    """The line above a card's prompt that says where it comes from: `Neoplastic foraminal narrowing ·
+    Anatomy · Blood Supply`. Without it `Origin: what is it?` is unanswerable in a mixed session."""
+    return " · ".join(part for part in (deck_title, heading, group) if part)
+
+
+def gloss_question(deck_title: str, section_kind: str, group: str | None) -> str:
+    """What an item's gloss answers, worded for its list and sub-group."""
+    condition = deck_title[:1].lower() + deck_title[1:] if deck_title[1:2].islower() else deck_title
+    name = (group or "").strip()
+    if section_kind == "anatomy" and name:
+        lowered = name.lower()
+        for words, question in _ANATOMY_QUESTION:
+            if any(word in lowered for word in words):
+                return question
+    if name.lower().startswith("by ") and len(name) > 3:
+        # "By Region" → which region? "By Onset" → which onset?
+        return f"which {name[3:].strip().lower()}?"
+    return _GLOSS_QUESTION.get(section_kind, "what is it?").format(condition=condition)
+
+
+def _item_gloss(deck_title: str, section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
     return [
-        _spec(ITEM_GLOSS, i.key, f"{i.term}: {question}", i.gloss, section, i.key) for i in items if i.gloss
+        _spec(
+            ITEM_GLOSS,
+            i.key,
+            f"{i.term}: {gloss_question(deck_title, section.kind, i.group)}",
+            i.gloss,
+            section,
+            i.key,
+        )
+        for i in items
+        if i.gloss
     ]
+
+
+def _one_back_per_front(specs: list[CardSpec], sections: Sequence[SectionSource]) -> list[CardSpec]:
+    """Fronts that would ask one thing with two answers: first say the list (and sub-group) in the front;
+    cards that still share a front are merged into the first, whose back lists every answer."""
+    headings = {s.key: s.heading for s in sections}
+    groups = {i.key: i.group for s in sections for i in s.items}
+
+    def collisions(specs: list[CardSpec]) -> set[str]:
+        backs: dict[str, set[str]] = {}
+        for spec in specs:
+            # An Anki package's cards arrive as Anki made them (each with its own history): left alone.
+            if spec.template != ANKI:
+                backs.setdefault(spec.front, set()).add(spec.back)
+        return {front for front, found in backs.items() if len(found) > 1}
+
+    clashing = collisions(specs)
+    if not clashing:
+        return specs
+
+    def where(spec: CardSpec) -> tuple[str, str]:
+        return headings.get(spec.section_key) or "", groups.get(spec.item_key or "") or ""
+
+    # Only what differs between the cards sharing a front is worth saying.
+    varies: dict[str, tuple[bool, bool]] = {}
+    for front in clashing:
+        places = [where(spec) for spec in specs if spec.front == front]
+        varies[front] = (len({h for h, _ in places}) > 1, len({g for _, g in places}) > 1)
+    told_apart = []
+    for spec in specs:
+        if spec.front in clashing:
+            heading, group = where(spec)
+            by_heading, by_group = varies[spec.front]
+            label = " · ".join(p for p in (heading if by_heading else "", group if by_group else "") if p)
+            if label:
+                spec = replace(spec, front=f"{spec.front} ({label})")
+        told_apart.append(spec)
+    clashing = collisions(told_apart)
+    merged: dict[str, CardSpec] = {}
+    out = []
+    for spec in told_apart:
+        if spec.front not in clashing:
+            out.append(spec)
+            continue
+        first = merged.get(spec.front)
+        if first is None:
+            merged[spec.front] = spec
+            out.append(spec)
+        elif spec.back not in first.back.split("\n"):
+            combined = replace(first, back=f"{first.back}\n{spec.back}")
+            out[out.index(first)] = combined
+            merged[spec.front] = combined
+    return out
 
 
 def _cloze(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:

@@ -92,3 +92,35 @@ def bar_chart(
             )
         )
     return BarChart(bars, len(values) * (bar + gap), baseline + 20, baseline, peak)
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    points: str  # for <polyline points="…">
+    css: str
+
+
+@dataclass(frozen=True)
+class LineChart:
+    lines: list[Line]
+    width: int
+    height: int
+    baseline: int
+    peak: float
+
+
+def line_chart(series: list[tuple[str, list[float]]], plot_height: int = 120, step: int = 6) -> LineChart:
+    """One polyline per named series of daily values, all on the scale of the largest value."""
+    top = 12
+    baseline = top + plot_height
+    peak = max((v for _, values in series for v in values), default=0.0)
+    lines = []
+    for n, (name, values) in enumerate(series):
+        points = " ".join(
+            f"{i * step},{baseline - (round(plot_height * v / peak) if peak else 0)}"
+            for i, v in enumerate(values)
+        )
+        lines.append(Line(name, points, f"series-{n}"))
+    longest = max((len(values) for _, values in series), default=1)
+    return LineChart(lines, max(1, (longest - 1) * step), baseline + 8, baseline, peak)

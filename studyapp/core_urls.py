@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from studyapp.views import decks, exports, imports, items, media, review
+from studyapp.views import decks, exports, imports, items, media, plans, reports, review
 
 app_name = "studyapp"
 
@@ -21,8 +21,16 @@ urlpatterns = [
     path("decks/<int:deck_id>/study/", decks.add_to_studies, name="deck-add"),
     path("decks/<int:deck_id>/unstudy/", decks.remove_from_studies, name="deck-remove"),
     path("study/", review.review, name="review"),
+    path("study/plans/", plans.plans_page, name="plans"),
+    path("study/plans/exams/", plans.exam_plan, name="exam-plan"),
+    path("study/plans/exams/<int:plan_id>/delete/", plans.exam_plan_delete, name="exam-plan-delete"),
+    path("study/plans/backlog/", plans.backlog_plan, name="backlog-plan"),
+    path("study/plans/backlog/stop/", plans.backlog_stop, name="backlog-stop"),
+    path("study/plans/simulator/", plans.simulator, name="simulator"),
     path("study/answer/", review.answer, name="answer"),
     path("study/undo/", review.undo, name="undo"),
     path("study/card-action/", review.card_action, name="card-action"),
     path("decks/<int:deck_id>/templates/", review.deck_templates, name="deck-templates"),
+    path("decks/<int:deck_id>/reports/resolve/", reports.resolve_reports, name="reports-resolve"),
+    path("study/cards/<int:card_state_id>/report/", reports.report_card, name="report-card"),
 ]

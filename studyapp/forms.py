@@ -13,7 +13,7 @@ from studyapp.importers.article import read_article
 from studyapp.importers.csv import read_csv
 from studyapp.importers.decoding import decode_upload
 from studyapp.importers.problems import ImportRejected
-from studyapp.models import User
+from studyapp.models import Deck, User
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -216,6 +216,67 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What uses it, e.g. “phone app” or “export script”.", strip=True
     )
+
+
+class ExamPlanForm(forms.Form):
+    """An exam on a deck the learner studies, or on one of its lists."""
+
+    material = forms.ChoiceField(label="Deck or list")
+    exam_date = forms.DateField(label="Exam date", widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.FloatField(
+        label="Recall to reach on the exam day",
+        initial=0.95,
+        min_value=0.7,
+        max_value=0.99,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+    )
+
+    def __init__(self, *args, user, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        decks = (
+            Deck.objects.filter(enrollments__user=user, enrollments__active=True)
+            .prefetch_related("sections")
+            .order_by("title")
+        )
+        choices = []
+        self._targets = {}
+        for deck in decks:
+            choices.append((f"deck-{deck.pk}", f"{deck.title} (whole deck)"))
+            self._targets[f"deck-{deck.pk}"] = (deck, None)
+            for section in deck.sections.all():
+                choices.append((f"list-{section.pk}", f"{deck.title} — {section.heading}"))
+                self._targets[f"list-{section.pk}"] = (deck, section)
+        self.fields["material"].choices = choices
+
+    def clean_exam_date(self):
+        day = self.cleaned_data["exam_date"]
+        if day <= self.today:
+            raise forms.ValidationError("Choose a day after today.")
+        if (day - self.today).days > 730:
+            raise forms.ValidationError("Choose a day within two years.")
+        return day
+
+    @property
+    def deck_and_section(self):
+        return self._targets[self.cleaned_data["material"]]
+
+
+class BacklogPlanForm(forms.Form):
+    """Catch up with a daily cap, or within a number of days."""
+
+    daily_cap = forms.IntegerField(
+        label="At most this many reviews a day", min_value=1, max_value=9999, required=False
+    )
+    days = forms.IntegerField(
+        label="Or: catch up within this many days", min_value=1, max_value=365, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("daily_cap") is None) == (data.get("days") is None):
+            raise forms.ValidationError("Give either a daily cap or a number of days.")
+        return data
 
 
 class DataImportForm(forms.Form):

@@ -17,7 +17,7 @@ from quizzes import overview
 from quizzes import services as quiz_services
 from quizzes import stats as quiz_stats
 from quizzes.models import QuizSet
-from studyapp import charts, stats
+from studyapp import charts, plans, stats
 from studyapp.views.rendering import render_page
 
 
@@ -51,14 +51,17 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     quiz_services.close_expired_for_dashboards(learner=request.user, now=timezone.now())
     figures = stats.learner_dashboard(request.user, timezone.now())
+    planned = plans.for_dashboard(request.user, timezone.now(), figures.forecast)
     quiz = quiz_stats.learner_quizzes(request.user, timezone.now())
     context = {
         "nav": "dashboard",
         "d": figures,
+        "plans": planned,
+        "forecast": planned.forecast,
         "heatmap": charts.heatmap(figures.heatmap),
         "months": stats.monthly_totals(figures.heatmap),
-        "forecast_chart": charts.bar_chart(figures.forecast),
-        "forecast_total": sum(n for _, n in figures.forecast),
+        "forecast_chart": charts.bar_chart(planned.forecast),
+        "forecast_total": sum(n for _, n in planned.forecast),
         "study_url": reverse("studyapp:review"),
         "weak_study_url": _weak_items_url(figures.weakest),
         "mature_days": stats.MATURE_DAYS,

@@ -13,7 +13,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from studyapp import studyday
+from studyapp import cardgen, studyday
 
 
 def validate_time_zone(value: str) -> None:
@@ -257,6 +257,12 @@ class Card(models.Model):
 
     def __str__(self) -> str:
         return self.front[:80]
+
+    @property
+    def context_line(self) -> str:
+        """Deck · list (· sub-group) shown above the prompt; select_related deck, section and item__group."""
+        group = self.item.group.name if self.item_id and self.item.group_id else None
+        return cardgen.context_line(self.deck.title, self.section.heading if self.section_id else None, group)
 
 
 def class_cards(*, learner_ids, instructor_id: int) -> Q:
@@ -536,6 +542,69 @@ class ClientAnswer(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="one_client_answer_per_id")]
 
 
+# --- Plans: exam dates and catching up after a break (rules in planning.py) -------------------------------
+
+
+class ExamPlanQuerySet(models.QuerySet):
+    def upcoming_for(self, user, today: dt.date) -> "ExamPlanQuerySet":
+        """The learner's exams still ahead (the exam day itself included, for display)."""
+        return self.filter(user=user, exam_date__gte=today).order_by("exam_date", "pk")
+
+
+class ExamPlan(models.Model):
+    """An exam on a deck, or one of its lists: until that day its cards are scheduled to reach `target` recall on
+    the exam day (planning.answer). A learner's own plans have source 'own'; whoever sets exams for others (a
+    class) writes one row per learner under its own `source`, as release holds do: the study core knows no
+    classes."""
+
+    OWN = "own"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_plans")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: the deck.",
+    )
+    exam_date = models.DateField()
+    target = models.FloatField(default=0.95, validators=[MinValueValidator(0.7), MaxValueValidator(0.99)])
+    source = models.CharField(max_length=60, default=OWN)
+    label = models.CharField(max_length=300, blank=True, help_text="Who set it, e.g. the class's name.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExamPlanQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "exam_date"], name="examplan_user_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.section or self.deck} on {self.exam_date}"
+
+    def covers(self, deck_id: int, section_id: int | None) -> bool:
+        return self.deck_id == deck_id and (self.section_id is None or self.section_id == section_id)
+
+
+class BacklogPlan(models.Model):
+    """Catching up after a break: at most `daily_cap` reviews a day, the cards overdue when the plan began
+    (due before `backlog_before`) first in planning.backlog_order, and no new cards until they are all seen."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="backlog_plans")
+    daily_cap = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(99999)])
+    backlog_before = models.DateTimeField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(finished_at__isnull=True), name="one_active_backlog_plan"
+            )
+        ]
+
+
 # --- Reminders ----------------------------------------------------------------------------------------------
 
 
@@ -597,3 +666,58 @@ class ReminderTick(models.Model):
     """A scheduled run of the reminder task. Unique per slot, so only one chain of runs is ever queued."""
 
     slot = models.DateTimeField(unique=True)
+
+
+# --- Reports of problems with a card or a quiz question ---------------------------------------------------
+
+
+class ProblemReportQuerySet(models.QuerySet):
+    def open(self) -> "ProblemReportQuerySet":
+        return self.filter(status=ProblemReport.Status.OPEN)
+
+    def for_editor(self, user) -> "ProblemReportQuerySet":
+        return self.filter(deck__in=Deck.objects.editable_by(user))
+
+
+class ProblemReport(models.Model):
+    """A learner's "Report a problem" on a flashcard or a quiz question. The study core keeps them (the deck's
+    editors answer them on the deck page); a quiz question is named by its id and its text, so this app never
+    depends on the quiz app."""
+
+    class Reason(models.TextChoices):
+        WRONG_ANSWER = "wrong_answer", "The marked answer is wrong"
+        AMBIGUOUS = "ambiguous", "Ambiguous: more than one answer fits"
+        TYPO = "typo", "Typo or wording"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        FIXED = "fixed", "Fixed"
+        RETIRED = "retired", "Item retired"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="problem_reports")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    card = models.ForeignKey(Card, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    question_id = models.PositiveIntegerField(null=True, blank=True, help_text="quizzes.Question id")
+    # What the reporter saw, so the editor reads it even after the card changed.
+    prompt = models.TextField()
+    shown_answer = models.TextField(blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    comment = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ProblemReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["deck", "status"], name="report_deck_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.prompt[:60]}"

@@ -16,8 +16,9 @@ import math
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
-from studyapp import scheduling
+from studyapp import scheduling, studyday
 from studyapp.scheduling import NEW, RELEARNING, REVIEW, Config, Memory, Outcome, Rating
 
 DEFAULT_EXAM_TARGET = 0.95
@@ -36,6 +37,34 @@ class Exam:
 
     days_to_exam: int
     target: float = DEFAULT_EXAM_TARGET
+
+
+@dataclass(frozen=True)
+class ExamDate:
+    """An exam on a deck (section_id None) or on one of its lists, on the learner's study day `day`."""
+
+    deck_id: int
+    section_id: int | None
+    day: dt.date
+    target: float = DEFAULT_EXAM_TARGET
+
+    def covers(self, deck_id: int, section_id: int | None) -> bool:
+        return self.deck_id == deck_id and (self.section_id is None or self.section_id == section_id)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A learner's exam dates with what turns a moment into their study day."""
+
+    exams: tuple[ExamDate, ...] = ()
+    time_zone: str = "UTC"
+    rollover_hour: int = 4
+
+    def exams_for(self, deck_id: int, section_id: int | None, now: dt.datetime) -> list[Exam]:
+        if not self.exams:
+            return []
+        today = studyday.study_date(now, ZoneInfo(self.time_zone), self.rollover_hour)
+        return [Exam((e.day - today).days, e.target) for e in self.exams if e.covers(deck_id, section_id)]
 
 
 def upcoming(exams: Iterable[Exam]) -> list[Exam]:
@@ -355,17 +384,34 @@ def simulate_workload(
     habits: Habits = Habits(),
     runs: int = 3,
     seed: int = 0,
+    exams: Sequence[Exam] = (),
 ) -> Workload:
     """Expected answers and minutes per day, and mean recall, if the learner studies once a day from `start`
     with this config: the learner's memory is taken to follow `config.parameters`, cards are answered through
-    `scheduling.answer` under the daily limits (reviews first, then new cards). Averages `runs` seeded runs."""
+    `answer` (with `exams`, counted from `start`'s day) under the daily limits (reviews first, then new cards).
+    Averages `runs` seeded runs."""
+
+    def exams_on(card: SimCard, d: int) -> list[Exam]:
+        return [Exam(e.days_to_exam - d, e.target) for e in exams]
+
     totals = [0.0] * days
     seconds = [0.0] * days
     recall_sum = 0.0
     for run in range(runs):
         rng = random.Random(f"{seed}:{run}")
         cards = [SimCard(key=n, shown=m, truth=m) for n, m in enumerate(memories)]
-        day_log = run_days(cards, config, config, start, days, limits, habits, rng, track_recall=True)
+        day_log = run_days(
+            cards,
+            config,
+            config,
+            start,
+            days,
+            limits,
+            habits,
+            rng,
+            track_recall=True,
+            exams=exams_on if exams else None,
+        )
         for d, day in enumerate(day_log):
             totals[d] += day.answers
             seconds[d] += day.seconds

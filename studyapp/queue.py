@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
-from studyapp.models import CardState, ReleaseHold, Review
+from studyapp import plans
+from studyapp.models import BacklogPlan, CardState, ReleaseHold, Review
 
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
@@ -63,14 +64,18 @@ def answered_today(user, now: dt.datetime) -> Today:
 class Allowance:
     new: int
     review: int
+    backlog: BacklogPlan | None = None  # a catch-up plan in progress (plans.py): it set these limits
 
 
 def daily_allowance(user, today: Today) -> Allowance:
     """What the learner's daily limits still allow today, after what `today` has used: the one place the limits
-    are applied (queue, grade check, offline batch, dashboard)."""
+    are applied (queue, grade check, offline batch, dashboard). A backlog plan caps reviews and pauses new
+    cards until its backlog is seen."""
+    limits = plans.limits(user)
     return Allowance(
-        new=max(0, user.new_cards_per_day - today.new_introduced),
-        review=max(0, user.reviews_per_day - today.reviews_done),
+        new=max(0, limits.new_per_day - today.new_introduced),
+        review=max(0, limits.reviews_per_day - today.reviews_done),
+        backlog=limits.backlog,
     )
 
 
@@ -167,12 +172,20 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     )
     card_state = (
         base.filter(wanted)
-        .select_related("card")
+        .select_related("card__deck", "card__section", "card__item__group")
         .annotate(priority=priority)
         .order_by("priority", "due", "card__position", "pk")
         .first()
     )
+    if allowance.backlog and card_state is not None and card_state.priority == 1:
+        card_state = _backlog_review(user, base.filter(review_q), allowance.backlog, now) or card_state
     return Queue(counts=counts, card_state=card_state)
+
+
+def _backlog_review(user, reviews, plan, now):
+    from studyapp.services.reviews import config_for  # the learner's parameters predict recall
+
+    return plans.next_backlog_review(reviews, plan, now, config_for(user, now))
 
 
 def due_cards(

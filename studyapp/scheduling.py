@@ -76,6 +76,8 @@ class Config:
     relearning_steps: tuple[dt.timedelta, ...] = (dt.timedelta(minutes=10),)
     maximum_interval: int = 36500
     fuzz: bool = True
+    # Plans that move intervals (planning.Calendar of exam dates); only planning.answer reads them.
+    plans: object = field(default=None, compare=False)
     _scheduler: fsrs.Scheduler = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

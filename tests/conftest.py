@@ -64,7 +64,7 @@ def fake_generator(monkeypatch):
 
     calls = []
 
-    def generate(*, decks, count, rng, section_kinds, kinds):
+    def generate(*, decks, count, rng, section_kinds, kinds, viewer=None, avoid=()):
         calls.append({"decks": [d.slug for d in decks], "count": count, "section_kinds": section_kinds})
         draw = rng.randrange(10_000)
         return [

@@ -123,6 +123,11 @@ def _attempt_question(student) -> dict:
     return {"attempt_id": factories.make_attempt(student).pk, "position": 1}
 
 
+def _card_state(owner) -> dict:
+    card = factories.make_card(factories.make_deck(owner=owner))
+    return {"card_state_id": factories.make_card_state(owner, card).pk}
+
+
 def _private_section(owner) -> dict:
     return {"section_id": factories.make_section(factories.make_deck(owner=owner)).pk}
 
@@ -133,6 +138,16 @@ def _api_token(owner) -> dict:
     return {"token_id": create_token(user=owner, name="script")[0].pk}
 
 
+def _exam_plan(owner) -> dict:
+    import datetime as dt
+
+    from studyapp.models import ExamPlan
+
+    deck = factories.make_deck(owner=owner)
+    plan = ExamPlan.objects.create(user=owner, deck=deck, exam_date=dt.date.today() + dt.timedelta(days=30))
+    return {"plan_id": plan.pk}
+
+
 # Every URL that takes an object id. Later features add their objects here.
 OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:deck": ObjectUrl(_private_deck),
@@ -140,6 +155,8 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:deck-remove": ObjectUrl(_private_deck, method="post"),
     "studyapp:deck-templates": ObjectUrl(build=_private_deck, owner_role="instructor"),
     "studyapp:item-edit": ObjectUrl(_private_item, owner_role="instructor"),
+    "studyapp:reports-resolve": ObjectUrl(_private_deck, method="post", owner_role="instructor"),
+    "studyapp:report-card": ObjectUrl(_card_state, method="post"),
     "studyapp:anki-import": ObjectUrl(_anki_import),
     "studyapp:anki-import-start": ObjectUrl(_anki_import, method="post"),
     "studyapp:deck-media": ObjectUrl(_deck_media),
@@ -175,7 +192,9 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:attempt-answer": ObjectUrl(_attempt, method="post"),
     "quizzes:attempt-submit": ObjectUrl(_attempt, method="post"),
     "quizzes:attempt-result": ObjectUrl(_attempt),
+    "quizzes:attempt-report": ObjectUrl(_attempt, method="post"),
     "api-token-revoke": ObjectUrl(_api_token, method="post"),
+    "studyapp:exam-plan-delete": ObjectUrl(_exam_plan, method="post"),
     # The JSON API answers strangers 404 too (and anonymous callers 401).
     "api:get_deck": ObjectUrl(_private_deck),
     "api:study_deck": ObjectUrl(_private_deck, method="post"),

@@ -2,9 +2,13 @@
 GeneratedQuestion values out; the same seed gives the same questions.
 
 Every question records its criterion (deck, section kind, gloss or group) and the complete set of knowledge-base
-entries that satisfy it (`correct_terms`). The answer satisfies it and no distractor does; names are compared
-after `normalise`, and a name whose content words are all in another counts as the same thing (`Renal cell
-carcinoma` and `Metastatic renal cell carcinoma`). A criterion that cannot make a valid question is skipped.
+entries that satisfy it (`correct_terms`). The answer satisfies it and no distractor is equivalent to any of them
+(studyapp.terms: `Neurological examination` is `Detailed neurological exam`, `MRI` is `Magnetic resonance
+imaging`). Every option is the same kind of thing as the answer (drugs among drugs, drug classes among drug
+classes, sub-groups of one dimension); a question that cannot be made so is skipped, never padded.
+
+Cost is linear in the size of the library: indexes are built once per call, and each question then does a
+bounded amount of work (pools are sampled to POOL_SAMPLE entries), so a list of 50,000 entries is fine.
 
 Entry points: `generate_questions` (a quiz by rules), `generate_question` (one question about a chosen item).
 Names are compared with the rules of `names.py`; `checks.question_problems` re-checks a question.
@@ -16,14 +20,9 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 
-from quizzes.generation.names import (
-    classes_overlap,
-    gloss_satisfies,
-    names_clash,
-    normalise,
-)
+from quizzes.generation.names import classes_overlap, gloss_satisfies, names_clash, normalise
 from quizzes.generation.questions import (
-    _NOT_LIST_KINDS,
+    _MAX_CLASS_GLOSS_WORDS,
     _UNCLASSIFIED_GROUPS,
     FAQ,
     GLOSS_CLASS_KINDS,
@@ -38,13 +37,224 @@ from quizzes.generation.questions import (
     RELATED_KINDS,
     GeneratedQuestion,
     _clashes_any,
-    _Index,
     _Option,
-    _options_from_items,
     _unique_glosses,
     _unique_terms,
 )
 from quizzes.knowledge import KnowledgeBase, KnowledgeDeck, KnowledgeItem
+from studyapp import terms
+
+# --- The library: indexes built once per call, so each question costs about the same whatever the list sizes --
+
+
+# A distractor pool is drawn from at most this many entries: enough for options of every length, and the cost of
+# a question stays flat when another deck holds a list of 50,000 entries.
+POOL_SAMPLE = 2000
+# Sub-group dimensions: groups under a "By …" heading classify along their own axis ("By Region" is not "By Tumor
+# Origin"), and the sub-sections of Anatomy (boundaries, blood supply, functions) are different kinds of thing.
+_OWN_DIMENSION_KINDS = frozenset({"anatomy"})
+
+
+def group_dimension(section_kind: str, group: str) -> str:
+    """The axis a sub-group classifies along; options of a sub-group question share it."""
+    name = normalise(group)
+    if section_kind in _OWN_DIMENSION_KINDS or name.startswith("by "):
+        return name
+    return ""
+
+
+def _sample(items: Sequence, limit: int, seed: str) -> list:
+    """At most `limit` of `items`, the same ones every time for the same `seed` string."""
+    if len(items) <= limit:
+        return list(items)
+    return random.Random(seed).sample(list(items), limit)
+
+
+class _Library:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.items = [item for item in kb.items() if item.term.strip()]
+        self.titles = {deck.slug: deck.title for deck in kb.decks}
+        self.headings: dict[tuple[str, str], str] = {}
+        self.by_list: dict[tuple[str, str], list[KnowledgeItem]] = {}
+        self.by_kind: dict[str, list[KnowledgeItem]] = {}
+        self.faqs: list[KnowledgeItem] = []
+        for deck in kb.decks:
+            for section in deck.sections:
+                self.headings.setdefault((deck.slug, section.kind), section.heading)
+        for item in self.items:
+            self.by_list.setdefault((item.deck_slug, item.section_kind), []).append(item)
+            self.by_kind.setdefault(item.section_kind, []).append(item)
+            if item.section_kind == FAQ and item.answer.strip():
+                self.faqs.append(item)
+        self._cache: dict[tuple, object] = {}
+
+    def _cached(self, key: tuple, build):
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    # -- names --
+
+    def drug_term_norms(self) -> set[str]:
+        return self._cached(
+            ("drug-terms",),
+            lambda: {normalise(i.term) for kind in GLOSS_CLASS_KINDS for i in self.by_kind.get(kind, ())},
+        )
+
+    def names(self, item: KnowledgeItem) -> tuple[str, ...]:
+        """An item's term, plus its gloss when the gloss names a drug entry (`Epidural steroid injection
+        (methylprednisolone)` is also about methylprednisolone)."""
+        if (
+            item.gloss
+            and item.section_kind in GLOSS_CLASS_KINDS
+            and normalise(item.gloss) in self.drug_term_norms()
+        ):
+            return (item.term, item.gloss)
+        return (item.term,)
+
+    def list_entries(self, deck_slug: str, kind: str) -> dict[str, list[KnowledgeItem]]:
+        """The list's items by normalised term (a term listed twice is one option)."""
+
+        def build():
+            grouped: dict[str, list[KnowledgeItem]] = {}
+            for item in self.by_list.get((deck_slug, kind), ()):
+                grouped.setdefault(normalise(item.term), []).append(item)
+            return grouped
+
+        return self._cached(("list-entries", deck_slug, kind), build)
+
+    def list_option(self, deck_slug: str, kind: str, term: str) -> _Option:
+        return self.option(self.list_entries(deck_slug, kind)[normalise(term)])
+
+    def list_terms(self, deck_slug: str, kind: str) -> tuple[str, ...]:
+        return self._cached(
+            ("list-terms", deck_slug, kind),
+            lambda: tuple(group[0].term for group in self.list_entries(deck_slug, kind).values()),
+        )
+
+    def option(self, group: Sequence[KnowledgeItem]) -> _Option:
+        names = tuple(dict.fromkeys(name for item in group for name in self.names(item)))
+        return _Option(text=group[0].term, items=tuple(group), names=names)
+
+    def options_from_items(self, items: Iterable[KnowledgeItem]) -> list[_Option]:
+        grouped: dict[str, list[KnowledgeItem]] = {}
+        for item in items:
+            grouped.setdefault(normalise(item.term), []).append(item)
+        return [self.option(group) for group in grouped.values()]
+
+    # -- glosses --
+
+    def is_class_gloss(self, item: KnowledgeItem) -> bool:
+        gloss = normalise(item.gloss)
+        return (
+            item.section_kind in GLOSS_CLASS_KINDS
+            and bool(gloss)
+            and len(gloss.split()) <= _MAX_CLASS_GLOSS_WORDS
+            and gloss not in self.drug_term_norms()
+        )
+
+    def items_by_gloss(self) -> dict[str, list[KnowledgeItem]]:
+        def build():
+            found: dict[str, list[KnowledgeItem]] = {}
+            for item in self.items:
+                if item.gloss.strip():
+                    found.setdefault(normalise(item.gloss), []).append(item)
+            return found
+
+        return self._cached(("by-gloss",), build)
+
+    def class_glosses(self) -> dict[str, str]:
+        """Every class gloss of the library, normalised → as written (first seen)."""
+
+        def build():
+            found: dict[str, str] = {}
+            for kind in GLOSS_CLASS_KINDS:
+                for item in self.by_kind.get(kind, ()):
+                    if self.is_class_gloss(item):
+                        found.setdefault(normalise(item.gloss), item.gloss)
+            return found
+
+        return self._cached(("class-glosses",), build)
+
+    def glossed_terms(self) -> terms.TermIndex:
+        def build():
+            index: terms.TermIndex = terms.TermIndex()
+            for items in self.items_by_gloss().values():
+                for item in items:
+                    index.add(item.term, item)
+            return index
+
+        return self._cached(("glossed-terms",), build)
+
+    def listed_classes(self, deck_slug: str) -> list[str]:
+        return self._cached(
+            ("listed-classes", deck_slug),
+            lambda: list(
+                dict.fromkeys(
+                    i.gloss
+                    for kind in GLOSS_CLASS_KINDS
+                    for i in self.by_list.get((deck_slug, kind), ())
+                    if i.gloss.strip()
+                )
+            ),
+        )
+
+    # -- groups --
+
+    def items_by_group(self) -> dict[str, list[KnowledgeItem]]:
+        def build():
+            found: dict[str, list[KnowledgeItem]] = {}
+            for item in self.items:
+                if item.group.strip():
+                    found.setdefault(normalise(item.group), []).append(item)
+            return found
+
+        return self._cached(("by-group",), build)
+
+    # -- words for stems and explanations --
+
+    def condition(self, deck_slug: str) -> str:
+        title = self.titles.get(deck_slug, deck_slug)
+        if len(title) > 1 and title[0].isupper() and title[1].islower():
+            return title[0].lower() + title[1:]
+        return title
+
+    def list_name(self, deck_slug: str, kind: str) -> str:
+        return f"“{self.headings.get((deck_slug, kind), kind)}” of {self.titles.get(deck_slug, deck_slug)}"
+
+    # -- distractor pools, each built once per call --
+
+    def list_pool(self, deck_slug: str, kind: str) -> list[_Option]:
+        """Wrong options for "a <kind> of <condition>": entries of the same kind of list in other decks, none
+        equivalent to an entry of this list or of a list a reader could fairly count it under (a tumour type is
+        also a cause). Drugs of a class this deck lists are out too: another condition's NSAID is no wrong
+        answer where NSAIDs are listed."""
+
+        def build():
+            others = [i for i in self.by_kind.get(kind, ()) if i.deck_slug != deck_slug]
+            if kind in GLOSS_CLASS_KINDS:
+                listed = self.listed_classes(deck_slug)
+                others = [
+                    i
+                    for i in others
+                    if not any(classes_overlap(i.gloss, g) for g in listed if i.gloss.strip())
+                ]
+            options = self.options_from_items(_sample(others, POOL_SAMPLE, f"list:{deck_slug}:{kind}"))
+            # One pass over the asked lists: every option equivalent to a listed entry is out.
+            names = [(n, name) for n, o in enumerate(options) for name in o.names]
+            listed = (
+                name
+                for listed_kind in (kind, *RELATED_KINDS.get(kind, ()))
+                for item in self.by_list.get((deck_slug, listed_kind), ())
+                for name in self.names(item)
+            )
+            hit = terms.equivalent_to_any([name for _, name in names], listed)
+            out = {names[n][0] for n in hit}
+            return [o for n, o in enumerate(options) if n not in out]
+
+        return self._cached(("list-pool", deck_slug, kind), build)
+
 
 # --- Choosing options so that their form does not give the answer away -------------------------------------
 
@@ -58,7 +268,7 @@ def _distance(text: str, target: str) -> float:
 def _pick_similar(
     pool: Sequence[_Option], target: str, n: int, rng: random.Random, avoid: Sequence[_Option]
 ) -> list[_Option] | None:
-    """n options from pool, close to target in length and word count, none clashing with each other or avoid."""
+    """n options from pool, close to target in length and word count, none equivalent to each other or avoid."""
     shuffled = list(pool)
     rng.shuffle(shuffled)
     shuffled.sort(key=lambda option: _distance(option.text, target))  # stable: ties stay in rng order
@@ -102,13 +312,13 @@ def _rebalance_longest(
         key=lambda option: len(option.text),
     )
     keep = sorted(distractors, key=lambda option: len(option.text))[1:]
-    for option in longer:
+    for option in longer[:50]:
         if not any(_clashes_any(option.names, other.names) for other in [correct, *keep]):
             return [*keep, option]
     return distractors
 
 
-def _arrange(correct: _Option, pool: list[_Option], rng: random.Random):
+def _arrange(correct: _Option, pool: Sequence[_Option], rng: random.Random):
     """Distractors of a form and length like the answer's, then the options in order; None when too few."""
     distractors = _pick_similar(pool, correct.text, OPTION_COUNT - 1, rng, [correct])
     if distractors is None:
@@ -132,81 +342,65 @@ def _article(phrase: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def _join(terms: Sequence[str]) -> str:
-    return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
+def _join(terms_: Sequence[str]) -> str:
+    return terms_[0] if len(terms_) == 1 else ", ".join(terms_[:-1]) + " and " + terms_[-1]
 
 
 # --- Builders, one per question kind ------------------------------------------------------------------------
+# Every option of a question is the same kind of thing as its answer (the NBME rule): list questions draw wrong
+# options from the same kind of list in other decks, gloss questions from drugs and drug classes, sub-group
+# questions from sibling groups of the same dimension. A question that cannot be homogeneous is not made.
 
 
-def _list_distractor_pool(
-    index: _Index, deck_slug: str, kind: str, blocked: Sequence[str], *, enough: int
-) -> list[_Option]:
-    """Entries of the same kind of list in other decks (causes of other conditions); only when fewer than
-    `enough`, also entries of unrelated lists of the same deck. Nothing that clashes with `blocked`."""
-    same_kind = [i for i in index.items if i.deck_slug != deck_slug and i.section_kind == kind]
-    if kind in GLOSS_CLASS_KINDS:
-        # Another condition's NSAID is no wrong answer to "a drug treatment for X" when X lists NSAIDs.
-        listed = [i.gloss for i in index.list_items(deck_slug, [kind]) if i.gloss.strip()]
-        same_kind = [
-            i for i in same_kind if not any(classes_overlap(i.gloss, g) for g in listed if i.gloss.strip())
-        ]
-    excluded = {kind, *RELATED_KINDS.get(kind, ()), *_NOT_LIST_KINDS}
-    other_lists = [
-        i
-        for i in index.items
-        if i.deck_slug == deck_slug and i.section_kind not in excluded and i.section_kind
-    ]
-    tier1 = [o for o in _options_from_items(index, same_kind) if not _clashes_any(o.names, blocked)]
-    if len(tier1) >= enough:
-        return tier1
-    tier2 = [o for o in _options_from_items(index, other_lists) if not _clashes_any(o.names, blocked)]
-    return tier1 + [o for o in tier2 if not any(_clashes_any(o.names, t.names) for t in tier1)]
-
-
-def _blocked_names(index: _Index, items: Iterable[KnowledgeItem]) -> list[str]:
-    return list(dict.fromkeys(name for item in items for name in index.names(item)))
-
-
-def _member(
-    index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random
-) -> GeneratedQuestion | None:
-    members = index.list_items(deck_slug, [kind])
-    blocked = _blocked_names(index, index.list_items(deck_slug, [kind, *RELATED_KINDS.get(kind, ())]))
-    correct = next(
-        o for o in _options_from_items(index, members) if normalise(o.text) == normalise(anchor.term)
-    )
-    pool = _list_distractor_pool(index, deck_slug, kind, blocked, enough=OPTION_COUNT - 1)
+def _member(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
+    deck_slug, kind = anchor.deck_slug, anchor.section_kind
+    pool = lib.list_pool(deck_slug, kind)
+    if len(pool) < OPTION_COUNT - 1:
+        return None
+    correct = lib.list_option(deck_slug, kind, anchor.term)
     arranged = _arrange(correct, pool, rng)
     if arranged is None:
         return None
     options, position = arranged
-    phrase = LIST_PHRASES[kind].format(condition=index.condition(deck_slug))
+    phrase = LIST_PHRASES[kind].format(condition=lib.condition(deck_slug))
     return _question(
         kind=MEMBER,
         stem=f"Which of these is {phrase}?",
         options=options,
         answer=position,
         section=kind,
-        correct_terms=_unique_terms(members),
+        correct_terms=lib.list_terms(deck_slug, kind),
         deck_slug=deck_slug,
-        explanation=f"{correct.text} is listed under {index.list_name(deck_slug, kind)}; "
+        explanation=f"{correct.text} is listed under {lib.list_name(deck_slug, kind)}; "
         "the other options are not on that list.",
     )
 
 
-def _not_member(
-    index: _Index, deck_slug: str, kind: str, anchor: KnowledgeItem, rng: random.Random
-) -> GeneratedQuestion | None:
-    members = _options_from_items(index, index.list_items(deck_slug, [kind]))
-    anchor_option = next(o for o in members if normalise(o.text) == normalise(anchor.term))
-    others = [o for o in members if o is not anchor_option]
-    rest = _pick_similar(others, anchor_option.text, OPTION_COUNT - 2, rng, [anchor_option])
+_OTHERS_SAMPLE = 200
+
+
+def _others_from_list(
+    lib: _Library, deck_slug: str, kind: str, anchor: _Option, n: int, rng: random.Random
+) -> list[_Option] | None:
+    """n further entries of the anchor's list, none equivalent to another: drawn at random, a bounded number
+    of tries, so a list of 50,000 costs what a list of 20 does."""
+    entries = lib.list_entries(deck_slug, kind)
+    keys = list(entries) if len(entries) <= _OTHERS_SAMPLE else rng.sample(list(entries), _OTHERS_SAMPLE)
+    anchor_key = normalise(anchor.text)
+    others = [lib.option(entries[key]) for key in keys if key != anchor_key]
+    return _pick_similar(others, anchor.text, n, rng, [anchor])
+
+
+def _not_member(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
+    deck_slug, kind = anchor.deck_slug, anchor.section_kind
+    pool = lib.list_pool(deck_slug, kind)
+    if not pool:
+        return None
+    anchor_option = lib.list_option(deck_slug, kind, anchor.term)
+    rest = _others_from_list(lib, deck_slug, kind, anchor_option, OPTION_COUNT - 2, rng)
     if rest is None:
         return None
     inside = [anchor_option, *rest]
-    blocked = _blocked_names(index, index.list_items(deck_slug, [kind, *RELATED_KINDS.get(kind, ())]))
-    pool = _list_distractor_pool(index, deck_slug, kind, blocked, enough=2)
     target = sorted(inside, key=lambda o: len(o.text))[len(inside) // 2].text
     found = _pick_similar(pool, target, 1, rng, inside)
     if found is None:
@@ -218,7 +412,7 @@ def _not_member(
         found = _pick_similar(shorter, target, 1, rng, inside)
         correct = found[0] if found else correct
     options, position = _place(correct, inside, rng)
-    phrase = LIST_PHRASES[kind].format(condition=index.condition(deck_slug))
+    phrase = LIST_PHRASES[kind].format(condition=lib.condition(deck_slug))
     source = correct.items[0]
     return _question(
         kind=NOT_MEMBER,
@@ -226,29 +420,27 @@ def _not_member(
         options=options,
         answer=position,
         section=kind,
-        correct_terms=_unique_terms(index.list_items(deck_slug, [kind])),
+        correct_terms=lib.list_terms(deck_slug, kind),
         deck_slug=deck_slug,
         negated=True,
-        explanation=f"{_join([o.text for o in inside])} are listed under {index.list_name(deck_slug, kind)}; "
-        f"{correct.text} is not (it comes from {index.list_name(source.deck_slug, source.section_kind)}).",
+        explanation=f"{_join([o.text for o in inside])} are listed under {lib.list_name(deck_slug, kind)}; "
+        f"{correct.text} is not (it comes from {lib.list_name(source.deck_slug, source.section_kind)}).",
     )
 
 
-def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
-    same_term = [i for i in index.items if normalise(i.term) == normalise(anchor.term) and i.gloss.strip()]
-    related = [i for i in index.items if names_clash(i.term, anchor.term) and i.gloss.strip()]
+def _item_to_gloss(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
+    anchor_norm = normalise(anchor.term)
+    related = lib.glossed_terms().matches(anchor.term)
+    same_term = [i for i in related if normalise(i.term) == anchor_norm]
     correct_glosses = _unique_glosses(same_term)
-    related_glosses = [i.gloss for i in related]
-    glosses: dict[str, _Option] = {}
-    for item in index.items:
-        if (
-            index.is_class_gloss(item)
-            and not names_clash(item.gloss, anchor.term)
-            and not any(classes_overlap(item.gloss, gloss) for gloss in related_glosses)
-        ):
-            glosses.setdefault(normalise(item.gloss), _Option(item.gloss, (), (item.gloss,)))
+    related_glosses = list(dict.fromkeys(i.gloss for i in related))
+    pool = [
+        _Option(gloss, (), (gloss,))
+        for gloss in lib.class_glosses().values()
+        if not names_clash(gloss, anchor.term)
+        and not any(classes_overlap(gloss, other) for other in related_glosses)
+    ]
     correct = _Option(anchor.gloss, (anchor,), (anchor.gloss,))
-    pool = list(glosses.values())
     arranged = _arrange(correct, pool, rng)
     if arranged is None:
         return None
@@ -264,25 +456,34 @@ def _item_to_gloss(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> 
         deck_slug=anchor.deck_slug,
         item_ids=(anchor.id,),
         explanation=f"{anchor.term} is listed as {anchor.gloss} under "
-        f"{index.list_name(anchor.deck_slug, anchor.section_kind)}.",
+        f"{lib.list_name(anchor.deck_slug, anchor.section_kind)}.",
     )
 
 
-def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
-    satisfying = [i for i in index.items if gloss_satisfies(i.gloss, anchor.gloss)]
-    uncertain = [i for i in index.items if i.gloss.strip() and classes_overlap(i.gloss, anchor.gloss)]
-    blocked = _blocked_names(index, [*satisfying, *uncertain])
+def _gloss_to_item(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
+    by_gloss = lib.items_by_gloss()
+    satisfying = [i for g, items in by_gloss.items() if gloss_satisfies(g, anchor.gloss) for i in items]
+    uncertain = [
+        i for g, items in by_gloss.items() if classes_overlap(items[0].gloss, anchor.gloss) for i in items
+    ]
+    blocked: terms.TermIndex = terms.TermIndex(
+        (name, 0) for item in [*satisfying, *uncertain] for name in lib.names(item)
+    )
     correct = next(
-        o for o in _options_from_items(index, satisfying) if normalise(o.text) == normalise(anchor.term)
+        o for o in lib.options_from_items(satisfying) if normalise(o.text) == normalise(anchor.term)
     )
     candidates = [
         i
-        for i in index.items
-        if i.section_kind in GLOSS_CLASS_KINDS
-        and i.gloss.strip()
-        and not classes_overlap(i.gloss, anchor.gloss)
+        for kind in GLOSS_CLASS_KINDS
+        for i in lib.by_kind.get(kind, ())
+        if i.gloss.strip() and not classes_overlap(i.gloss, anchor.gloss)
     ]
-    pool = [o for o in _options_from_items(index, candidates) if not _clashes_any(o.names, blocked)]
+    candidates = _sample(candidates, POOL_SAMPLE, f"gloss:{normalise(anchor.gloss)}")
+    pool = [
+        o
+        for o in lib.options_from_items(candidates)
+        if not any(blocked.matches_any(name) for name in o.names)
+    ]
     arranged = _arrange(correct, pool, rng)
     if arranged is None:
         return None
@@ -290,7 +491,7 @@ def _gloss_to_item(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> 
     also = [t for t in _unique_terms(satisfying) if normalise(t) != normalise(correct.text)]
     explanation = (
         f"{correct.text} is listed as {anchor.gloss} under "
-        f"{index.list_name(anchor.deck_slug, anchor.section_kind)}."
+        f"{lib.list_name(anchor.deck_slug, anchor.section_kind)}."
     )
     if also:
         explanation += f" Also listed as {anchor.gloss}: {_join(also)}."
@@ -318,31 +519,38 @@ def _singular_phrase(group: str) -> str | None:
     return phrase
 
 
-def _group_member(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
+def _group_member(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     group = normalise(anchor.group)
-    in_group = [i for i in index.items if i.group and normalise(i.group) == group]
-    blocked = _blocked_names(index, in_group)
-    correct = next(
-        o for o in _options_from_items(index, in_group) if normalise(o.text) == normalise(anchor.term)
-    )
-    # Sibling groups are categories the list itself says are different; ungrouped entries are unknown, and
-    # another deck's groups may be the same category under another name ("By region", "By location").
-    siblings = [
-        i
-        for i in index.items
-        if i.deck_slug == anchor.deck_slug
-        and i.section_kind == anchor.section_kind
-        and i.group
-        and normalise(i.group) != group
-        and normalise(i.group) not in _UNCLASSIFIED_GROUPS
-    ]
-    pool = [o for o in _options_from_items(index, siblings) if not _clashes_any(o.names, blocked)]
+    dimension = group_dimension(anchor.section_kind, anchor.group)
+    in_group = lib.items_by_group()[group]
+
+    def build_pool():
+        # Sibling groups of the same dimension are categories the list itself says are different; ungrouped
+        # entries are unknown, and another deck's groups may be the same category under another name.
+        siblings = [
+            i
+            for i in lib.by_list[(anchor.deck_slug, anchor.section_kind)]
+            if i.group
+            and normalise(i.group) != group
+            and normalise(i.group) not in _UNCLASSIFIED_GROUPS
+            and group_dimension(i.section_kind, i.group) == dimension
+        ]
+        siblings = _sample(siblings, POOL_SAMPLE, f"group:{anchor.deck_slug}:{group}")
+        blocked: terms.TermIndex = terms.TermIndex((name, 0) for item in in_group for name in lib.names(item))
+        return [
+            o for o in lib.options_from_items(siblings) if not any(blocked.matches_any(n) for n in o.names)
+        ]
+
+    pool = lib._cached(("group-pool", anchor.deck_slug, anchor.section_kind, group), build_pool)
+    if len(pool) < OPTION_COUNT - 1:
+        return None
+    correct = next(o for o in lib.options_from_items(in_group) if normalise(o.text) == normalise(anchor.term))
     arranged = _arrange(correct, pool, rng)
     if arranged is None:
         return None
     options, position = arranged
     phrase = _singular_phrase(anchor.group)
-    where = index.list_name(anchor.deck_slug, anchor.section_kind)
+    where = lib.list_name(anchor.deck_slug, anchor.section_kind)
     stem = (
         f"Which of these is {_article(phrase)} {phrase}?"
         if phrase
@@ -368,13 +576,16 @@ def _polarity(answer: str) -> str | None:
     return words[0] if words and words[0] in ("yes", "no") else None
 
 
-def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
-    faqs = [i for i in index.items if i.section_kind == FAQ and i.answer.strip()]
-    same_question = [i for i in faqs if normalise(i.term) == normalise(anchor.term)]
+def _faq(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
+    by_question = lib._cached(
+        ("faq-by-question",),
+        lambda: _group_by(lib.faqs, lambda i: normalise(i.term)),
+    )
+    same_question = by_question[normalise(anchor.term)]
     correct_answers = tuple(dict.fromkeys(i.answer for i in same_question))
     correct = _Option(anchor.answer, tuple(same_question), correct_answers)
-    near = [i for i in faqs if i.deck_slug == anchor.deck_slug]
-    far = [i for i in faqs if i.deck_slug != anchor.deck_slug]
+    near = [i for i in lib.faqs if i.deck_slug == anchor.deck_slug]
+    far = _sample([i for i in lib.faqs if i.deck_slug != anchor.deck_slug], POOL_SAMPLE, "faq")
     pool: list[_Option] = []
     seen: set[str] = set()
     polarity = {_polarity(a) for a in correct_answers} - {None}
@@ -399,8 +610,15 @@ def _faq(index: _Index, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQ
         correct_terms=correct_answers,
         deck_slug=anchor.deck_slug,
         item_ids=tuple(i.id for i in same_question),
-        explanation=f"From {index.list_name(anchor.deck_slug, FAQ)}.",
+        explanation=f"From {lib.list_name(anchor.deck_slug, FAQ)}.",
     )
+
+
+def _group_by(items, key) -> dict:
+    found: dict = {}
+    for item in items:
+        found.setdefault(key(item), []).append(item)
+    return found
 
 
 def _question(
@@ -440,9 +658,9 @@ def _question(
 
 
 def _candidates(
-    index: _Index, decks: Sequence[KnowledgeDeck], section_kinds: set[str] | None, kinds: set[str]
-) -> dict[str, list[tuple]]:
-    found: dict[str, list[tuple]] = {kind: [] for kind in QUESTION_KINDS if kind in kinds}
+    lib: _Library, decks: Sequence[KnowledgeDeck], section_kinds: set[str] | None, kinds: set[str]
+) -> dict[str, list[KnowledgeItem]]:
+    found: dict[str, list[KnowledgeItem]] = {kind: [] for kind in QUESTION_KINDS if kind in kinds}
     for deck in decks:
         for item in deck.items():
             if not item.term.strip() or (
@@ -451,37 +669,33 @@ def _candidates(
                 continue
             if item.section_kind in LIST_PHRASES:
                 if MEMBER in found:
-                    found[MEMBER].append((MEMBER, item))
+                    found[MEMBER].append(item)
                 if NOT_MEMBER in found:
-                    found[NOT_MEMBER].append((NOT_MEMBER, item))
-            if index.is_class_gloss(item):
+                    found[NOT_MEMBER].append(item)
+            if (ITEM_TO_GLOSS in found or GLOSS_TO_ITEM in found) and lib.is_class_gloss(item):
                 if ITEM_TO_GLOSS in found:
-                    found[ITEM_TO_GLOSS].append((ITEM_TO_GLOSS, item))
+                    found[ITEM_TO_GLOSS].append(item)
                 if GLOSS_TO_ITEM in found:
-                    found[GLOSS_TO_ITEM].append((GLOSS_TO_ITEM, item))
+                    found[GLOSS_TO_ITEM].append(item)
             if (
                 GROUP_MEMBER in found
                 and item.group.strip()
                 and normalise(item.group) not in _UNCLASSIFIED_GROUPS
             ):
-                found[GROUP_MEMBER].append((GROUP_MEMBER, item))
+                found[GROUP_MEMBER].append(item)
             if FAQ in found and item.section_kind == FAQ and item.answer.strip():
-                found[FAQ].append((FAQ, item))
+                found[FAQ].append(item)
     return found
 
 
-def _build(index: _Index, kind: str, item: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
-    if kind == MEMBER:
-        return _member(index, item.deck_slug, item.section_kind, item, rng)
-    if kind == NOT_MEMBER:
-        return _not_member(index, item.deck_slug, item.section_kind, item, rng)
-    if kind == ITEM_TO_GLOSS:
-        return _item_to_gloss(index, item, rng)
-    if kind == GLOSS_TO_ITEM:
-        return _gloss_to_item(index, item, rng)
-    if kind == GROUP_MEMBER:
-        return _group_member(index, item, rng)
-    return _faq(index, item, rng)
+_BUILDERS = {
+    MEMBER: _member,
+    NOT_MEMBER: _not_member,
+    ITEM_TO_GLOSS: _item_to_gloss,
+    GLOSS_TO_ITEM: _gloss_to_item,
+    GROUP_MEMBER: _group_member,
+    FAQ: _faq,
+}
 
 
 def generate_question(
@@ -489,15 +703,20 @@ def generate_question(
 ) -> GeneratedQuestion | None:
     """One question of `kind` whose answer is about the item `item_id` (for hand-picked questions), or None
     when that item cannot make a valid question of that kind."""
-    index = _Index(kb)
-    item = next((i for i in index.items if i.id == item_id), None)
+    lib = _Library(kb)
+    item = next((i for i in lib.items if i.id == item_id), None)
     if item is None or kind not in QUESTION_KINDS:
         return None
     deck = kb.deck(item.deck_slug)
-    eligible = _candidates(index, [deck] if deck else [], None, {kind}).get(kind, [])
-    if not any(candidate.id == item.id for _, candidate in eligible):
+    eligible = _candidates(lib, [deck] if deck else [], None, {kind}).get(kind, [])
+    if not any(candidate.id == item.id for candidate in eligible):
         return None
-    return _build(index, kind, item, rng)
+    return _BUILDERS[kind](lib, item, rng)
+
+
+# After this many failed tries in a row a kind is given up for the quiz: a list whose every entry fails (no
+# homogeneous pool) must not cost one failed build per entry of a 50,000-item list.
+MAX_FAILURES_PER_KIND = 60
 
 
 def generate_questions(
@@ -508,47 +727,55 @@ def generate_questions(
     deck_slugs: Iterable[str] | None = None,
     section_kinds: Iterable[str] | None = None,
     kinds: Iterable[str] | None = None,
+    avoid: Iterable[tuple[str, str]] = (),
 ) -> list[GeneratedQuestion]:
     """Up to `count` valid questions about the decks in `deck_slugs` (all when None), drawing distractors from
     the whole knowledge base. Kinds take turns; no item is the answer twice. Fewer come back when the lists
-    cannot support more valid questions."""
-    index = _Index(kb)
+    cannot support more valid questions: the caller says so rather than padding with weaker ones. `avoid`
+    holds (stem, correct option) pairs never to ask (questions the learner reported).
+
+    Cost: one pass over the knowledge base to index it, then a bounded amount of work per question."""
+    lib = _Library(kb)
     wanted = set(deck_slugs) if deck_slugs is not None else None
     decks = [deck for deck in kb.decks if wanted is None or deck.slug in wanted]
     by_kind = _candidates(
-        index,
+        lib,
         decks,
         set(section_kinds) if section_kinds is not None else None,
         set(kinds) if kinds is not None else set(QUESTION_KINDS),
     )
-    for queue in by_kind.values():
-        rng.shuffle(queue)
     turn = [kind for kind in QUESTION_KINDS if by_kind.get(kind)]
     rng.shuffle(turn)
+    failures = dict.fromkeys(turn, 0)
     questions: list[GeneratedQuestion] = []
     used_items: set[int] = set()
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set(avoid)
     while len(questions) < count and turn:
         for kind in list(turn):
             if len(questions) >= count:
                 break
             queue = by_kind[kind]
-            while queue:
-                _, item = queue.pop()
+            while queue and failures[kind] < MAX_FAILURES_PER_KIND:
+                # Draw without replacement in O(1): swap a random entry to the end and pop it.
+                pick = rng.randrange(len(queue))
+                queue[pick], queue[-1] = queue[-1], queue[pick]
+                item = queue.pop()
                 if item.id in used_items:
                     continue
-                question = _build(index, kind, item, rng)
+                question = _BUILDERS[kind](lib, item, rng)
                 if (
                     question is None
                     or (question.stem, question.correct_option) in seen
                     or used_items.intersection(question.item_ids)
                 ):
+                    failures[kind] += 1
                     continue
+                failures[kind] = 0
                 questions.append(question)
                 used_items.update(question.item_ids)
                 used_items.add(item.id)
                 seen.add((question.stem, question.correct_option))
                 break
-            if not queue:
+            if not queue or failures[kind] >= MAX_FAILURES_PER_KIND:
                 turn.remove(kind)
     return questions

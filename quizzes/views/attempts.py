@@ -14,8 +14,10 @@ from quizzes import services
 from quizzes.access import get_attempt_for_learner, get_attempt_for_viewer
 from quizzes.forms import PracticeForm
 from quizzes.models import Attempt
-from studyapp.models import Deck, SectionKind
+from studyapp.models import Deck, ProblemReport, SectionKind
+from studyapp.services import problem_reports
 from studyapp.views.rendering import render_page
+from studyapp.views.reports import ReportForm
 
 
 def _attempt_context(attempt: Attempt, position: int | None, now) -> dict:
@@ -37,6 +39,7 @@ def _attempt_context(attempt: Attempt, position: int | None, now) -> dict:
         and current is not None
         and current.chosen is not None,
         "seconds_left": seconds_left,
+        "report_reasons": ProblemReport.Reason.choices,
         "nav": "quizzes",
     }
 
@@ -98,6 +101,38 @@ def attempt_answer(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def report_question(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Report a problem with one question of the learner's own attempt; they will not be asked it again."""
+    attempt = get_attempt_for_learner(request.user, attempt_id)
+    position = _position(request.POST.get("position"))
+    answer = attempt.answers.select_related("question__deck").filter(position=position).first()
+    form = ReportForm(request.POST)
+    if answer is None:
+        return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    if not form.is_valid() or answer.question.deck is None:
+        messages.error(request, "Pick what is wrong with the question to report it.")
+    else:
+        question = answer.question
+        problem_reports.report_question(
+            user=request.user,
+            deck=question.deck,
+            question_id=question.pk,
+            stem=question.stem,
+            answer=question.correct_option,
+            item_ids=question.item_ids,
+            reason=form.cleaned_data["reason"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(
+            request, "Thanks: the question is reported to the deck's editors; you will not get it again."
+        )
+    if attempt.is_open:
+        return redirect(f"{reverse('quizzes:attempt', kwargs={'attempt_id': attempt.pk})}?q={position}")
+    return redirect("quizzes:attempt-result", attempt_id=attempt.pk)
+
+
+@require_POST
+@login_required
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = get_attempt_for_learner(request.user, attempt_id)
     attempt = services.submit_attempt(attempt=attempt, now=timezone.now())
@@ -123,6 +158,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "answers": answers,
         "reveal": services.answers_visible(attempt=attempt, viewer=request.user, now=now),
         "is_own": attempt.user_id == request.user.pk,
+        "report_reasons": ProblemReport.Reason.choices,
         "nav": "quizzes",
     }
     if attempt.is_practice and not attempt.is_open:
@@ -189,5 +225,9 @@ def practice(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if attempt.question_count < data["count"]:
+                messages.warning(
+                    request, services.shortfall_message(asked=data["count"], made=attempt.question_count)
+                )
             return redirect("quizzes:attempt", attempt_id=attempt.pk)
     return render(request, "quizzes/practice.html", {"form": form, "nav": "quizzes"})

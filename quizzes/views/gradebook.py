@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from quizzes import gradebook, services
 from quizzes.access import get_assignment_for_instructor
+from studyapp.services import problem_reports
 
 
 @require_GET
@@ -45,9 +46,13 @@ def gradebook_csv(request: HttpRequest, assignment_id: int) -> HttpResponse:
 def item_analysis(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_assignment_for_instructor(request.user, assignment_id)
     services.close_expired_attempts(assignment=assignment, now=timezone.now())
+    questions = gradebook.item_analysis(assignment)
+    reports = problem_reports.open_counts_by_question(qa.question.pk for qa in questions)
+    for qa in questions:
+        qa.open_reports = reports.get(qa.question.pk, 0)
     context = {
         "assignment": assignment,
-        "questions": gradebook.item_analysis(assignment),
+        "questions": questions,
         "low": gradebook.analysis.LOW_DISCRIMINATION,
         "nav": "classes",
     }

@@ -152,6 +152,9 @@ def quiz_set_add_questions(request: HttpRequest, quiz_set_id: int) -> HttpRespon
         except ValidationError as error:
             add_form.add_error(None, error)
         else:
+            asked = add_form.cleaned_data["count"]
+            if len(added) < asked:
+                messages.warning(request, services.shortfall_message(asked=asked, made=len(added)))
             if not request.htmx:
                 messages.success(request, f"{len(added)} questions added; remove the ones you do not want.")
                 return redirect("quizzes:quiz-set-edit", quiz_set_id=quiz_set.pk)

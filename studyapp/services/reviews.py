@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, Subquery
+from django.utils import timezone
 
-from studyapp import optimizing, queue, scheduling, tasks
+from studyapp import optimizing, planning, plans, queue, scheduling, tasks
 from studyapp.models import CardState, Review
 from studyapp.services.conflicts import retry_on_conflict
 from studyapp.steps import parse_steps
@@ -33,9 +34,11 @@ SNAPSHOT_FIELDS = (
 _DATETIMES = {"due", "last_review"}
 
 
-def config_for(user) -> scheduling.Config:
-    """The learner's scheduler: their settings, and their latest fitted parameters when they have some."""
+def config_for(user, now: dt.datetime | None = None) -> scheduling.Config:
+    """The learner's scheduler: their settings, their latest fitted parameters when they have some, and their
+    exam dates (planning.answer applies them)."""
     return scheduling.Config(
+        plans=plans.calendar_for(user, now or timezone.now()),
         parameters=optimizing.latest_parameters(user) or tuple(scheduling.DEFAULT_PARAMETERS),
         desired_retention=user.desired_retention,
         learning_steps=tuple(_steps(user.learning_steps)),
@@ -67,7 +70,16 @@ def fuzz_seed(card_state: CardState) -> str:
 
 
 def preview_for(card_state: CardState, now: dt.datetime, config: scheduling.Config):
-    return scheduling.preview(memory_of(card_state), now, config, fuzz_seed(card_state))
+    return {rating: _outcome(card_state, rating, now, config) for rating in scheduling.Rating}
+
+
+def _outcome(
+    card_state: CardState, rating, now: dt.datetime, config: scheduling.Config
+) -> scheduling.Outcome:
+    """The one place an answer is scheduled: planning.answer applies the card's exam dates to FSRS's interval."""
+    calendar = config.plans or planning.Calendar()
+    exams = calendar.exams_for(card_state.card.deck_id, card_state.card.section_id, now)
+    return planning.answer(memory_of(card_state), rating, now, config, fuzz_seed(card_state), exams=exams)
 
 
 def snapshot(card_state: CardState) -> dict:
@@ -123,7 +135,7 @@ def record_review(
     (double-click, retry, second tab) changes nothing, and so does a grade for a card the learner's queue (in
     `scope`) would not show now: not due, suspended, buried, past the daily limits. Raises
     CardState.DoesNotExist for another's card."""
-    config = config or config_for(user)
+    config = config or config_for(user, now)
     scope = scope or queue.Scope()
     with transaction.atomic():
         card_state, siblings = _lock_with_siblings(user, pk=card_state_id)
@@ -168,7 +180,7 @@ def _apply(user, card_state, rating, now, config, duration_ms, source, buried=()
     before = snapshot(card_state)
     if buried:
         before["buried_siblings"] = list(buried)
-    outcome = scheduling.answer(memory_of(card_state), rating, now, config, fuzz_seed(card_state))
+    outcome = _outcome(card_state, rating, now, config)
     after = outcome.memory
     state_before = card_state.state
     last_interval_days = 0.0
@@ -302,7 +314,7 @@ def record_item_outcome(*, user, item_ids: Iterable[int], correct: bool, now: dt
     items the learner is already studying. New cards are left for the review screen, where they are introduced
     with the learning steps and the daily new-card limit; suspended cards stay untouched."""
     rating = scheduling.Rating.GOOD if correct else scheduling.Rating.AGAIN
-    config = config_for(user)
+    config = config_for(user, now)
     reviews = []
     with transaction.atomic():
         states = (

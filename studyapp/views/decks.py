@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from studyapp import queue
 from studyapp.access import get_deck_for_user
 from studyapp.models import Deck, Enrollment, Item, SectionKind
+from studyapp.services import problem_reports
 from studyapp.services.enrollment import add_deck_to_studies, remove_deck_from_studies
 from studyapp.views.rendering import render_page
 
@@ -117,6 +118,7 @@ def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
         "retired": Item.objects.filter(deck=deck, retired_at__isnull=False).select_related("section")
         if can_edit
         else [],
+        "report_groups": problem_reports.open_report_groups(deck) if can_edit else [],
         "nav": "decks",
     }
     return render(request, "studyapp/deck.html", context)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from studyapp import cardgen, custom_study, queue, releases
 from studyapp.access import get_deck_for_editor, get_deck_for_user
-from studyapp.models import CardState, Deck, Section
+from studyapp.models import CardState, Deck, ProblemReport, Section
 from studyapp.scheduling import Rating
 from studyapp.services import cards as card_service
 from studyapp.services import reviews
@@ -116,6 +116,7 @@ def _render(
         "shown_at": shown_at if showing_answer and shown_at else int(now.timestamp() * 1000),
         "notices": notices,
         "flags": [f for f in CardState.Flag if f != CardState.Flag.NONE],
+        "report_reasons": ProblemReport.Reason.choices,
         "review_url": _review_url(scope),
         # Lazy: only the full page lists the learner's lists, so an htmx answer does not pay for it.
         "study_lists": Section.objects.filter(
@@ -220,6 +221,9 @@ def card_action(request: HttpRequest) -> HttpResponse:
     return _after_post(request, scope, deck, section, notices, prefer=prefer)
 
 
+TEMPLATE_EXAMPLES = 5
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def deck_templates(request: HttpRequest, deck_id: int) -> HttpResponse:
@@ -235,8 +239,24 @@ def deck_templates(request: HttpRequest, deck_id: int) -> HttpResponse:
         )
         return redirect("studyapp:deck-templates", deck_id=deck.pk)
     disabled = set(deck.disabled_card_templates or [])
+    # Every template's cards as this deck would get them, switched on or not, so the owner sees the wording.
+    sources = card_service.deck_sources(deck)
+    headings = {s.key: s.heading for s in sources}
+    groups = {i.key: i.group for s in sources for i in s.items}
+    examples: dict[str, list[dict]] = {}
+    for spec in cardgen.generate_cards(deck.title, sources):
+        context = cardgen.context_line(deck.title, headings.get(spec.section_key), groups.get(spec.item_key))
+        examples.setdefault(spec.template, []).append(
+            {"context": context, "front": spec.front, "back": spec.back}
+        )
     templates = [
-        {"name": name, "label": label, "enabled": name not in disabled}
+        {
+            "name": name,
+            "label": label,
+            "enabled": name not in disabled,
+            "examples": examples.get(name, [])[:TEMPLATE_EXAMPLES],
+            "count": len(examples.get(name, [])),
+        }
         for name, label in cardgen.TEMPLATES.items()
     ]
     return render(

@@ -32,8 +32,28 @@ DRUGS = [
 ]
 
 
+# Another condition in the library: its lists supply wrong options of the same kind (causes among causes).
+OTHER_LISTS = {
+    "causes": ["Disc herniation", "Facet joint arthritis", "Spondylolisthesis", "Osteophytes", "Obesity"],
+    "symptoms": ["Leg cramps", "Neurogenic claudication", "Low back ache", "Calf heaviness", "Stiffness"],
+    "diagnostic_tests": ["Flexion views", "Treadmill test", "Ankle-brachial index", "Myelogram", "DEXA"],
+}
+OTHER_DRUGS = [("Calcitonin", "hormone"), ("Zolpidem", "hypnotic"), ("Ondansetron", "antiemetic")]
+
+
+def _fill(deck, lists, drugs):
+    for position, (kind, terms) in enumerate(lists.items()):
+        section = factories.make_section(deck, kind=kind, position=position)
+        for n, term in enumerate(terms):
+            factories.make_item(section, term, position=n)
+    section = factories.make_section(deck, kind="drugs", position=9)
+    for n, (term, gloss) in enumerate(drugs):
+        factories.make_item(section, term, gloss=gloss, position=n)
+
+
 @pytest.fixture
 def deck(db):
+    _fill(factories.make_deck(title="Lumbar spinal stenosis"), OTHER_LISTS, OTHER_DRUGS)
     deck = factories.make_deck(title="Neoplastic foraminal narrowing")
     for position, (kind, terms) in enumerate(LISTS.items()):
         section = factories.make_section(deck, kind=kind, position=position)
@@ -130,6 +150,20 @@ def test_a_not_member_answer_leaves_the_flashcards_alone(student, deck):
     assert odd_one_out, "seed 5 should draw a not-member question"
     services.save_answer(attempt=attempt, position=odd_one_out[0].position, chosen=0, now=T0)
     assert not Review.objects.filter(user=student).exists()
+
+
+def test_a_single_deck_quiz_says_when_its_lists_are_too_thin(student, db):
+    lonely = factories.make_deck(title="Lonely", owner=student)
+    _fill(lonely, {"causes": LISTS["causes"]}, DRUGS[:5])
+    attempt = services.start_practice(user=student, decks=[lonely], count=10, mode="tutor", now=T0, seed=1)
+    # No other deck: cause questions would need wrong causes; only drug-class questions are sound, one a drug.
+    assert attempt.question_count == 5
+    assert {a.question.kind for a in attempt.answers.select_related("question")} <= {
+        "item_to_gloss",
+        "gloss_to_item",
+    }
+    message = services.shortfall_message(asked=10, made=5)
+    assert message.startswith("Only 5 of the 10 questions")
 
 
 def test_a_rules_quiz_set_page_shows_a_sample_draw_without_saving_it(client, instructor, deck):

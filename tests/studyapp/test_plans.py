@@ -1,0 +1,180 @@
+"""Exam and backlog plans end to end: the queue, the answer buttons, the due forecast and the dashboard honour
+them."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from studyapp import plans, queue, stats
+from studyapp.models import BacklogPlan, CardState, ExamPlan
+from studyapp.scheduling import Rating
+from studyapp.services import reviews
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)  # a Monday; learners' days start at 04:00 UTC
+REVIEW = CardState.State.REVIEW
+
+
+def _deck_with_cards(user, n: int, *, heading="Drug Treatments"):
+    deck = factories.make_deck(title="Foraminal narrowing")
+    section = factories.make_section(deck, kind="drugs", heading=heading)
+    factories.enroll(user, deck)
+    states = []
+    for i in range(n):
+        card = factories.make_card(deck, section=section, position=i, front=f"Drug {i}")
+        states.append(factories.make_card_state(user, card))
+    return deck, section, states
+
+
+def _in_review(state, *, stability: float, last_review: dt.datetime, due: dt.datetime) -> CardState:
+    state.state, state.stability, state.difficulty = REVIEW, stability, 5.0
+    state.last_review, state.due, state.reps = last_review, due, 3
+    state.save()
+    return state
+
+
+# --- Exam plans ---------------------------------------------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_exam_brings_forward_a_card_that_would_reach_it_below_the_target(student):
+    deck, _section, (state, *_) = _deck_with_cards(student, 1)
+    # reviewed today, stability 46 days, next due in 46 days: after an exam in 30 days
+    _in_review(state, stability=46.3, last_review=NOW, due=NOW + dt.timedelta(days=46))
+    plans.set_exam_plan(
+        user=student, deck=deck, section=None, exam_date=dt.date(2025, 4, 2), target=0.95, now=NOW
+    )
+    state.refresh_from_db()
+    # the last day its predicted recall is still 0.95, as planning.last_review_offset pins
+    assert state.due.date() == dt.date(2025, 3, 21)
+    forecast = dict(stats.forecast(student, NOW))
+    assert forecast[dt.date(2025, 3, 21)] == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_card_safe_until_the_exam_is_left_alone(student):
+    deck, _section, (state, *_) = _deck_with_cards(student, 1)
+    _in_review(state, stability=200.0, last_review=NOW, due=NOW + dt.timedelta(days=200))
+    plans.set_exam_plan(
+        user=student, deck=deck, section=None, exam_date=dt.date(2025, 3, 20), target=0.95, now=NOW
+    )
+    state.refresh_from_db()
+    assert state.due.date() == dt.date(2025, 9, 19)
+
+
+def test_answer_buttons_and_answers_respect_the_exam_and_relax_after_it(student):
+    deck, section, (state, *_) = _deck_with_cards(student, 1)
+    _in_review(state, stability=11.0, last_review=NOW - dt.timedelta(days=11), due=NOW)
+    ExamPlan.objects.create(user=student, deck=deck, section=section, exam_date=dt.date(2025, 4, 2))
+    state.refresh_from_db()
+    config = reviews.config_for(student, NOW)
+    labels = {r: o.interval.days for r, o in reviews.preview_for(state, NOW, config).items()}
+    assert labels[Rating.GOOD] < 30  # without the exam: about 46 days
+    result = reviews.record_review(
+        user=student, card_state_id=state.pk, rating=3, shown_version=state.version, duration_ms=5000, now=NOW
+    )
+    assert result.recorded
+    state.refresh_from_db()
+    assert (state.due - NOW).days == labels[Rating.GOOD]
+    assert state.due.date() < dt.date(2025, 4, 2)
+    # after the exam the learner's own desired retention applies again: the interval jumps past the old date
+    later = state.due + dt.timedelta(days=1)
+    config = reviews.config_for(student, dt.datetime(2025, 4, 3, 9, tzinfo=dt.UTC))
+    relaxed = reviews.preview_for(state, later, config)[Rating.GOOD]
+    assert relaxed.interval.days > labels[Rating.GOOD]
+
+
+def test_an_exam_on_one_list_leaves_the_other_lists_alone(student):
+    deck, _section, (state, *_) = _deck_with_cards(student, 1)
+    other = factories.make_section(deck, kind="symptoms", heading="Symptoms", position=1)
+    ExamPlan.objects.create(user=student, deck=deck, section=other, exam_date=dt.date(2025, 3, 10))
+    _in_review(state, stability=11.0, last_review=NOW - dt.timedelta(days=11), due=NOW)
+    config = reviews.config_for(student, NOW)
+    assert reviews.preview_for(state, NOW, config)[Rating.GOOD].interval.days > 30
+
+
+# --- Backlog plans ------------------------------------------------------------------------------------------
+
+
+def _backlog(student, n: int = 30, new: int = 5):
+    deck, _section, states = _deck_with_cards(student, n + new)
+    for i, state in enumerate(states[:n]):
+        # after a 14-day break: cards due 1..14 days ago, with stabilities so recall spreads from lost to safe
+        _in_review(
+            state,
+            stability=1.0 + i * 3,
+            last_review=NOW - dt.timedelta(days=20 + i % 5),
+            due=NOW - dt.timedelta(days=1 + i % 14),
+        )
+    return deck, states
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_backlog_plan_caps_reviews_pauses_new_cards_and_shows_the_slipping_cards_first(student):
+    _deck, states = _backlog(student)
+    before = queue.build_queue(student, NOW)
+    assert (before.counts.review, before.counts.new) == (30, 5)
+    plans.start_backlog_plan(user=student, now=NOW, cap=10)
+    built = queue.build_queue(student, NOW)
+    assert (built.counts.review, built.counts.new) == (10, 0)
+    config = reviews.config_for(student, NOW)
+    recall = {s.pk: _recall(s, config) for s in states[:30]}
+    at_risk = [pk for pk, r in recall.items() if 0.5 <= r < 0.85]
+    assert built.card_state.pk == min(at_risk, key=recall.get)
+
+
+def _recall(state, config):
+    state.refresh_from_db()
+    return reviews.scheduling.retrievability(reviews.memory_of(state), NOW, config)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_backlog_plan_for_a_number_of_days_sets_the_cap_and_the_forecast_spreads_the_backlog(student):
+    _backlog(student)
+    plan = plans.start_backlog_plan(user=student, now=NOW, days=3)
+    assert plan.daily_cap == 10  # 30 overdue over 3 days, nothing else due in the next two weeks
+    summary = plans.for_dashboard(student, NOW, stats.forecast(student, NOW))
+    assert [n for _, n in summary.forecast[:4]] == [10, 10, 10, 0]
+    assert summary.catch_up.remaining == 30 and summary.catch_up.finish_on == dt.date(2025, 3, 5)
+
+
+def test_catching_up_ends_when_the_backlog_is_seen_and_new_cards_come_back(student):
+    _backlog(student, n=3, new=2)
+    plans.start_backlog_plan(user=student, now=NOW, cap=2)
+    for day in range(2):
+        now = NOW + dt.timedelta(days=day)
+        with time_machine.travel(now, tick=False):
+            built = queue.build_queue(student, now)
+            assert built.counts.new == 0
+            while built.card_state is not None and built.card_state.state == REVIEW:
+                reviews.record_review(
+                    user=student,
+                    card_state_id=built.card_state.pk,
+                    rating=3,
+                    shown_version=built.card_state.version,
+                    duration_ms=4000,
+                    now=now,
+                )
+                built = queue.build_queue(student, now)
+    assert queue.build_queue(student, NOW + dt.timedelta(days=1)).counts.new == 2
+    plans.for_dashboard(
+        student, NOW + dt.timedelta(days=1), stats.forecast(student, NOW + dt.timedelta(days=1))
+    )
+    assert BacklogPlan.objects.get(user=student).finished_at is not None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboard_says_how_long_catching_up_takes_and_lists_exams(student, student_client):
+    deck, _states = _backlog(student)
+    plans.start_backlog_plan(user=student, now=NOW, cap=10)
+    ExamPlan.objects.create(user=student, deck=deck, exam_date=dt.date(2025, 4, 2))
+    html = student_client.get(reverse("home")).content.decode()
+    assert "Catching up: 30 overdue cards left" in html
+    assert "caught up by Wednesday 5 March" in html
+    assert "Exam on Foraminal narrowing: Wednesday 2 April" in html
+    # the forecast table shows what will be studied: 10 a day
+    assert "<td>10</td>" in html and "<td>30</td>" not in html
