@@ -136,6 +136,8 @@ def report_question(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = get_attempt_for_learner(request.user, attempt_id)
     attempt = services.submit_attempt(attempt=attempt, now=timezone.now())
+    if request.POST.get("time_up") and not attempt.is_late:
+        messages.info(request, "Time is up: your answers were submitted automatically.")
     if attempt.is_late:
         messages.warning(
             request, "Submitted after the time limit: marked late, only answers saved in time count."

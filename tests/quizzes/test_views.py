@@ -477,3 +477,25 @@ def test_the_practice_form_preselects_the_only_deck_studied(student_client, stud
     import re
 
     assert re.search(r'name="section_kinds" value="drugs" id="[^"]+" checked>', listed)
+
+
+def test_a_week_long_attempt_shows_its_real_closing_time_not_minutes(student_client, instructor, student):
+    week = factories.make_assignment(
+        instructor, students=(student,), opens_at=T0, closes_at=T0 + dt.timedelta(days=7)
+    )
+    with time_machine.travel(T0 + dt.timedelta(minutes=1)):
+        attempt = _start(student_client, week)
+        page = student_client.get(reverse("quizzes:attempt", args=[attempt.pk])).text
+    assert "10079 min" not in page
+    assert "(closes Mon 9 Mar 2026, 09:00)" in page
+    assert "6\xa0days, 23\xa0hours" in page
+
+
+def test_an_automatic_submit_at_the_time_limit_says_time_is_up(student_client, assignment):
+    with time_machine.travel(T0 + dt.timedelta(minutes=1)):
+        attempt = _start(student_client, assignment)
+    with time_machine.travel(T0 + dt.timedelta(minutes=11)):
+        response = student_client.post(
+            reverse("quizzes:attempt-submit", args=[attempt.pk]), {"time_up": "1"}, follow=True
+        )
+    assert "Time is up: your answers were submitted automatically." in response.text
