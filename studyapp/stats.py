@@ -11,7 +11,7 @@ Decisions the issue left open:
   Reviews settled for two days are read from hourly totals (ReviewHour, see roll_up_reviews), the rest directly.
   Hourly totals stay when a deck is deleted: the days studied remain studied.
 - Predicted recall is the FSRS-6 forgetting curve of `scheduling.forgetting_curve` with t the days since the last
-  review, computed in SQL; its decay is parameters[20] of the learner's latest fit (`optimizing.latest_parameters`,
+  review, computed in SQL; its decay is parameters[20] of the learner's latest fit (`services.fitting.latest_parameters`,
   clamped as the scheduler uses it), else the default.
 """
 
@@ -38,7 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Power, TruncHour
 from django.utils import timezone
 
-from studyapp import optimizing, scheduling
+from studyapp import scheduling
 from studyapp.models import (
     CardState,
     Review,
@@ -48,8 +48,8 @@ from studyapp.models import (
     User,
     card_list_kind,
 )
-from studyapp.queue import Today as Answered
-from studyapp.queue import daily_allowance
+from studyapp.queue import Today as Answered, daily_allowance
+from studyapp.services import fitting
 
 MATURE_DAYS = 21
 RETENTION_WINDOWS = (7, 30, 365)
@@ -151,7 +151,7 @@ def learner_day(field: str, user: User, start: dt.datetime, end: dt.datetime) ->
 
 def decay_for(user: User) -> float:
     """FSRS-6 decay (a positive number) from the learner's latest parameter fit, else the default."""
-    parameters = optimizing.latest_parameters(user)
+    parameters = fitting.latest_parameters(user)
     return float(parameters[20]) if parameters else scheduling.DEFAULT_DECAY
 
 

@@ -445,6 +445,13 @@ def renamed(old: str, new: str) -> bool:
     return a.core == _align(b.core, a.core)
 
 
+def rename_bucket(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What two names must share to be `renamed` (sites, and the consonant skeletons of the core words):
+    a key to bucket a long list by before comparing pairs."""
+    key = term_key(name)
+    return key.sites, frozenset(_skeleton(w) for w in key.core)
+
+
 T = TypeVar("T", bound=Hashable)
 
 

@@ -16,8 +16,7 @@ from studyapp import cardgen, custom_study, queue, releases
 from studyapp.access import get_deck_for_editor, get_deck_for_user
 from studyapp.models import CardState, Deck, ProblemReport, Section
 from studyapp.scheduling import Rating
-from studyapp.services import cards as card_service
-from studyapp.services import reviews
+from studyapp.services import cards as card_service, reviews
 from studyapp.views.rendering import render_page
 
 # Anki's default cap: a learner who walks away should not record a ten-minute answer.
