@@ -549,9 +549,14 @@ def equivalent_to_any(candidates: Sequence[str], names: Iterable[str]) -> set[in
     """Positions of the candidates equivalent to at least one of `names`. One pass over `names` with a few
     dictionary look-ups each: a handful of wrong options is checked against a list of 50,000 in one pass."""
     index: TermIndex[int] = TermIndex((name, n) for n, name in enumerate(candidates))
+    vocabulary, skeletons = index._postings, index._by_skeleton
     found: set[int] = set()
     for name in names:
-        found.update(index.matches_key(term_key(name)))
+        key = term_key(name)
+        # Most names share no word with a handful of candidates: skip them without building anything.
+        if key.words and not any(w in vocabulary or _skeleton(w) in skeletons for w in key.words):
+            continue
+        found.update(index.matches_key(key))
         if len(found) == len(candidates):
             break
     return found

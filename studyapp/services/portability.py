@@ -16,6 +16,7 @@ from django.utils import timezone
 from studyapp import exports
 from studyapp.forms import StudySettingsForm
 from studyapp.importers.article import ParsedArticle, ParsedFaq, ParsedGroup, ParsedItem, ParsedSection
+from studyapp.importers.csv import CsvCard, ParsedCsv
 from studyapp.models import Card, CardState, Deck, Enrollment, Item, Review, SectionKind
 from studyapp.services import imports
 from studyapp.services.enrollment import add_deck_to_studies
@@ -190,11 +191,6 @@ def deck_document(deck: Deck) -> dict:
     return doc
 
 
-class _Flashcard:
-    def __init__(self, front: str, back: str, tags: list[str]):
-        self.front, self.back, self.tags = front, back, tags
-
-
 def _recreate_deck(user, doc: dict) -> Deck:
     """The learner's own deck, made again on this site from its export (a personal deck, or an instructor's
     deck for their classes if they are an instructor here too)."""
@@ -207,11 +203,20 @@ def _recreate_deck(user, doc: dict) -> Deck:
             parsed=ParsedArticle.from_dict(doc["article"]), owner=user, scope=scope, source=doc["source"]
         )
     else:
-        cards = [_Flashcard(str(c["front"]), str(c["back"]), list(c.get("tags", []))) for c in doc["cards"]]
-        result = imports._save_flashcards(
-            cards=cards, title=doc["title"], owner=user, scope=scope, slug=doc["slug"], source=doc["source"]
+        cards = [
+            CsvCard(str(c["front"]), str(c["back"]), [str(x) for x in c.get("tags", [])])
+            for c in doc["cards"]
+        ]
+        parsed = ParsedCsv(cards=cards, errors=[], delimiter=",", has_header=True)
+        result = imports.save_csv(
+            parsed=parsed, title=doc["title"], owner=user, scope=scope, slug=doc["slug"]
         )
     deck = result.deck
+    if deck.source != doc["source"] and doc["source"] in Deck.Source.values:
+        deck.source = doc[
+            "source"
+        ]  # an Anki deck comes back as its cards, still named for where it came from
+        deck.save(update_fields=["source"])
     disabled = [str(name) for name in doc.get("disabled_card_templates", [])]
     if disabled != list(deck.disabled_card_templates or []):
         from studyapp.services.cards import sync_cards

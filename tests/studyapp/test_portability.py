@@ -244,7 +244,7 @@ def test_the_learners_own_decks_are_recreated_with_their_progress():
         owner=alice,
         scope=Deck.Scope.PERSONAL,
     ).deck
-    flashcards, _parsed = imports.import_csv(
+    flashcards = imports.import_csv(
         data="front,back\nWrist nerve?,Median\nThenar muscles?,APB OP FPB\n",
         title="My cards",
         owner=alice,

@@ -211,3 +211,21 @@ def test_image_only_and_very_long_fronts_are_kept_whole(tmp_path):
     fronts = sorted(Card.objects.filter(deck=result.deck).values_list("front", flat=True), key=len)
     assert fronts[0].startswith('<img src="/decks/') and fronts[0].endswith('/media/ecg.png">')
     assert fronts[1] == long_front.strip() and len(fronts[1]) > 2000
+
+
+def test_answers_made_in_anki_cannot_be_undone_here(rich, tmp_path, student):
+    import datetime as dt
+
+    from studyapp.services.reviews import undo_last_review
+
+    _save(rich[0]["colpkg"], tmp_path, owner=student, scope="personal", with_scheduling=True)
+    before = list(
+        CardState.objects.filter(user=student).order_by("pk").values_list("state", "suspended", "flag")
+    )
+    result = undo_last_review(user=student, now=dt.datetime.now(dt.UTC))
+    assert result.card_state is None
+    assert Review.objects.filter(user=student).count() == 5
+    assert (
+        list(CardState.objects.filter(user=student).order_by("pk").values_list("state", "suspended", "flag"))
+        == before
+    )
