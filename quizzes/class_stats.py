@@ -81,21 +81,31 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
         for u in User.objects.filter(memberships__classroom=classroom).order_by("username")
     }
     members = User.objects.filter(memberships__classroom=classroom).values("id")
-    in_class = class_cards(learner_ids=members, instructor_id=classroom.instructor_id)
-
     recent = Review.objects.filter(
-        in_class,
+        class_cards(learner_ids=members, instructor_id=classroom.instructor_id),
         source=Review.Source.REVIEW,
         reviewed_at__gte=now - dt.timedelta(days=RETENTION_WINDOW_DAYS),
         reviewed_at__lte=now,
     )
-    judged = Q(state_before=State.REVIEW)
+    states: QuerySet = CardState.objects.in_class(
+        learner_ids=members, instructor_id=classroom.instructor_id
+    ).live()
+    _add_review_figures(students, recent, now)
+    kinds = _add_card_figures(students, states, now)
+    return ClassDashboard(classroom, list(students.values()), kinds, _item_rows(states, recent))
+
+
+JUDGED = Q(state_before=State.REVIEW)  # a review of a card in review: it counts for retention
+
+
+def _add_review_figures(students: dict[int, StudentRow], recent: QuerySet, now: dt.datetime) -> None:
+    """Reviews in the last week and retention over the window, per student: one grouped query."""
     for row in (
         recent.values("user_id")
         .annotate(
             week=Count("id", filter=Q(reviewed_at__gte=now - dt.timedelta(days=REVIEWS_WINDOW_DAYS))),
-            passed=Count("id", filter=judged & Q(rating__gt=1)),
-            judged=Count("id", filter=judged),
+            passed=Count("id", filter=JUDGED & Q(rating__gt=1)),
+            judged=Count("id", filter=JUDGED),
         )
         .order_by()
     ):
@@ -106,9 +116,11 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
             row["judged"],
         )
 
-    states: QuerySet = CardState.objects.in_class(
-        learner_ids=members, instructor_id=classroom.instructor_id
-    ).live()
+
+def _add_card_figures(
+    students: dict[int, StudentRow], states: QuerySet, now: dt.datetime
+) -> list[tuple[str, str]]:
+    """Cards, overdue cards and mastery by list per student (one grouped query); returns the lists seen."""
     overdue = Q(suspended=False, due__lt=now) & ~Q(state=State.NEW)
     seen_kinds: set[str] = set()
     for row in (
@@ -126,8 +138,11 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
         student.cards += row["cards"]
         student.overdue += row["overdue"]
         seen_kinds.add(row["kind"])
-    kinds = [(value, label) for value, label in SectionKind.choices if value in seen_kinds]
+    return [(value, label) for value, label in SectionKind.choices if value in seen_kinds]
 
+
+def _item_rows(states: QuerySet, recent: QuerySet) -> list[ItemRow]:
+    """The items any student has studied, hardest first (lowest retention, then most lapses): two queries."""
     labels = dict(SectionKind.choices)
     items: dict[int, ItemRow] = {}
     for row in (
@@ -157,7 +172,7 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
             row["lapses"],
         )
     for row in (
-        recent.filter(judged, card__item__isnull=False)
+        recent.filter(JUDGED, card__item__isnull=False)
         .values("card__item_id")
         .annotate(passed=Count("id", filter=Q(rating__gt=1)), judged=Count("id"))
         .order_by()
@@ -171,8 +186,7 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
     def hardest_first(item: ItemRow):
         return (item.retention is None, item.retention or 0.0, -item.lapses, item.term.lower())
 
-    studied = sorted((i for i in items.values() if i.learners), key=hardest_first)
-    return ClassDashboard(classroom, list(students.values()), kinds, studied)
+    return sorted((i for i in items.values() if i.learners), key=hardest_first)
 
 
 def _share(value: float | None) -> str:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from quizzes import generation as g
-from quizzes.generation.generator import group_dimension
+from quizzes.generation.library import group_dimension
 from quizzes.generation.questions import GLOSS_CLASS_KINDS, RELATED_KINDS
 from quizzes.knowledge import KnowledgeBase
 from studyapp import terms

@@ -1,7 +1,7 @@
 """How well our scheduler predicts a real learner's recall: replay a review log, fit on its past, score its
 future. Pure: a log in, figures out.
 
-The procedure (issue 4, "Measured on real learners"): sort the log by time and split it at the train
+The procedure: sort the log by time and split it at the train
 fraction; fit parameters on the first part exactly as the app fits a learner (`optimizing.fit_parameters`);
 replay every card through our scheduling module from its first kept review; for every review in the later
 part that comes a day or more after the card's previous one, predict recall just before it. Outcome: the

@@ -12,10 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from quizzes import charts as quiz_charts
-from quizzes import overview
-from quizzes import services as quiz_services
-from quizzes import stats as quiz_stats
+from quizzes import charts as quiz_charts, overview, services as quiz_services, stats as quiz_stats
 from quizzes.models import QuizSet
 from studyapp import charts, plans, stats
 from studyapp.views.rendering import render_page

@@ -1,6 +1,6 @@
 """Personal FSRS parameters: turn a review log into what the FSRS optimiser learns from, and fit.
 
-Pure apart from `latest_parameters`. The optimiser is fsrs-rs (through `fsrs-rs-python`): it fits in
+Pure: no database (`services.fitting` reads and saves the fits). The optimiser is fsrs-rs (through `fsrs-rs-python`): it fits in
 milliseconds without PyTorch and is the one Anki ships.
 
 The replay rules are the optimiser's own preprocessing:
@@ -130,13 +130,3 @@ def clamp_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
         min(max(float(value), low), high)
         for value, low, high in zip(parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
     )
-
-
-def latest_parameters(user) -> tuple[float, ...] | None:
-    """The learner's most recent fitted parameters, or None while they run on the defaults."""
-    from studyapp.models import ParameterFit
-
-    fit = ParameterFit.objects.filter(user=user).order_by("-fitted_at", "-id").first()
-    if fit is None:
-        return None
-    return clamp_parameters(fit.parameters)

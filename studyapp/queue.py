@@ -108,12 +108,20 @@ def held_back(user, now: dt.datetime) -> Q:
     return Q(list_held) | Q(deck_held)
 
 
+def due_now(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
+    """Every card that is due now, before the daily limits (the counts on deck pages)."""
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    return studyable(user, now, scope).filter(learning_q | review_q | new_q)
+
+
 def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, Q, Q]:
     day_start, day_end = user.day_bounds(user.study_date(now))
     learning = Q(state__in=(LEARNING, RELEARNING), due__lte=now + LEARN_AHEAD)
     review = Q(state=REVIEW, due__lt=day_end)
     if scope.item_ids:
         review |= Q(state=REVIEW, last_review__lt=day_start)
+        # Custom study of chosen items ("forgotten today"): their relearning steps need not wait.
+        learning |= Q(state__in=(LEARNING, RELEARNING))
     new = Q(state=NEW)
     return learning, review, new
 
@@ -187,7 +195,7 @@ def due_cards(
     built = build_queue(user, now, scope)
     counts = built.counts
     learning_q, review_q, new_q = _due_conditions(user, now, scope)
-    base = studyable(user, now, scope).select_related("card")
+    base = studyable(user, now, scope).select_related("card__deck", "card__section", "card__item__group")
     learning = list(base.filter(learning_q).order_by("due", "pk")[:limit])
     reviews = list(base.filter(review_q).order_by("due", "card__position", "pk")[: min(counts.review, limit)])
     new = list(base.filter(new_q).order_by("card__position", "pk")[: min(counts.new, limit)])
@@ -202,7 +210,7 @@ def cards_for_offline(user, now: dt.datetime, *, limit: int = 500) -> list[CardS
     allowance = daily_allowance(user, answered_today(user, now))
     tomorrow = user.study_date(now) + dt.timedelta(days=1)
     _start, horizon = user.day_bounds(tomorrow)
-    base = studyable(user, now).select_related("card")
+    base = studyable(user, now).select_related("card__deck", "card__section", "card__item__group")
     learning = list(base.filter(state__in=(LEARNING, RELEARNING)).order_by("due", "pk")[:limit])
     review_room = allowance.review + user.reviews_per_day
     reviews = list(

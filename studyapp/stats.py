@@ -11,7 +11,7 @@ Decisions the issue left open:
   Reviews settled for two days are read from hourly totals (ReviewHour, see roll_up_reviews), the rest directly.
   Hourly totals stay when a deck is deleted: the days studied remain studied.
 - Predicted recall is the FSRS-6 forgetting curve of `scheduling.forgetting_curve` with t the days since the last
-  review, computed in SQL; its decay is parameters[20] of the learner's latest fit (`optimizing.latest_parameters`,
+  review, computed in SQL; its decay is parameters[20] of the learner's latest fit (`services.fitting.latest_parameters`,
   clamped as the scheduler uses it), else the default.
 """
 
@@ -38,7 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Power, TruncHour
 from django.utils import timezone
 
-from studyapp import optimizing, scheduling
+from studyapp import scheduling
 from studyapp.models import (
     CardState,
     Review,
@@ -48,8 +48,8 @@ from studyapp.models import (
     User,
     card_list_kind,
 )
-from studyapp.queue import Today as Answered
-from studyapp.queue import daily_allowance
+from studyapp.queue import Today as Answered, daily_allowance
+from studyapp.services import fitting
 
 MATURE_DAYS = 21
 RETENTION_WINDOWS = (7, 30, 365)
@@ -151,7 +151,7 @@ def learner_day(field: str, user: User, start: dt.datetime, end: dt.datetime) ->
 
 def decay_for(user: User) -> float:
     """FSRS-6 decay (a positive number) from the learner's latest parameter fit, else the default."""
-    parameters = optimizing.latest_parameters(user)
+    parameters = fitting.latest_parameters(user)
     return float(parameters[20]) if parameters else scheduling.DEFAULT_DECAY
 
 
@@ -501,13 +501,20 @@ class WeakItem:
 
 
 def weakest_items(user: User, now: dt.datetime, decay: float, limit: int = WEAKEST_LIMIT) -> list[WeakItem]:
-    """Studied items by lowest predicted recall of any of their cards, then most lapses."""
+    """Studied items by lowest predicted recall of any of their cards a day from now, then most lapses.
+
+    Ranking on tomorrow's recall rather than this minute's: a card just answered Again reads 100 % now, but its
+    stability is low, so by tomorrow it is among the first to be forgotten."""
     rows = (
         studied_states(user)
         .filter(card__item__isnull=False, last_review__isnull=False, stability__gt=0, suspended=False)
         .values("card__item_id", "card__item__term", "card__item__gloss", "card__deck__title")
-        .annotate(recall=Min(retrievability(now, decay)), lapses=Sum("lapses", output_field=IntegerField()))
-        .order_by("recall", "-lapses", "card__item__term")[:limit]
+        .annotate(
+            recall=Min(retrievability(now, decay)),
+            recall_tomorrow=Min(retrievability(now + dt.timedelta(days=1), decay)),
+            lapses=Sum("lapses", output_field=IntegerField()),
+        )
+        .order_by("recall_tomorrow", "-lapses", "card__item__term")[:limit]
     )
     return [
         WeakItem(

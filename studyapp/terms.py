@@ -445,6 +445,13 @@ def renamed(old: str, new: str) -> bool:
     return a.core == _align(b.core, a.core)
 
 
+def rename_bucket(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What two names must share to be `renamed` (sites, and the consonant skeletons of the core words):
+    a key to bucket a long list by before comparing pairs."""
+    key = term_key(name)
+    return key.sites, frozenset(_skeleton(w) for w in key.core)
+
+
 T = TypeVar("T", bound=Hashable)
 
 
@@ -542,9 +549,14 @@ def equivalent_to_any(candidates: Sequence[str], names: Iterable[str]) -> set[in
     """Positions of the candidates equivalent to at least one of `names`. One pass over `names` with a few
     dictionary look-ups each: a handful of wrong options is checked against a list of 50,000 in one pass."""
     index: TermIndex[int] = TermIndex((name, n) for n, name in enumerate(candidates))
+    vocabulary, skeletons = index._postings, index._by_skeleton
     found: set[int] = set()
     for name in names:
-        found.update(index.matches_key(term_key(name)))
+        key = term_key(name)
+        # Most names share no word with a handful of candidates: skip them without building anything.
+        if key.words and not any(w in vocabulary or _skeleton(w) in skeletons for w in key.words):
+            continue
+        found.update(index.matches_key(key))
         if len(found) == len(candidates):
             break
     return found

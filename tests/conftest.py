@@ -60,7 +60,7 @@ def seed_article_text():
 @pytest.fixture
 def fake_generator(monkeypatch):
     """Stands in for quizzes.generation: `count` valid questions whose stems show the seed they were drawn with."""
-    from quizzes import services
+    from quizzes import quiz_sets
 
     calls = []
 
@@ -84,5 +84,5 @@ def fake_generator(monkeypatch):
             for n in range(1, count + 1)
         ]
 
-    monkeypatch.setattr(services, "_generate", generate)
+    monkeypatch.setattr(quiz_sets, "_generate", generate)
     return calls

@@ -3,6 +3,7 @@ and the checks that re-derive a question's right answers from its criterion.
 
     questions.py  the question kinds, the GeneratedQuestion value, the knowledge base indexed by name
     generator.py  generate_questions / generate_question: a KnowledgeBase and a random.Random in, questions out
+    library.py    the knowledge base indexed for the generator (option pools built once per call)
     names.py      normalise, names_clash, classes_overlap, gloss_satisfies
     checks.py     question_problems / satisfying_entries: is a question valid against a knowledge base?
 

@@ -20,9 +20,9 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 
+from quizzes.generation.library import POOL_SAMPLE, _Library, _sample, group_dimension
 from quizzes.generation.names import classes_overlap, gloss_satisfies, names_clash, normalise
 from quizzes.generation.questions import (
-    _MAX_CLASS_GLOSS_WORDS,
     _UNCLASSIFIED_GROUPS,
     FAQ,
     GLOSS_CLASS_KINDS,
@@ -34,7 +34,6 @@ from quizzes.generation.questions import (
     NOT_MEMBER,
     OPTION_COUNT,
     QUESTION_KINDS,
-    RELATED_KINDS,
     GeneratedQuestion,
     _clashes_any,
     _Option,
@@ -43,218 +42,6 @@ from quizzes.generation.questions import (
 )
 from quizzes.knowledge import KnowledgeBase, KnowledgeDeck, KnowledgeItem
 from studyapp import terms
-
-# --- The library: indexes built once per call, so each question costs about the same whatever the list sizes --
-
-
-# A distractor pool is drawn from at most this many entries: enough for options of every length, and the cost of
-# a question stays flat when another deck holds a list of 50,000 entries.
-POOL_SAMPLE = 2000
-# Sub-group dimensions: groups under a "By …" heading classify along their own axis ("By Region" is not "By Tumor
-# Origin"), and the sub-sections of Anatomy (boundaries, blood supply, functions) are different kinds of thing.
-_OWN_DIMENSION_KINDS = frozenset({"anatomy"})
-
-
-def group_dimension(section_kind: str, group: str) -> str:
-    """The axis a sub-group classifies along; options of a sub-group question share it."""
-    name = normalise(group)
-    if section_kind in _OWN_DIMENSION_KINDS or name.startswith("by "):
-        return name
-    return ""
-
-
-def _sample(items: Sequence, limit: int, seed: str) -> list:
-    """At most `limit` of `items`, the same ones every time for the same `seed` string."""
-    if len(items) <= limit:
-        return list(items)
-    return random.Random(seed).sample(list(items), limit)
-
-
-class _Library:
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.items = [item for item in kb.items() if item.term.strip()]
-        self.titles = {deck.slug: deck.title for deck in kb.decks}
-        self.headings: dict[tuple[str, str], str] = {}
-        self.by_list: dict[tuple[str, str], list[KnowledgeItem]] = {}
-        self.by_kind: dict[str, list[KnowledgeItem]] = {}
-        self.faqs: list[KnowledgeItem] = []
-        for deck in kb.decks:
-            for section in deck.sections:
-                self.headings.setdefault((deck.slug, section.kind), section.heading)
-        for item in self.items:
-            self.by_list.setdefault((item.deck_slug, item.section_kind), []).append(item)
-            self.by_kind.setdefault(item.section_kind, []).append(item)
-            if item.section_kind == FAQ and item.answer.strip():
-                self.faqs.append(item)
-        self._cache: dict[tuple, object] = {}
-
-    def _cached(self, key: tuple, build):
-        if key not in self._cache:
-            self._cache[key] = build()
-        return self._cache[key]
-
-    # -- names --
-
-    def drug_term_norms(self) -> set[str]:
-        return self._cached(
-            ("drug-terms",),
-            lambda: {normalise(i.term) for kind in GLOSS_CLASS_KINDS for i in self.by_kind.get(kind, ())},
-        )
-
-    def names(self, item: KnowledgeItem) -> tuple[str, ...]:
-        """An item's term, plus its gloss when the gloss names a drug entry (`Epidural steroid injection
-        (methylprednisolone)` is also about methylprednisolone)."""
-        if (
-            item.gloss
-            and item.section_kind in GLOSS_CLASS_KINDS
-            and normalise(item.gloss) in self.drug_term_norms()
-        ):
-            return (item.term, item.gloss)
-        return (item.term,)
-
-    def list_entries(self, deck_slug: str, kind: str) -> dict[str, list[KnowledgeItem]]:
-        """The list's items by normalised term (a term listed twice is one option)."""
-
-        def build():
-            grouped: dict[str, list[KnowledgeItem]] = {}
-            for item in self.by_list.get((deck_slug, kind), ()):
-                grouped.setdefault(normalise(item.term), []).append(item)
-            return grouped
-
-        return self._cached(("list-entries", deck_slug, kind), build)
-
-    def list_option(self, deck_slug: str, kind: str, term: str) -> _Option:
-        return self.option(self.list_entries(deck_slug, kind)[normalise(term)])
-
-    def list_terms(self, deck_slug: str, kind: str) -> tuple[str, ...]:
-        return self._cached(
-            ("list-terms", deck_slug, kind),
-            lambda: tuple(group[0].term for group in self.list_entries(deck_slug, kind).values()),
-        )
-
-    def option(self, group: Sequence[KnowledgeItem]) -> _Option:
-        names = tuple(dict.fromkeys(name for item in group for name in self.names(item)))
-        return _Option(text=group[0].term, items=tuple(group), names=names)
-
-    def options_from_items(self, items: Iterable[KnowledgeItem]) -> list[_Option]:
-        grouped: dict[str, list[KnowledgeItem]] = {}
-        for item in items:
-            grouped.setdefault(normalise(item.term), []).append(item)
-        return [self.option(group) for group in grouped.values()]
-
-    # -- glosses --
-
-    def is_class_gloss(self, item: KnowledgeItem) -> bool:
-        gloss = normalise(item.gloss)
-        return (
-            item.section_kind in GLOSS_CLASS_KINDS
-            and bool(gloss)
-            and len(gloss.split()) <= _MAX_CLASS_GLOSS_WORDS
-            and gloss not in self.drug_term_norms()
-        )
-
-    def items_by_gloss(self) -> dict[str, list[KnowledgeItem]]:
-        def build():
-            found: dict[str, list[KnowledgeItem]] = {}
-            for item in self.items:
-                if item.gloss.strip():
-                    found.setdefault(normalise(item.gloss), []).append(item)
-            return found
-
-        return self._cached(("by-gloss",), build)
-
-    def class_glosses(self) -> dict[str, str]:
-        """Every class gloss of the library, normalised → as written (first seen)."""
-
-        def build():
-            found: dict[str, str] = {}
-            for kind in GLOSS_CLASS_KINDS:
-                for item in self.by_kind.get(kind, ()):
-                    if self.is_class_gloss(item):
-                        found.setdefault(normalise(item.gloss), item.gloss)
-            return found
-
-        return self._cached(("class-glosses",), build)
-
-    def glossed_terms(self) -> terms.TermIndex:
-        def build():
-            index: terms.TermIndex = terms.TermIndex()
-            for items in self.items_by_gloss().values():
-                for item in items:
-                    index.add(item.term, item)
-            return index
-
-        return self._cached(("glossed-terms",), build)
-
-    def listed_classes(self, deck_slug: str) -> list[str]:
-        return self._cached(
-            ("listed-classes", deck_slug),
-            lambda: list(
-                dict.fromkeys(
-                    i.gloss
-                    for kind in GLOSS_CLASS_KINDS
-                    for i in self.by_list.get((deck_slug, kind), ())
-                    if i.gloss.strip()
-                )
-            ),
-        )
-
-    # -- groups --
-
-    def items_by_group(self) -> dict[str, list[KnowledgeItem]]:
-        def build():
-            found: dict[str, list[KnowledgeItem]] = {}
-            for item in self.items:
-                if item.group.strip():
-                    found.setdefault(normalise(item.group), []).append(item)
-            return found
-
-        return self._cached(("by-group",), build)
-
-    # -- words for stems and explanations --
-
-    def condition(self, deck_slug: str) -> str:
-        title = self.titles.get(deck_slug, deck_slug)
-        if len(title) > 1 and title[0].isupper() and title[1].islower():
-            return title[0].lower() + title[1:]
-        return title
-
-    def list_name(self, deck_slug: str, kind: str) -> str:
-        return f"“{self.headings.get((deck_slug, kind), kind)}” of {self.titles.get(deck_slug, deck_slug)}"
-
-    # -- distractor pools, each built once per call --
-
-    def list_pool(self, deck_slug: str, kind: str) -> list[_Option]:
-        """Wrong options for "a <kind> of <condition>": entries of the same kind of list in other decks, none
-        equivalent to an entry of this list or of a list a reader could fairly count it under (a tumour type is
-        also a cause). Drugs of a class this deck lists are out too: another condition's NSAID is no wrong
-        answer where NSAIDs are listed."""
-
-        def build():
-            others = [i for i in self.by_kind.get(kind, ()) if i.deck_slug != deck_slug]
-            if kind in GLOSS_CLASS_KINDS:
-                listed = self.listed_classes(deck_slug)
-                others = [
-                    i
-                    for i in others
-                    if not any(classes_overlap(i.gloss, g) for g in listed if i.gloss.strip())
-                ]
-            options = self.options_from_items(_sample(others, POOL_SAMPLE, f"list:{deck_slug}:{kind}"))
-            # One pass over the asked lists: every option equivalent to a listed entry is out.
-            names = [(n, name) for n, o in enumerate(options) for name in o.names]
-            listed = (
-                name
-                for listed_kind in (kind, *RELATED_KINDS.get(kind, ()))
-                for item in self.by_list.get((deck_slug, listed_kind), ())
-                for name in self.names(item)
-            )
-            hit = terms.equivalent_to_any([name for _, name in names], listed)
-            out = {names[n][0] for n in hit}
-            return [o for n, o in enumerate(options) if n not in out]
-
-        return self._cached(("list-pool", deck_slug, kind), build)
-
 
 # --- Choosing options so that their form does not give the answer away -------------------------------------
 

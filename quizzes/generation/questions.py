@@ -135,17 +135,14 @@ class _Option:
 
 
 class _Index:
+    """The knowledge base as `checks` reads it: every named entry, what each entry's names are, and lists."""
+
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.items = [item for item in kb.items() if item.term.strip()]
         self.term_norms = {
             normalise(item.term) for item in self.items if item.section_kind not in _NOT_LIST_KINDS
         }
-        self.titles = {deck.slug: deck.title for deck in kb.decks}
-        self.headings: dict[tuple[str, str], str] = {}
-        for deck in kb.decks:
-            for section in deck.sections:
-                self.headings.setdefault((deck.slug, section.kind), section.heading)
 
     def names(self, item: KnowledgeItem) -> tuple[str, ...]:
         """An item's term, plus its gloss when the gloss names another entry (`Epidural steroid injection
@@ -158,40 +155,10 @@ class _Index:
         kinds = set(kinds)
         return [item for item in self.items if item.deck_slug == deck_slug and item.section_kind in kinds]
 
-    def is_class_gloss(self, item: KnowledgeItem) -> bool:
-        gloss = normalise(item.gloss)
-        return (
-            item.section_kind in GLOSS_CLASS_KINDS
-            and bool(gloss)
-            and len(gloss.split()) <= _MAX_CLASS_GLOSS_WORDS
-            and gloss not in self.term_norms
-        )
-
-    def condition(self, deck_slug: str) -> str:
-        title = self.titles.get(deck_slug, deck_slug)
-        if len(title) > 1 and title[0].isupper() and title[1].islower():
-            return title[0].lower() + title[1:]
-        return title
-
-    def list_name(self, deck_slug: str, kind: str) -> str:
-        return f"“{self.headings.get((deck_slug, kind), kind)}” of {self.titles.get(deck_slug, deck_slug)}"
-
 
 def _clashes_any(names: Sequence[str], others: Iterable[str]) -> bool:
     others = list(others)
     return any(names_clash(name, other) for name in names for other in others)
-
-
-def _options_from_items(index: _Index, items: Iterable[KnowledgeItem]) -> list[_Option]:
-    """One option per distinct normalised term, carrying every item with that term."""
-    grouped: dict[str, list[KnowledgeItem]] = {}
-    for item in items:
-        grouped.setdefault(normalise(item.term), []).append(item)
-    options = []
-    for group in grouped.values():
-        names = tuple(dict.fromkeys(name for item in group for name in index.names(item)))
-        options.append(_Option(text=group[0].term, items=tuple(group), names=names))
-    return options
 
 
 def _unique_terms(items: Iterable[KnowledgeItem]) -> tuple[str, ...]:

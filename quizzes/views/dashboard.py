@@ -8,9 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from quizzes import class_stats, overview
-from quizzes import services as quiz_services
-from quizzes import stats as quiz_stats
+from quizzes import class_stats, overview, services as quiz_services, stats as quiz_stats
 from quizzes.access import get_classroom_for_instructor
 from studyapp.views.rendering import render_page
 

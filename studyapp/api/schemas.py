@@ -65,6 +65,7 @@ class CardOut(Schema):
     section_id: int | None
     item_id: int | None
     template: str
+    context: str = Field(description="Deck · list (· sub-group), shown above the prompt")
     front: str
     back: str
     state: str

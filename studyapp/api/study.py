@@ -143,6 +143,7 @@ def card_out(card_state: CardState, now: dt.datetime, config, siblings=()) -> di
         "section_id": card.section_id,
         "item_id": card.item_id,
         "template": card.template,
+        "context": card.context_line,
         "front": card.front,
         "back": card.back,
         "state": CardState.State(card_state.state).label,

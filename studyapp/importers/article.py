@@ -252,11 +252,6 @@ def item_key(kind: str, term: str) -> str:
     return f"{kind}:{normalise_term(term)}"[:255]
 
 
-def strip_citations(text: str) -> str:
-    """Remove citation names glued anywhere in a line (FAQ lines carry them mid-line)."""
-    return " ".join(CITATION_RUN.sub(" ", text).split())
-
-
 def split_term_gloss(text: str) -> tuple[str, str]:
     """`Ibuprofen (NSAID)`, `Term – gloss`, `Term — gloss` and `Label: text` give (term, gloss)."""
     text = text.strip()
@@ -363,19 +358,33 @@ def parse_article(text: str) -> ParsedArticle:
     problems: list[Problem] = []
     lines = [(number, " ".join(raw.split())) for number, raw in enumerate(text.splitlines(), start=1)]
     lines = [(n, line.lstrip("\ufeff")) for n, line in lines if line.strip("\ufeff ")]
+    body_start = next((index for index, (_n, line) in enumerate(lines) if heading_kind(line)), len(lines))
+    title, summary = _title_and_summary(lines[:body_start], problems)
+    body = _Body(problems)
+    for number, line in lines[body_start:]:
+        body.read(number, line)
+    body.close_section()
+    faqs = _parse_faqs(body.faq_lines, problems)
+    if not body.sections and not faqs:
+        problems.append(
+            Problem(1, "No recognisable section heading (such as 'Causes' or 'Symptoms') was found.")
+        )
+    return ParsedArticle(
+        title=title,
+        slug=slugify(title),
+        summary=summary,
+        sections=body.sections,
+        faqs=faqs,
+        faq_heading=body.faq_heading,
+        last_updated=body.last_updated,
+        problems=sorted(problems, key=lambda p: p.line),
+    )
 
-    title, summary, body_start = "", "", 0
-    faq_heading = "Frequently Asked Questions"
-    # Intro: everything before the first heading.
-    intro: list[tuple[int, str]] = []
-    for index, (_number, line) in enumerate(lines):
-        if heading_kind(line):
-            body_start = index
-            break
-        intro.append(lines[index])
-    else:
-        body_start = len(lines)
 
+def _title_and_summary(intro: list[tuple[int, str]], problems: list[Problem]) -> tuple[str, str]:
+    """The condition's name and the summary from the intro (everything before the first heading): a short
+    first line without a full stop is a title; otherwise the name is read from the first sentence."""
+    title, summary = "", ""
     if intro:
         first = strip_trailing_citations(intro[0][1])
         if len(intro) > 1 and not first.endswith((".", "!", "?")) and len(first.split()) <= 10:
@@ -388,80 +397,74 @@ def parse_article(text: str) -> ParsedArticle:
             else:
                 title = " ".join(first.split()[:6]).rstrip(".")
                 problems.append(Problem(intro[0][0], "Could not find the condition's name in the intro."))
-    title = title[:1].upper() + title[1:]
+    return title[:1].upper() + title[1:], summary
 
-    sections: list[ParsedSection] = []
-    faq_lines: list[tuple[int, str]] = []
-    last_updated: dt.date | None = None
-    current: ParsedSection | None = None
-    blocks: list[_Block] = []
-    in_faq = False
-    finished = False
 
-    def close_section() -> None:
-        if current is not None:
-            _fill_section(current, blocks, problems)
-            sections.append(current)
+class _Body:
+    """Reads the article's body line by line: sections with their blocks of lines, the FAQ's lines, and the
+    "last updated" date, after which (like after the site's boilerplate) everything is ignored."""
 
-    for number, line in lines[body_start:]:
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.sections: list[ParsedSection] = []
+        self.faq_lines: list[tuple[int, str]] = []
+        self.faq_heading = "Frequently Asked Questions"
+        self.last_updated: dt.date | None = None
+        self.current: ParsedSection | None = None
+        self.blocks: list[_Block] = []
+        self.in_faq = False
+        self.finished = False
+
+    def close_section(self) -> None:
+        if self.current is not None:
+            _fill_section(self.current, self.blocks, self.problems)
+            self.sections.append(self.current)
+        self.current, self.blocks = None, []
+
+    def read(self, number: int, line: str) -> None:
         updated = _LAST_UPDATED.match(line)
         if updated:
-            last_updated = _parse_date(updated["date"])
-            if last_updated is None:
-                problems.append(Problem(number, f"Could not read the date {updated['date']!r}."))
-            finished = True
-            continue
-        if finished or _BOILERPLATE.match(line):
-            finished = True
-            continue
+            self.last_updated = _parse_date(updated["date"])
+            if self.last_updated is None:
+                self.problems.append(Problem(number, f"Could not read the date {updated['date']!r}."))
+            self.finished = True
+            return
+        if self.finished or _BOILERPLATE.match(line):
+            self.finished = True
+            return
         kind = heading_kind(line)
         if kind:
-            close_section()
-            current, blocks = None, []
-            if kind == "faq":
-                in_faq = True
-                faq_heading = line.rstrip(":")
-                continue
-            in_faq = False
-            heading = re.sub(r"^\d{1,3}[.)]\s*", "", line).rstrip(":").strip()
-            if kind != "other" and any(s.kind == kind for s in sections):
-                problems.append(
-                    Problem(number, f"A second {kind!r} section ({heading!r}) was filed as 'other'.")
-                )
-                kind = "other"
-            current = ParsedSection(kind=kind, heading=heading, line=number)
-            blocks = [_Block(group="")]
-            continue
-        if in_faq:
-            faq_lines.append((number, line))
-            continue
-        if current is None:
-            problems.append(Problem(number, "Text outside any section was skipped."))
-            continue
+            self._open_section(number, line, kind)
+        elif self.in_faq:
+            self.faq_lines.append((number, line))
+        elif self.current is None:
+            self.problems.append(Problem(number, "Text outside any section was skipped."))
+        else:
+            self._add_line(number, line)
+
+    def _open_section(self, number: int, line: str, kind: str) -> None:
+        self.close_section()
+        self.in_faq = kind == "faq"
+        if self.in_faq:
+            self.faq_heading = line.rstrip(":")
+            return
+        heading = re.sub(r"^\d{1,3}[.)]\s*", "", line).rstrip(":").strip()
+        if kind != "other" and any(s.kind == kind for s in self.sections):
+            self.problems.append(
+                Problem(number, f"A second {kind!r} section ({heading!r}) was filed as 'other'.")
+            )
+            kind = "other"
+        self.current = ParsedSection(kind=kind, heading=heading, line=number)
+        self.blocks = [_Block(group="")]
+
+    def _add_line(self, number: int, line: str) -> None:
         clean = strip_trailing_citations(line)
         if not clean:
-            continue
-        if current.kind in _KINDS_WITH_SUBHEADINGS and _looks_like_subheading(clean):
-            blocks.append(_Block(group=clean, line=number))
-            continue
-        blocks[-1].lines.append((number, clean))
-    close_section()
-
-    faqs = _parse_faqs(faq_lines, problems)
-    if not sections and not faqs:
-        problems.append(
-            Problem(1, "No recognisable section heading (such as 'Causes' or 'Symptoms') was found.")
-        )
-    return ParsedArticle(
-        title=title,
-        slug=slugify(title),
-        summary=summary,
-        sections=sections,
-        faqs=faqs,
-        faq_heading=faq_heading,
-        last_updated=last_updated,
-        problems=sorted(problems, key=lambda p: p.line),
-    )
+            return
+        if self.current.kind in _KINDS_WITH_SUBHEADINGS and _looks_like_subheading(clean):
+            self.blocks.append(_Block(group=clean, line=number))
+        else:
+            self.blocks[-1].lines.append((number, clean))
 
 
 def _settle_subheadings(blocks: list[_Block]) -> list[_Block]:
@@ -490,7 +493,6 @@ def _settle_subheadings(blocks: list[_Block]) -> list[_Block]:
 
 def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[Problem]) -> None:
     seen: set[str] = set()
-    blocks = _settle_subheadings(blocks)
 
     def add(item: ParsedItem) -> None:
         key = item_key(section.kind, item.term)
@@ -502,65 +504,13 @@ def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[P
         seen.add(key)
         section.items.append(item)
 
-    for block in blocks:
-        notes: list[str] = []
-        candidates = list(block.lines)
-        # Lead-in sentences end with a colon ("you may notice:").
-        lead = 0
-        while (
-            lead < len(candidates)
-            and candidates[lead][1].endswith(":")
-            and not _group_list(candidates[lead][1])
-        ):
-            notes.append(candidates[lead][1])
-            lead += 1
-        candidates = candidates[lead:]
-        # A lead-in that ends with a full stop: a sentence before a list of phrases.
-        if (
-            len(candidates) >= 3
-            and candidates[0][1].endswith(".")
-            and len(candidates[0][1].split()) >= 6
-            and sum(1 for _, t in candidates[1:] if not t.endswith(".")) > len(candidates[1:]) // 2
-        ):
-            notes.append(candidates[0][1])
-            candidates = candidates[1:]
-        if len(candidates) >= 2:
-            last = candidates[-1][1]
-            others_are_phrases = (
-                sum(1 for _, t in candidates[:-1] if not t.endswith(".")) > len(candidates) // 2
-            )
-            if last.endswith(".") and (others_are_phrases or last.lower().startswith(_CLOSING_OPENERS)):
-                closing = candidates.pop()
-            else:
-                closing = None
-        else:
-            closing = None
-        current_group = block.group
+    for block in _settle_subheadings(blocks):
+        notes, candidates, closing = _split_prose(list(block.lines))
         block_group = ParsedGroup(name=block.group) if block.group else None
         if block_group:
             section.groups.append(block_group)
         for number, text in candidates:
-            bare = _NUMBERING.sub("", text)
-            if (
-                len(bare) > MAX_ITEM_CHARS
-                or _sentences(bare) > 1
-                or (len(candidates) == 1 and len(text.split()) > 20)
-            ):
-                notes.append(text)  # prose, not a list entry
-                continue
-            group_list = _group_list(bare)
-            if group_list and section.kind in _KINDS_WITH_SUBHEADINGS:
-                name, members = group_list
-                section.groups.append(ParsedGroup(name=name))
-                for member in members:
-                    term, gloss = split_term_gloss(member)
-                    add(ParsedItem(term=term, gloss=gloss, group=name, text=text, line=number))
-                continue
-            term, gloss = split_term_gloss(bare)
-            if not term:
-                problems.append(Problem(number, "An empty item was skipped."))
-                continue
-            add(ParsedItem(term=term, gloss=gloss, group=current_group, text=text, line=number))
+            _read_entry(section, block.group, number, text, len(candidates), notes, add, problems)
         if closing:
             notes.append(closing[1])
         if block_group:
@@ -569,6 +519,58 @@ def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[P
             section.notes.extend(notes)
     if not section.items:
         problems.append(Problem(section.line, f"Section {section.heading!r} has no items."))
+
+
+def _split_prose(
+    candidates: list[tuple[int, str]],
+) -> tuple[list[str], list[tuple[int, str]], tuple[int, str] | None]:
+    """A block's lead-in sentences (notes), its list lines, and a closing sentence after the list, if any."""
+    notes: list[str] = []
+    # Lead-in sentences end with a colon ("you may notice:").
+    lead = 0
+    while (
+        lead < len(candidates) and candidates[lead][1].endswith(":") and not _group_list(candidates[lead][1])
+    ):
+        notes.append(candidates[lead][1])
+        lead += 1
+    candidates = candidates[lead:]
+    # A lead-in that ends with a full stop: a sentence before a list of phrases.
+    if (
+        len(candidates) >= 3
+        and candidates[0][1].endswith(".")
+        and len(candidates[0][1].split()) >= 6
+        and sum(1 for _, t in candidates[1:] if not t.endswith(".")) > len(candidates[1:]) // 2
+    ):
+        notes.append(candidates[0][1])
+        candidates = candidates[1:]
+    closing = None
+    if len(candidates) >= 2:
+        last = candidates[-1][1]
+        others_are_phrases = sum(1 for _, t in candidates[:-1] if not t.endswith(".")) > len(candidates) // 2
+        if last.endswith(".") and (others_are_phrases or last.lower().startswith(_CLOSING_OPENERS)):
+            closing = candidates.pop()
+    return notes, candidates, closing
+
+
+def _read_entry(section, group, number, text, block_size, notes, add, problems) -> None:
+    """One list line: prose goes to the notes, `Group: a, b, c` gives a sub-group's items, else one item."""
+    bare = _NUMBERING.sub("", text)
+    if len(bare) > MAX_ITEM_CHARS or _sentences(bare) > 1 or (block_size == 1 and len(text.split()) > 20):
+        notes.append(text)  # prose, not a list entry
+        return
+    group_list = _group_list(bare)
+    if group_list and section.kind in _KINDS_WITH_SUBHEADINGS:
+        name, members = group_list
+        section.groups.append(ParsedGroup(name=name))
+        for member in members:
+            term, gloss = split_term_gloss(member)
+            add(ParsedItem(term=term, gloss=gloss, group=name, text=text, line=number))
+        return
+    term, gloss = split_term_gloss(bare)
+    if not term:
+        problems.append(Problem(number, "An empty item was skipped."))
+        return
+    add(ParsedItem(term=term, gloss=gloss, group=group, text=text, line=number))
 
 
 _SENTENCE_CHUNK = re.compile(r"[^.!?]*(?:[.!?]+[”\"’)]*|$)")

@@ -171,7 +171,7 @@ def export_apkg(*, decks: list[Deck], user: User | None = None) -> ExportResult:
         package = genanki.Package(package_decks, media_files=media_paths)
         path = folder / "export.apkg"
         package.write_to_file(str(path), timestamp=time.time())
-        reviews = _complete_collection(path, folder, user, card_of)
+        reviews = _complete_collection(path, folder, user, card_of, [deck.pk for deck in decks])
         data = path.read_bytes()
     return ExportResult(
         data=data, notes=note_count, cards=len(card_of), media=len(media_paths), reviews=reviews
@@ -203,7 +203,7 @@ _KIND = {
 
 
 def _complete_collection(
-    path: Path, folder: Path, user: User | None, card_of: dict[int, tuple[str, int]]
+    path: Path, folder: Path, user: User | None, card_of: dict[int, tuple[str, int]], deck_ids: list[int]
 ) -> int:
     """Finish genanki's collection: add the cards its cloze detection misses (overlapping `{{c1,2::…}}` and
     nested deletions), then, for a learner, write their card states and reviews (genanki leaves cards new).
@@ -214,7 +214,7 @@ def _complete_collection(
         others = {name: archive.read(name) for name in archive.namelist() if name != "collection.anki2"}
     connection = sqlite3.connect(database)
     ids = _add_missing_cards(connection, set(card_of.values()))
-    count = _write_scheduling(connection, user, card_of, ids) if user is not None else 0
+    count = _write_scheduling(connection, user, card_of, ids, deck_ids) if user is not None else 0
     connection.commit()
     connection.close()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -245,8 +245,13 @@ def _add_missing_cards(connection, wanted: set[tuple[str, int]]) -> dict[tuple[s
     return ids
 
 
-def _write_scheduling(connection, user: User, card_of: dict[int, tuple[str, int]], ids) -> int:
-    states = CardState.objects.filter(user=user, card_id__in=list(card_of)).select_related("card")
+def _write_scheduling(connection, user: User, card_of: dict[int, tuple[str, int]], ids, deck_ids) -> int:
+    # Filtered by deck, not by a list of card ids: a big collection has more cards than SQLite takes parameters.
+    states = [
+        state
+        for state in CardState.objects.filter(user=user, card__deck_id__in=deck_ids).select_related("card")
+        if state.card_id in card_of
+    ]
     created = dt.datetime.fromtimestamp(GENANKI_CREATED, dt.UTC)
     today = user.study_date()
     for state in states:
@@ -258,11 +263,11 @@ def _write_scheduling(connection, user: User, card_of: dict[int, tuple[str, int]
             "flags = ?, data = ? WHERE id = ?",
             (*_card_values(state, created, today, user.desired_retention), anki_id),
         )
-    reviews = Review.objects.filter(user=user, card_id__in=list(card_of)).order_by("reviewed_at", "pk")
+    reviews = Review.objects.filter(user=user, card__deck_id__in=deck_ids).order_by("reviewed_at", "pk")
     used: set[int] = set()
     count = 0
     for review in reviews:
-        anki_id = ids.get(card_of[review.card_id])
+        anki_id = ids.get(card_of.get(review.card_id))
         if anki_id is None:
             continue
         stamp = int(review.reviewed_at.timestamp() * 1000)

@@ -90,8 +90,10 @@ def _replay(user_id, card_id, entries, config, logged) -> tuple[scheduling.Memor
         when = _utc(entry.id / 1000)
         outcome = scheduling.answer(memory, scheduling.Rating(entry.ease), when, config, f"{card_id}:{reps}")
         before = {name: None for name in SNAPSHOT_FIELDS}
+        # version -2 never matches a card's version: an answer made in Anki is history here, not something the
+        # learner can undo (undo checks the card is still at the version the answer left it).
         before.update(
-            memory.to_dict(), reps=reps, lapses=0, suspended=False, flag=0, is_leech=False, version=0
+            memory.to_dict(), reps=reps, lapses=0, suspended=False, flag=0, is_leech=False, version=-2
         )
         if (card_id, when) not in logged:
             rows.append(

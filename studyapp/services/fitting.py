@@ -54,3 +54,12 @@ def reviews_since_last_fit(user: User) -> int:
     last_fit = ParameterFit.objects.filter(user=user).order_by("-fitted_at").values("fitted_at")[:1]
     since = Coalesce(Subquery(last_fit), Value(_BEGINNING, output_field=DateTimeField()))
     return Review.objects.filter(user=user, source=Review.Source.REVIEW, reviewed_at__gt=since).count()
+
+
+def latest_parameters(user) -> tuple[float, ...] | None:
+    """The learner's most recent fitted parameters, clamped as the scheduler accepts them, or None while they
+    run on the defaults. Every reader of a learner's parameters (review path, dashboards) asks here."""
+    fit = ParameterFit.objects.filter(user=user).order_by("-fitted_at", "-id").first()
+    if fit is None:
+        return None
+    return optimizing.clamp_parameters(fit.parameters)

@@ -9,6 +9,7 @@ nothing a learner has progress on is ever deleted.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from studyapp.importers.csv import ParsedCsv, read_csv
 from studyapp.importers.problems import ImportRejected, Problem
 from studyapp.models import Deck, Item, ItemGroup, Section, SectionKind, User
 from studyapp.services.cards import sync_cards
+from studyapp.terms import rename_bucket, renamed
 
 FAQ_KIND = SectionKind.FAQ
 
@@ -33,6 +35,7 @@ class ImportResult:
     retired: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old term, new term), updated in place
 
     @property
     def changed(self) -> bool:
@@ -43,6 +46,11 @@ class ImportResult:
         return (
             f"{verb} {self.deck.title!r}: {self.added} added, {self.updated} changed, "
             f"{self.retired} retired, {self.unchanged} unchanged."
+            + (
+                f" Renamed in place: {', '.join(f'{a} → {b}' for a, b in self.renamed)}."
+                if self.renamed
+                else ""
+            )
         )
 
 
@@ -294,6 +302,18 @@ def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
             changed.append(item)
         else:
             result.unchanged += 1
+    # A line reworded in other words (`MRI` → `Magnetic resonance imaging`) updates its item instead of
+    # retiring it and adding a twin: learners keep their progress. The item keeps its key, as after a web
+    # correction, and _corrected_by_term finds it by its new term next time.
+    leaving = [item for key, item in existing.items() if key not in seen and item.retired_at is None]
+    for item, fresh in _renames(leaving, new):
+        old_term = item.term
+        for name in _COPIED_ON_RENAME:
+            setattr(item, name, getattr(fresh, name))
+        new.remove(fresh)
+        seen.add(item.key)
+        changed.append(item)
+        result.renamed.append((old_term, item.term))
     now = timezone.now()
     gone = [item.pk for key, item in existing.items() if key not in seen and item.retired_at is None]
     Item.objects.bulk_create(new)
@@ -305,6 +325,73 @@ def _save_items(deck: Deck, rows: list[_Row], created: bool) -> ImportResult:
         Item.objects.filter(pk__in=gone).update(retired_at=now, updated_at=now)
     result.added, result.updated, result.retired = len(new), len(changed), len(gone)
     return result
+
+
+_COPIED_ON_RENAME = (
+    "section_id",
+    "group_id",
+    "position",
+    "term",
+    "gloss",
+    "answer",
+    "text",
+    "tags",
+    "retired_at",
+)
+
+
+def _renames(leaving: list[Item], new: list[Item]) -> list[tuple[Item, Item]]:
+    """Pairs (existing item about to be retired, unsaved new item of the same section kind) that name the
+    same thing in other words; only pairs that match one to one."""
+    pairs = rename_pairs(
+        [(item.key.split(":", 1)[0], item.term) for item in leaving],
+        [(fresh.key.split(":", 1)[0], fresh.term) for fresh in new],
+    )
+    return [(leaving[old], new[fresh]) for old, fresh in pairs]
+
+
+def rename_pairs(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    """(old index, new index) of (kind, term) pairs that are the same thing renamed (studyapp.terms.renamed),
+    where each side has exactly one such partner."""
+    # Bucketed by what `renamed` needs equal, so a long list costs one pass, not one comparison per pair.
+    buckets: dict[tuple, list[int]] = {}
+    for i, (kind, term) in enumerate(old):
+        buckets.setdefault((kind, *rename_bucket(term)), []).append(i)
+    matches = [
+        (i, j)
+        for j, (kind, term) in enumerate(new)
+        for i in buckets.get((kind, *rename_bucket(term)), ())
+        if renamed(old[i][1], term)
+    ]
+    old_count = Counter(i for i, _ in matches)
+    new_count = Counter(j for _, j in matches)
+    return [(i, j) for i, j in matches if old_count[i] == 1 and new_count[j] == 1]
+
+
+def planned_renames(
+    *, parsed: ParsedArticle, owner: User | None, scope: str, slug: str | None = None
+) -> list[tuple[str, str]]:
+    """For the import preview, read-only: the items that importing `parsed` over the owner's deck of that slug
+    would rename in place (old term, new term)."""
+    base = slugify(slug or parsed.slug)[:190] or "deck"
+    decks = Deck.objects.filter(slug__regex=rf"^{re.escape(base)}(-[0-9]+)?$", scope=scope)
+    decks = decks.filter(owner=owner) if owner is not None else decks.filter(owner__isnull=True)
+    deck = min(decks, key=lambda d: len(d.slug), default=None)
+    if deck is None:
+        return []
+    existing = {item.key: item for item in Item.objects.filter(deck=deck)}
+    rows = [(section.kind, item.term) for section in parsed.sections for item in section.items]
+    rows += [(FAQ_KIND, faq.question) for faq in parsed.faqs]
+    row_keys = {item_key(kind, term) for kind, term in rows}
+    corrected = _corrected_by_term(existing, row_keys)
+    kept = {item.pk for item in corrected.values()}
+    new = [(k, t) for k, t in rows if item_key(k, t) not in existing and item_key(k, t) not in corrected]
+    leaving = [
+        (key.split(":", 1)[0], item.term)
+        for key, item in existing.items()
+        if key not in row_keys and item.pk not in kept and item.retired_at is None
+    ]
+    return [(leaving[i][1], new[j][1]) for i, j in rename_pairs(leaving, new)]
 
 
 def _corrected_by_term(existing: dict[str, Item], row_keys: set[str]) -> dict[str, Item]:

@@ -15,10 +15,14 @@ from django.utils import timezone
 
 from studyapp import exports
 from studyapp.forms import StudySettingsForm
-from studyapp.models import Card, CardState, Deck, Enrollment, Review
+from studyapp.importers.article import ParsedArticle, ParsedFaq, ParsedGroup, ParsedItem, ParsedSection
+from studyapp.importers.csv import CsvCard, ParsedCsv
+from studyapp.models import Card, CardState, Deck, Enrollment, Item, Review, SectionKind
+from studyapp.services import imports
 from studyapp.services.enrollment import add_deck_to_studies
 
 FORMAT = "studyapp-export/1"
+DECK_FORMAT = "studyapp-deck/1"
 MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
@@ -49,10 +53,11 @@ Exported {when} for {username}. Every file is UTF-8 CSV (or JSON); times are UTC
 - `cards.csv`: each card you study: its id in the files above, its deck (by slug), its stable key, front and back.
 - `card_states.csv`: where each card stands for you (FSRS stability, difficulty, due date, lapses, ...).
 - `settings.json`: your study settings and the decks you study.
+- `decks/*.json`: the decks you made (imported articles and flashcards), so another site can recreate them.
 {extra}
 To bring your progress into another studyapp instance: sign in there as yourself, open Study settings → Your
-data, and import this zip. Cards are matched by deck slug and card key; decks that instance does not have are
-reported and skipped. Importing the same zip twice changes nothing the second time.
+data, and import this zip. Cards are matched by deck slug and card key; your own decks are recreated there when
+missing; other decks that instance does not have are reported and skipped. Importing the same zip twice changes nothing the second time.
 """
 
 
@@ -136,9 +141,90 @@ def export_archive(*, user, now: dt.datetime | None = None) -> bytes:
         archive.writestr("cards.csv", cards)
         archive.writestr("card_states.csv", card_states)
         archive.writestr("settings.json", json.dumps(settings_doc, indent=2))
+        for deck in Deck.objects.filter(owner=user).order_by("slug"):
+            archive.writestr(f"decks/{deck.slug}.json", json.dumps(deck_document(deck), indent=1))
         for f in extra:
             archive.writestr(f.name, f.content)
     return buffer.getvalue()
+
+
+def deck_document(deck: Deck) -> dict:
+    """A deck the learner made, in a form `import_archive` can recreate: an article deck as our bundled-deck
+    JSON (the knowledge base as it stands, corrections included), a flashcard deck as its cards."""
+    doc = {
+        "format": DECK_FORMAT,
+        "slug": deck.slug,
+        "title": deck.title,
+        "source": deck.source,
+        "scope": deck.scope,
+        "disabled_card_templates": list(deck.disabled_card_templates or []),
+    }
+    sections = list(deck.sections.prefetch_related("groups").order_by("position"))
+    items = list(
+        Item.objects.active().filter(deck=deck).select_related("group").order_by("section_id", "position")
+    )
+    if deck.source != Deck.Source.ARTICLE:
+        doc["cards"] = [{"front": i.term, "back": i.answer, "tags": list(i.tags or [])} for i in items]
+        return doc
+    parsed = ParsedArticle(
+        title=deck.title, slug=deck.slug, summary=deck.summary, last_updated=deck.source_updated
+    )
+    for section in sections:
+        mine = [i for i in items if i.section_id == section.pk]
+        if section.kind == SectionKind.FAQ:
+            parsed.faq_heading = section.heading
+            parsed.faqs = [ParsedFaq(question=i.term, answer=i.answer) for i in mine]
+            continue
+        parsed.sections.append(
+            ParsedSection(
+                kind=section.kind,
+                heading=section.heading,
+                notes=[line for line in section.notes.split("\n") if line.strip()],
+                groups=[ParsedGroup(name=g.name, notes=g.notes) for g in section.groups.all()],
+                items=[
+                    ParsedItem(term=i.term, gloss=i.gloss, group=i.group.name if i.group else "", text=i.text)
+                    for i in mine
+                ],
+            )
+        )
+    doc["article"] = parsed.to_dict()
+    return doc
+
+
+def _recreate_deck(user, doc: dict) -> Deck:
+    """The learner's own deck, made again on this site from its export (a personal deck, or an instructor's
+    deck for their classes if they are an instructor here too)."""
+    scope = (
+        Deck.Scope.INSTRUCTOR if doc.get("scope") == Deck.Scope.INSTRUCTOR and user.is_instructor else None
+    )
+    scope = scope or Deck.Scope.PERSONAL
+    if "article" in doc:
+        result = imports.save_article(
+            parsed=ParsedArticle.from_dict(doc["article"]), owner=user, scope=scope, source=doc["source"]
+        )
+    else:
+        cards = [
+            CsvCard(str(c["front"]), str(c["back"]), [str(x) for x in c.get("tags", [])])
+            for c in doc["cards"]
+        ]
+        parsed = ParsedCsv(cards=cards, errors=[], delimiter=",", has_header=True)
+        result = imports.save_csv(
+            parsed=parsed, title=doc["title"], owner=user, scope=scope, slug=doc["slug"]
+        )
+    deck = result.deck
+    if deck.source != doc["source"] and doc["source"] in Deck.Source.values:
+        deck.source = doc[
+            "source"
+        ]  # an Anki deck comes back as its cards, still named for where it came from
+        deck.save(update_fields=["source"])
+    disabled = [str(name) for name in doc.get("disabled_card_templates", [])]
+    if disabled != list(deck.disabled_card_templates or []):
+        from studyapp.services.cards import sync_cards
+
+        deck.disabled_card_templates = disabled
+        deck.save(update_fields=["disabled_card_templates", "updated_at"])
+        sync_cards(deck)
+    return deck
 
 
 def _fields(review: Review):
@@ -157,6 +243,7 @@ class ImportReport:
     settings_changed: bool = False
     decks_added: list[str] = field(default_factory=list)
     decks_missing: list[str] = field(default_factory=list)
+    decks_recreated: list[str] = field(default_factory=list)
     states_restored: int = 0
     reviews_added: int = 0
     reviews_already_there: int = 0
@@ -177,6 +264,7 @@ def _read(data: bytes) -> dict[str, str]:
     names = {i.filename for i in infos}
     if missing := sorted(wanted - names):
         raise ArchiveError(f"The zip has no {', '.join(missing)}: it is not an export of this app.")
+    wanted |= {n for n in names if n.startswith("decks/") and n.endswith(".json")}
     try:
         return {name: archive.read(name).decode("utf-8") for name in wanted}
     except (UnicodeDecodeError, zipfile.BadZipFile, OSError) as exc:
@@ -260,22 +348,45 @@ def import_archive(*, user, data: bytes) -> ImportReport:
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         raise ArchiveError(f"settings.json has settings this app refuses: {problems}")
 
+    deck_docs = {}
+    for name in sorted(n for n in files if n.startswith("decks/")):
+        try:
+            deck_doc = json.loads(files[name])
+            if deck_doc.get("format") != DECK_FORMAT or not ("article" in deck_doc or "cards" in deck_doc):
+                raise ValueError("not a deck of this app's export")
+            deck_docs[str(deck_doc["slug"])] = deck_doc
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ArchiveError(f"{name}: {exc}") from exc
+
     report = ImportReport()
     visible = {d.slug: d for d in Deck.objects.visible_to(user)}
     slugs = sorted({row["deck_slug"] for row in cards} | set(doc.get("studying", [])))
-    report.decks_missing = [s for s in slugs if s not in visible]
     with transaction.atomic():
         form.save()
         report.settings_changed = True
         for slug in slugs:
+            if slug not in visible and slug in deck_docs:
+                try:
+                    visible[slug] = _recreate_deck(user, deck_docs[slug])
+                except (imports.ImportRejected, ValueError, KeyError, TypeError) as exc:
+                    raise ArchiveError(f"decks/{slug}.json: {exc}") from exc
+                report.decks_recreated.append(slug)
+        report.decks_missing = [s for s in slugs if s not in visible]
+        for slug in slugs:
             if slug in visible:
                 add_deck_to_studies(user=user, deck=visible[slug])
                 report.decks_added.append(slug)
-        keys = {
-            (c.deck.slug, c.key): c.pk
-            for c in Card.objects.filter(deck__slug__in=report.decks_added).select_related("deck")
-        }
-        card_for = {row["card_id"]: keys.get((row["deck_slug"], row["card_key"])) for row in cards}
+        targets = {slug: visible[slug].pk for slug in report.decks_added}
+        here = list(Card.objects.filter(deck_id__in=targets.values()))
+        by_key = {(c.deck_id, c.key): c.pk for c in here}
+        # A recreated deck's corrected items get keys from their corrected terms: match those cards by wording.
+        by_front = {(c.deck_id, c.template, c.front): c.pk for c in here}
+        card_for = {}
+        for row in cards:
+            deck_id = targets.get(row["deck_slug"])
+            card_for[row["card_id"]] = by_key.get((deck_id, row["card_key"])) or by_front.get(
+                (deck_id, row.get("template", ""), row.get("front", ""))
+            )
         report.cards_missing = sum(1 for pk in card_for.values() if pk is None)
         mine = {
             s.card_id: s

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import Q, Subquery
 from django.utils import timezone
 
-from studyapp import optimizing, planning, plans, queue, scheduling, tasks
+from studyapp import planning, plans, queue, scheduling, tasks
 from studyapp.models import CardState, Review
+from studyapp.services import fitting
 from studyapp.services.conflicts import retry_on_conflict
 from studyapp.steps import parse_steps
 
@@ -39,7 +40,7 @@ def config_for(user, now: dt.datetime | None = None) -> scheduling.Config:
     exam dates (planning.answer applies them)."""
     return scheduling.Config(
         plans=plans.calendar_for(user, now or timezone.now()),
-        parameters=optimizing.latest_parameters(user) or tuple(scheduling.DEFAULT_PARAMETERS),
+        parameters=fitting.latest_parameters(user) or tuple(scheduling.DEFAULT_PARAMETERS),
         desired_retention=user.desired_retention,
         learning_steps=tuple(_steps(user.learning_steps)),
         relearning_steps=tuple(_steps(user.relearning_steps)),

@@ -44,6 +44,8 @@ def import_data(request: HttpRequest) -> HttpResponse:
                 f"Imported: {report.states_restored} cards restored, {report.reviews_added} reviews added"
                 f" ({report.reviews_already_there} already here), decks: {', '.join(report.decks_added) or 'none'}."
             )
+            if report.decks_recreated:
+                text += f" Your own decks made here again: {', '.join(report.decks_recreated)}."
             if report.decks_missing:
                 text += f" Not on this site, skipped: {', '.join(report.decks_missing)}."
             messages.success(request, text)

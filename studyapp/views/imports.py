@@ -10,9 +10,16 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from studyapp.access import get_anki_import_for_user
 from studyapp.forms import AnkiImportForm, ArticleImportForm, CsvImportForm
-from studyapp.models import Deck
+from studyapp.importers.restructuring import restructurings
+from studyapp.models import Deck, SectionKind
 from studyapp.services.anki_jobs import stage_anki_import, start_anki_import
-from studyapp.services.imports import ImportRejected, owner_and_scope_for, save_article, save_csv
+from studyapp.services.imports import (
+    ImportRejected,
+    owner_and_scope_for,
+    planned_renames,
+    save_article,
+    save_csv,
+)
 from studyapp.views.rendering import render_page
 
 
@@ -46,6 +53,20 @@ def import_article(request: HttpRequest) -> HttpResponse:
         # The decoded text goes back into the textarea, so "Import" sends exactly what was previewed.
         form = ArticleImportForm(initial={"text": form.cleaned_data["text"]})
     context = {"form": form, "preview": preview, "scope_label": _scope_label(scope)}
+    if preview is not None:
+        guesses = restructurings(preview)
+        context |= {
+            "guesses": guesses,
+            "renames": planned_renames(parsed=preview, owner=owner, scope=scope),
+            "sections": [
+                {
+                    "section": section,
+                    "kind_label": SectionKind(section.kind).label,
+                    "guesses": [g for g in guesses if g.section == section.heading],
+                }
+                for section in preview.sections
+            ],
+        }
     return _respond(request, "studyapp/import_article.html", "import-form", context)
 
 

@@ -255,6 +255,7 @@ def test_next_card_has_its_version_and_four_outcomes(api, studied):
     card = body["card"]
     assert card["card_state_id"] == studied["states"][0].pk and card["version"] == 0
     assert card["front"] == "Ibuprofen" and card["back"] == "NSAID"
+    assert card["context"] == "Foraminal narrowing · Drug Treatments"  # what the review page shows above it
     outcomes = card["outcomes"]
     assert [(o["label"], o["interval"]) for o in outcomes[:3]] == [
         ("Again", "1m"),

@@ -19,8 +19,8 @@ from studyapp.optimizing import (
     elapsed_days,
     fit_parameters,
     fsrs_items,
-    latest_parameters,
 )
+from studyapp.services.fitting import latest_parameters
 from tests import factories
 from tests.simulated_learner import simulate
 

@@ -31,10 +31,14 @@ def library_deck(db):
 
 
 def _study(user, deck, ratings):
-    """Answer the deck's cards in order, one rating each, a day apart."""
+    """Answer the cards the queue shows next in this deck, one rating each, a minute apart."""
+    from studyapp import queue
+
     factories.study_deck(user, deck)
-    states = CardState.objects.filter(user=user).order_by("card__position")
-    for n, (state, rating) in enumerate(zip(states, ratings, strict=False)):
+    for n, rating in enumerate(ratings):
+        state = queue.build_queue(
+            user, NOW + dt.timedelta(minutes=n), queue.Scope(deck_id=deck.pk)
+        ).card_state
         result = reviews.record_review(
             user=user,
             card_state_id=state.pk,
@@ -218,3 +222,56 @@ def test_deleting_the_account_deletes_all_the_learners_data(
     )
     assert Review.objects.filter(user=other_student).count() == 1  # others keep theirs
     assert student_client.get("/study/").status_code == 302  # logged out
+
+
+def _by_wording(user) -> dict:
+    fields = portability.STATE_FIELDS
+    return {
+        (s.card.template, s.card.front): tuple(getattr(s, f) for f in fields)
+        for s in CardState.objects.filter(user=user, card__is_active=True).select_related("card")
+    }
+
+
+@pytest.mark.django_db
+def test_the_learners_own_decks_are_recreated_with_their_progress():
+    from studyapp.models import Deck, Item
+    from studyapp.services import imports, items
+    from tests.paths import ARTICLES
+
+    alice = factories.make_user("alice")
+    article = imports.import_article(
+        text=(ARTICLES / "carpal-tunnel-syndrome.txt").read_text(encoding="utf-8"),
+        owner=alice,
+        scope=Deck.Scope.PERSONAL,
+    ).deck
+    flashcards = imports.import_csv(
+        data="front,back\nWrist nerve?,Median\nThenar muscles?,APB OP FPB\n",
+        title="My cards",
+        owner=alice,
+        scope=Deck.Scope.PERSONAL,
+    )
+    item = Item.objects.filter(deck=article, gloss="").exclude(section__kind="faq").first()
+    items.correct_item(item=item, term=item.term + " (corrected)")
+    article.disabled_card_templates = ["cloze"]
+    article.save()
+    from studyapp.services.cards import sync_cards
+
+    sync_cards(article)
+    _study(alice, article, [3, 1, 4, 2])
+    _study(alice, flashcards.deck, [4])
+    before = _by_wording(alice)
+    data = portability.export_archive(user=alice)
+    assert f"decks/{article.slug}.json" in _files(data)
+
+    accounts.delete_account(user=alice)
+    assert not Deck.objects.filter(slug=article.slug).exists()
+    alice = factories.make_user("alice")
+    report = portability.import_archive(user=alice, data=data)
+
+    assert sorted(report.decks_recreated) == sorted([article.slug, flashcards.deck.slug])
+    assert report.decks_missing == [] and report.cards_missing == 0
+    assert _by_wording(alice) == before
+    recreated = Deck.objects.get(owner=alice, title=article.title)
+    assert recreated.disabled_card_templates == ["cloze"] and recreated.scope == Deck.Scope.PERSONAL
+    assert Item.objects.filter(deck=recreated, term=item.term + " (corrected)").exists()
+    assert Review.objects.filter(user=alice).count() == 5

@@ -16,6 +16,7 @@ from studyapp.importers.anki.render import (
     note_fields,
     plain_text,
     render_card,
+    render_cloze,
 )
 
 __all__ = ["AnkiError", "ParsedAnki", "ParsedNote", "read_anki", "render_notes"]
@@ -36,7 +37,13 @@ class ParsedNote:
 
     @property
     def term(self) -> str:
+        """The note as one line for the deck page and search: its first field, with cloze deletions shown
+        as their answers; an image occlusion note by its header."""
         first = next(iter(self.fields.values()), "")
+        if self.kind == "image_occlusion":
+            first = self.fields.get("Header", "") or "Image occlusion"
+        elif self.kind == "cloze":
+            first = render_cloze(first, 0, answer=True)
         return plain_text(first) or plain_text(self.cards[0].front if self.cards else "") or self.guid
 
     @property

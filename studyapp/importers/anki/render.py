@@ -14,7 +14,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 import latex2mathml.converter
@@ -42,7 +44,9 @@ class _Section:
     children: list
 
 
+@lru_cache(maxsize=256)
 def _parse_template(template: str) -> list:
+    """The template as a tree (cached: a note type's few templates render every note; the tree is only read)."""
     root: list = []
     stack: list[_Section] = []
     current = root
@@ -149,14 +153,18 @@ class _Cloze:
     hint: str = ""
 
 
+_CLOZE_TOKEN = re.compile(r"\{\{c\d+(?:\s*,\s*\d+)*::|\}\}")
+
+
+@lru_cache(maxsize=1024)
 def _parse_cloze(text: str) -> list:
-    """Text and (possibly nested) deletions. An unclosed `{{cN::` stays literal text, as in Anki."""
+    """Text and (possibly nested) deletions. An unclosed `{{cN::` stays literal text, as in Anki. Cached: each
+    cloze card of a note parses the same text; the tree is only read once built."""
     root: list = []
     stack: list[tuple[_Cloze, list]] = []
     current = root
     pos = 0
-    token = re.compile(r"\{\{c\d+(?:\s*,\s*\d+)*::|\}\}")
-    for match in token.finditer(text):
+    for match in _CLOZE_TOKEN.finditer(text):
         if match.start() > pos:
             current.append(text[pos : match.start()])
         pos = match.end()
@@ -385,7 +393,7 @@ _MATHML_ATTRIBUTES = {
 }  # fmt: skip
 ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"audio", "source", "font", "input"} | _MATHML_TAGS | _SVG_TAGS
 ALLOWED_ATTRIBUTES = {
-    "*": {"class", "title", "lang", "dir"},
+    "*": {"title", "lang", "dir"},
     "img": {"src", "alt", "width", "height"},
     "audio": {"src", "controls"},
     "source": {"src", "type"},
@@ -402,28 +410,53 @@ ALLOWED_ATTRIBUTES = {
     **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
 }
 _MEDIA_ATTRIBUTES = {("img", "src"), ("audio", "src"), ("source", "src")}
+# Only the classes our own markup uses (the note type's CSS is not imported, so deck classes style nothing, and a
+# class of our page's own, such as "button", must not let a card dress up as the page).
+ALLOWED_CLASSES = {
+    "span": {"cloze"},
+    "div": {"io", "type-answer"},
+    "svg": {"io-masks"},
+    "rect": {"io-mask", "io-asked", "io-answer"},
+    "ellipse": {"io-mask", "io-asked", "io-answer"},
+    "polygon": {"io-mask", "io-asked", "io-answer"},
+    "input": {"type-in"},
+    "code": {"latex"},
+}
+
+
+# The media URL of the sanitise() call in progress: the cleaner is built once (building nh3's settings on every
+# call costs ~300x the cleaning itself), so its attribute filter reads the call's media_url from here.
+_media_url: ContextVar[MediaUrl] = ContextVar("anki_media_url")
+
+
+def _keep(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "input" and attribute == "type":
+        return "text"  # never a button, file picker or anything that submits
+    if (tag, attribute) in _MEDIA_ATTRIBUTES:
+        media_url = _media_url.get()
+        return media_url(value) or media_url(unquote(value))
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
+    attribute_filter=_keep,
+    url_schemes={"http", "https"},
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
 
 
 def sanitise(text: str, media_url: MediaUrl) -> str:
     """Safe HTML: media references point at `media_url(name)` (or go when it returns None: a file the package
     lacks, or a remote address the page's content policy would block anyway)."""
-
-    def keep(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "input" and attribute == "type":
-            return "text"  # never a button, file picker or anything that submits
-        if (tag, attribute) in _MEDIA_ATTRIBUTES:
-            return media_url(value) or media_url(unquote(value))
-        return value
-
-    return nh3.clean(
-        text,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=keep,
-        url_schemes={"http", "https"},
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    ).strip()
+    token = _media_url.set(media_url)
+    try:
+        return _CLEANER.clean(text).strip()
+    finally:
+        _media_url.reset(token)
 
 
 _MEDIA_REF = re.compile(r"""<img[^>]*?\ssrc\s*=\s*["']?([^"'>\s]+)|\[sound:([^\]]+)\]""", re.I)

@@ -30,11 +30,18 @@ def seed_learner(reviews: int, now: dt.datetime, rng: random.Random) -> User:
         title=f"Bench {tag}", slug=f"bench-{tag}", owner=user, scope=Deck.Scope.PERSONAL
     )
     Enrollment.objects.create(user=user, deck=deck)
+    cards = _seed_cards(deck, max(1, reviews // REVIEWS_PER_CARD))
+    CardState.objects.bulk_create(_seed_states(user, cards, now, rng), batch_size=BATCH)
+    Review.objects.bulk_create(_seed_reviews(user, cards, reviews, now, rng), batch_size=BATCH)
+    return user
+
+
+def _seed_cards(deck: Deck, n_cards: int) -> list[Card]:
+    """One card per item, the items spread over the deck's lists."""
     sections = [
         Section.objects.create(deck=deck, kind=kind, heading=kind.label, position=i)
         for i, kind in enumerate(LISTS)
     ]
-    n_cards = max(1, reviews // REVIEWS_PER_CARD)
     items = Item.objects.bulk_create(
         [
             Item(deck=deck, section=sections[i % len(sections)], key=f"k{i}", term=f"Term {i}", position=i)
@@ -42,7 +49,7 @@ def seed_learner(reviews: int, now: dt.datetime, rng: random.Random) -> User:
         ],
         batch_size=BATCH,
     )
-    cards = Card.objects.bulk_create(
+    return Card.objects.bulk_create(
         [
             Card(
                 deck=deck,
@@ -58,6 +65,10 @@ def seed_learner(reviews: int, now: dt.datetime, rng: random.Random) -> User:
         ],
         batch_size=BATCH,
     )
+
+
+def _seed_states(user: User, cards: list[Card], now: dt.datetime, rng: random.Random) -> list[CardState]:
+    """A tenth of the cards new, a twentieth learning, the rest in review with varied memory."""
     states = []
     for card in cards:
         roll = rng.random()
@@ -79,25 +90,25 @@ def seed_learner(reviews: int, now: dt.datetime, rng: random.Random) -> User:
                 lapses=rng.randint(0, 6),
             )
         )
-    CardState.objects.bulk_create(states, batch_size=BATCH)
-    Review.objects.bulk_create(
-        (
-            Review(
-                user=user,
-                card=cards[i % n_cards],
-                rating=rng.choices((1, 2, 3, 4), (10, 10, 70, 10))[0],
-                reviewed_at=now - dt.timedelta(seconds=rng.uniform(0, 365 * 86400)),
-                duration_ms=rng.randint(2000, 20000),
-                state_before=CardState.State.REVIEW if rng.random() < 0.8 else CardState.State.LEARNING,
-                state_after=CardState.State.REVIEW,
-                last_interval_days=rng.uniform(1, 60),
-                snapshot_before={},
-            )
-            for i in range(reviews)
-        ),
-        batch_size=BATCH,
+    return states
+
+
+def _seed_reviews(user: User, cards: list[Card], reviews: int, now: dt.datetime, rng: random.Random):
+    """`reviews` reviews spread over the past year, mostly Good, generated lazily (100,000 rows)."""
+    return (
+        Review(
+            user=user,
+            card=cards[i % len(cards)],
+            rating=rng.choices((1, 2, 3, 4), (10, 10, 70, 10))[0],
+            reviewed_at=now - dt.timedelta(seconds=rng.uniform(0, 365 * 86400)),
+            duration_ms=rng.randint(2000, 20000),
+            state_before=CardState.State.REVIEW if rng.random() < 0.8 else CardState.State.LEARNING,
+            state_after=CardState.State.REVIEW,
+            last_interval_days=rng.uniform(1, 60),
+            snapshot_before={},
+        )
+        for i in range(reviews)
     )
-    return user
 
 
 class Command(BaseCommand):

@@ -103,7 +103,10 @@
     return fetch(box.dataset.packageUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (pkg) { if (pkg) save(packageKey, pkg); })
-      .catch(function () {});
+      .catch(function (error) {
+        // A page served by the service worker may still believe it is online: a failed fetch says otherwise.
+        if (error instanceof TypeError) enterOffline();
+      });
   }
 
   function keepPageForOffline() {
@@ -204,6 +207,7 @@
     el("offline-grades").hidden = true;
     el("offline-show").hidden = !current;
     if (!current) return;
+    el("offline-context").textContent = current.context || "";
     el("offline-front").textContent = current.front;
     el("offline-back").textContent = current.back;
     current.outcomes.forEach(function (o) {
@@ -236,6 +240,17 @@
     showNext();
   }
 
+  // Browsers do not always tell a page that the network came back: while offline, try now and then.
+  var probing = null;
+  var syncing = false;
+  function probe() {
+    // Only when the browser believes it is online (a page served by the worker may never hear "online").
+    if (!active || syncing || !navigator.onLine) return;
+    fetch(box.dataset.packageUrl, { method: "GET", credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { if (r.ok) backOnline(); })
+      .catch(function () {});
+  }
+
   function enterOffline() {
     if (active) return;
     if (!load(packageKey, null)) {
@@ -243,6 +258,7 @@
       return;
     }
     active = true;
+    if (!probing) probing = setInterval(probe, 5000);
     onlineCard.hidden = true;
     box.hidden = false;
     say("You are offline: reviewing the cards kept on this device. Answers are sent when you are back online.");
@@ -250,10 +266,12 @@
   }
 
   function backOnline() {
+    if (syncing) return;
     if (!load(queueKey, []).length) {
       if (active) location.reload();
       return;
     }
+    syncing = true;
     say("Back online: sending your answers…");
     sync().then(function (result) {
       var text = "Back online: " + result.results.length + " answers sent, " + result.applied + " applied, " +
@@ -261,7 +279,12 @@
       sessionStorage.setItem(statusKey, text);
       location.reload();
     }).catch(function (error) {
-      say(error.message || "Could not send your answers yet; they stay on this device.");
+      syncing = false;
+      say(
+        error instanceof TypeError
+          ? "Still offline: your answers stay on this device and are sent when the network is back."
+          : error.message || "Could not send your answers yet; they stay on this device."
+      );
     });
   }
 

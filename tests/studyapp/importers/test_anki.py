@@ -133,7 +133,7 @@ def test_type_in_answer_shows_the_expected_answer_on_the_back(rich, tmp_path):
 
 def test_cloze_cards_hide_one_deletion_each(rich, tmp_path):
     parsed = _read(rich[0]["colpkg"], tmp_path)
-    aspirin = next(n for n in parsed.notes if n.term.startswith("{{c1::Aspirin"))
+    aspirin = next(n for n in parsed.notes if n.term == "Aspirin irreversibly inhibits COX-1")
     assert [(c.template, c.front, c.back) for c in aspirin.cards] == [
         (
             "Cloze 1",
@@ -162,6 +162,12 @@ def test_nested_and_overlapping_clozes(text, number, front, back):
     strip = lambda html: html.replace('<span class="cloze">', "").replace("</span>", "")  # noqa: E731
     assert strip(render_cloze(text, number, answer=False)) == front
     assert strip(render_cloze(text, number, answer=True)) == back
+
+
+def test_cloze_and_occlusion_notes_read_plainly_on_the_deck_page(rich, tmp_path):
+    terms = {n.notetype: n.term for n in _read(rich[0]["colpkg"], tmp_path).notes if n.kind != "standard"}
+    assert terms["Image Occlusion"] == "Heart"
+    assert "{{" not in " ".join(n.term for n in _read(rich[0]["colpkg"], tmp_path).notes)
 
 
 def test_cloze_numbers_include_nested_and_multi():
@@ -212,6 +218,8 @@ def test_math_that_latex2mathml_cannot_read_stays_as_code():
         ('<img src="https://evil.example/x.png">', "<img>"),
         ('<a href="javascript:alert(1)">l</a>', '<a rel="noopener noreferrer nofollow">l</a>'),
         ("<ol><li>1</li></ol><br><i>i</i>", "<ol><li>1</li></ol><br><i>i</i>"),
+        ('<span class="cloze button">x</span><b class="grade">b</b>', '<span class="cloze">x</span><b>b</b>'),
+        ('<input type="submit" formaction="/x" class="type-in">', '<input type="text" class="type-in">'),
     ],
 )
 def test_sanitiser(dirty, clean):

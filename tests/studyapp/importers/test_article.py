@@ -425,5 +425,6 @@ def test_hostile_two_megabyte_input_parses_quickly(body):
 
     started = time.perf_counter()
     parse_article("X is a thing.\n" + body)
-    # Linear work takes about a second here; a quadratic path would take minutes.
-    assert time.perf_counter() - started < 10
+    # A guard against catastrophic (quadratic or backtracking) parsing, not a speed claim: linear work takes
+    # about a second on an idle machine, a quadratic path many minutes; CI machines may be heavily loaded.
+    assert time.perf_counter() - started < 90

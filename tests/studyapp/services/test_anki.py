@@ -185,3 +185,60 @@ def test_command_fails_with_a_message_on_a_bad_package(tmp_path):
     with pytest.raises(CommandError, match="This is not an Anki package"):
         call_command("import_anki", str(path), stdout=StringIO())
     assert not Deck.objects.exists()
+
+
+def test_image_only_and_very_long_fronts_are_kept_whole(tmp_path):
+    import genanki
+
+    image = tmp_path / "ecg.png"
+    image.write_bytes(anki_fixtures.PNG)
+    model = genanki.Model(
+        1607392319,
+        "Basic (genanki)",
+        fields=[{"name": "Front"}, {"name": "Back"}],
+        templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
+    )
+    long_front = "Which drug? " + "context " * 300
+    deck = genanki.Deck(1, "ECG")
+    deck.add_note(
+        genanki.Note(model=model, fields=['<img src="ecg.png">', "Atrial fibrillation"], guid="img")
+    )
+    deck.add_note(genanki.Note(model=model, fields=[long_front, "Amiodarone"], guid="long"))
+    path = tmp_path / "ecg.apkg"
+    genanki.Package(deck, media_files=[str(image)]).write_to_file(str(path))
+    result = _save(path, tmp_path)
+    assert (result.added, result.cards, result.media_saved) == (2, 2, 1)
+    fronts = sorted(Card.objects.filter(deck=result.deck).values_list("front", flat=True), key=len)
+    assert fronts[0].startswith('<img src="/decks/') and fronts[0].endswith('/media/ecg.png">')
+    assert fronts[1] == long_front.strip() and len(fronts[1]) > 2000
+
+
+def test_answers_made_in_anki_cannot_be_undone_here(rich, tmp_path, student):
+    import datetime as dt
+
+    from studyapp.services.reviews import undo_last_review
+
+    _save(rich[0]["colpkg"], tmp_path, owner=student, scope="personal", with_scheduling=True)
+    before = list(
+        CardState.objects.filter(user=student).order_by("pk").values_list("state", "suspended", "flag")
+    )
+    result = undo_last_review(user=student, now=dt.datetime.now(dt.UTC))
+    assert result.card_state is None
+    assert Review.objects.filter(user=student).count() == 5
+    assert (
+        list(CardState.objects.filter(user=student).order_by("pk").values_list("state", "suspended", "flag"))
+        == before
+    )
+
+
+def test_without_fsrs_in_anki_the_memory_state_comes_from_replaying_the_log(tmp_path, student):
+    col = anki_fixtures.rich_collection(tmp_path, fsrs=False)
+    assert col.db.scalar("select count() from cards where data like '%\"s\"%'") == 0  # SM-2: no FSRS memory
+    path = anki_fixtures.export_all(col, tmp_path)["colpkg"]
+    _save(path, tmp_path, owner=student, scope="personal", with_scheduling=True)
+    reviewed = CardState.objects.filter(user=student, reps__gt=0)
+    assert reviewed.count() == 3
+    for state in reviewed:
+        last = Review.objects.filter(user=student, card=state.card).latest("reviewed_at")
+        assert state.stability == last.stability_after and state.stability > 0
+        assert state.difficulty == last.difficulty_after

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from studyapp import optimizing
 from studyapp.models import Card, CardState, ParameterFit, Review
+from studyapp.services import fitting
 from studyapp.services.fitting import REFIT_AFTER_REVIEWS, fit_learner_parameters, reviews_since_last_fit
 from studyapp.tasks import fit_parameters_task, maybe_fit_parameters
 from tests import factories
@@ -86,7 +87,7 @@ def test_a_fit_records_the_parameters_when_and_on_how_many_reviews(student, long
     assert ParameterFit.objects.get() == fit
     assert (fit.user, fit.fitted_at, fit.review_count) == (student, NOW, len(long_log))
     assert fit.parameters == list(optimizing.fit_parameters(long_log).parameters)
-    assert optimizing.latest_parameters(student) == tuple(fit.parameters)
+    assert fitting.latest_parameters(student) == tuple(fit.parameters)
 
 
 @pytest.mark.django_db

@@ -26,7 +26,8 @@ def test_preview_by_htmx_shows_the_parse_and_writes_nothing(client, instructor):
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html and 'id="import-form"' in html
     assert "Preview: Migraine" in html and "Sumatriptan" in html and "(triptan)" in html
-    assert "No problems found." in html and 'name="confirm"' in html
+    # Migraine's dash lines ("Visual aura – zigzag lines") are read with a guess, so no "No problems found".
+    assert "No problems found" not in html and "read with a guess" in html and 'name="confirm"' in html
     assert "HX-Request" in response["Vary"]
     assert Deck.objects.count() == 0
 
