@@ -464,3 +464,12 @@ def test_an_answer_for_a_card_the_queue_would_not_show_is_skipped_with_the_reaso
     result = api.post("/study/answers", _answer(studied["states"][2])).json()
     assert result["outcome"] == "skipped" and "not due" in result["message"]
     assert Review.objects.filter(user=student).count() == 1
+
+
+def test_sync_takes_batches_of_at_most_a_hundred(api, studied):
+    answer = _answer(studied["states"][0])
+    too_many = [{**answer, "client_id": f"batch-{n:04d}"} for n in range(101)]
+    response = api.post("/study/sync", {"answers": too_many})
+    assert response.status_code == 422 and "answers" in response.json()["detail"]
+    assert api.post("/study/sync", {"answers": []}).status_code == 422
+    assert not Review.objects.exists()
