@@ -244,7 +244,8 @@
   var probing = null;
   var syncing = false;
   function probe() {
-    if (!active || syncing) return;
+    // Only when the browser believes it is online (a page served by the worker may never hear "online").
+    if (!active || syncing || !navigator.onLine) return;
     fetch(box.dataset.packageUrl, { method: "GET", credentials: "same-origin", cache: "no-store" })
       .then(function (r) { if (r.ok) backOnline(); })
       .catch(function () {});
