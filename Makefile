@@ -22,8 +22,13 @@ run: setup
 	@echo "studyapp is serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup
+test: setup node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Test-only npm packages (axe-core for the browser journeys' accessibility check); git-ignored, never served.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
 
 test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -122,12 +122,20 @@ def held_back(user, now: dt.datetime) -> Q:
     return Q(list_held) | Q(deck_held)
 
 
+def due_now(user, now: dt.datetime, scope: Scope = Scope()) -> QuerySet[CardState]:
+    """Every card that is due now, before the daily limits (the counts on deck pages)."""
+    learning_q, review_q, new_q = _due_conditions(user, now, scope)
+    return studyable(user, now, scope).filter(learning_q | review_q | new_q)
+
+
 def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, Q, Q]:
     day_start, day_end = user.day_bounds(user.study_date(now))
     learning = Q(state__in=(LEARNING, RELEARNING), due__lte=now + LEARN_AHEAD)
     review = Q(state=REVIEW, due__lt=day_end)
     if scope.item_ids:
         review |= Q(state=REVIEW, last_review__lt=day_start)
+        # Custom study of chosen items ("forgotten today"): their relearning steps need not wait.
+        learning |= Q(state__in=(LEARNING, RELEARNING))
     new = Q(state=NEW)
     return learning, review, new
 

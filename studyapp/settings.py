@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "studyapp.middleware.LearnerTimezoneMiddleware",
     "studyapp.middleware.PrivateResponsesMiddleware",
+    "studyapp.middleware.TimeBudgetMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -126,6 +127,13 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))}
+    # The per-request time budget on the database: no statement runs longer than this (0 turns it off), so a
+    # runaway query ends with a 503 well before gunicorn's worker timeout (30 s) kills the worker.
+    DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 15_000)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_STATEMENT_TIMEOUT_MS > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        )
 else:
     DATABASES = {
         "default": {

@@ -501,13 +501,20 @@ class WeakItem:
 
 
 def weakest_items(user: User, now: dt.datetime, decay: float, limit: int = WEAKEST_LIMIT) -> list[WeakItem]:
-    """Studied items by lowest predicted recall of any of their cards, then most lapses."""
+    """Studied items by lowest predicted recall of any of their cards a day from now, then most lapses.
+
+    Ranking on tomorrow's recall rather than this minute's: a card just answered Again reads 100 % now, but its
+    stability is low, so by tomorrow it is among the first to be forgotten."""
     rows = (
         studied_states(user)
         .filter(card__item__isnull=False, last_review__isnull=False, stability__gt=0, suspended=False)
         .values("card__item_id", "card__item__term", "card__item__gloss", "card__deck__title")
-        .annotate(recall=Min(retrievability(now, decay)), lapses=Sum("lapses", output_field=IntegerField()))
-        .order_by("recall", "-lapses", "card__item__term")[:limit]
+        .annotate(
+            recall=Min(retrievability(now, decay)),
+            recall_tomorrow=Min(retrievability(now + dt.timedelta(days=1), decay)),
+            lapses=Sum("lapses", output_field=IntegerField()),
+        )
+        .order_by("recall_tomorrow", "-lapses", "card__item__term")[:limit]
     )
     return [
         WeakItem(

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from quizzes import services
 from quizzes.access import get_attempt_for_learner, get_attempt_for_viewer
 from quizzes.forms import PracticeForm
 from quizzes.models import Attempt
-from studyapp.models import ProblemReport
+from studyapp.models import Deck, ProblemReport, SectionKind
 from studyapp.services import problem_reports
 from studyapp.views.rendering import render_page
 from studyapp.views.reports import ReportForm
@@ -134,6 +136,8 @@ def report_question(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = get_attempt_for_learner(request.user, attempt_id)
     attempt = services.submit_attempt(attempt=attempt, now=timezone.now())
+    if request.POST.get("time_up") and not attempt.is_late:
+        messages.info(request, "Time is up: your answers were submitted automatically.")
     if attempt.is_late:
         messages.warning(
             request, "Submitted after the time limit: marked late, only answers saved in time count."
@@ -150,21 +154,65 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = services.close_if_expired(attempt=attempt, now=now)
     if attempt.is_open and attempt.user_id == request.user.pk:
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
+    answers = list(attempt.answers.select_related("question"))
     context = {
         "attempt": attempt,
-        "answers": attempt.answers.select_related("question"),
+        "answers": answers,
         "reveal": services.answers_visible(attempt=attempt, viewer=request.user, now=now),
         "is_own": attempt.user_id == request.user.pk,
         "report_reasons": ProblemReport.Reason.choices,
         "nav": "quizzes",
     }
+    if attempt.is_practice and not attempt.is_open:
+        context.update(_leads_on(attempt, answers))
     return render(request, "quizzes/attempt_result.html", context)
+
+
+def _practice_initial(request: HttpRequest) -> dict:
+    """The deck (and list) asked for in the query string, or the learner's only deck."""
+    studied = Deck.objects.visible_to(request.user).filter(
+        enrollments__user=request.user, enrollments__active=True
+    )
+    initial: dict = {}
+    wanted = request.GET.get("deck", "")
+    if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18:
+        initial["decks"] = list(Deck.objects.visible_to(request.user).filter(pk=int(wanted)).distinct())
+    elif studied.count() == 1:
+        initial["decks"] = list(studied)
+    lists = [k for k in request.GET.getlist("list") if k in SectionKind.values]
+    if lists:
+        initial["section_kinds"] = lists
+    return initial
+
+
+def _leads_on(attempt: Attempt, answers: list) -> dict:
+    """Where a finished practice quiz leads: retry it, review the missed items as flashcards, a quiz on the lists
+    missed most."""
+    missed = [a for a in answers if not a.is_correct]
+    missed_items = sorted(
+        {i for a in missed if a.question.kind != "not_member" for i in (a.question.item_ids or [])}
+    )[:100]
+    misses_by_list: dict[str, int] = {}
+    for a in missed:
+        if a.question.section:
+            misses_by_list[a.question.section] = misses_by_list.get(a.question.section, 0) + 1
+    weakest = sorted(misses_by_list, key=lambda k: -misses_by_list[k])[:2]
+    return {
+        "retry_decks": sorted({a.question.deck_id for a in answers if a.question.deck_id}),
+        "retry_lists": sorted({a.question.section for a in answers if a.question.section}),
+        "missed_review_url": (
+            f"{reverse('studyapp:review')}?{urlencode({'items': ','.join(map(str, missed_items))})}"
+            if missed_items
+            else ""
+        ),
+        "weakest_lists": [(k, SectionKind(k).label if k in SectionKind.values else k) for k in weakest],
+    }
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def practice(request: HttpRequest) -> HttpResponse:
-    form = PracticeForm(request.POST or None, user=request.user)
+    form = PracticeForm(request.POST or None, user=request.user, initial=_practice_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,11 +1,14 @@
 """The deck library (decks a learner can see, in or out of their studies) and a deck's contents."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from studyapp import queue
 from studyapp.access import get_deck_for_user
 from studyapp.models import Deck, Enrollment, Item, SectionKind
 from studyapp.services import problem_reports
@@ -26,9 +29,31 @@ def _library(user):
     )
 
 
-def _render_library(request: HttpRequest) -> HttpResponse:
-    context = {"decks": _library(request.user), "nav": "decks"}
+def _due_by_deck(user) -> dict[int, int]:
+    """Cards due now per deck (before the daily limits), in one grouped query."""
+    rows = (
+        queue.due_now(user, timezone.now())
+        .values("card__deck_id")
+        .annotate(n=Count("pk"))
+        .values_list("card__deck_id", "n")
+    )
+    return dict(rows)
+
+
+def _render_library(request: HttpRequest, notice: str = "") -> HttpResponse:
+    due = _due_by_deck(request.user)
+    decks = list(_library(request.user))
+    for d in decks:
+        d.due = due.get(d.pk, 0)
+    context = {"decks": decks, "notice": notice, "nav": "decks"}
     return render_page(request, "studyapp/decks.html", "deck-library", context)
+
+
+def _back(request: HttpRequest, deck: Deck) -> HttpResponse:
+    """To the deck page when the form was on it, else to the library."""
+    if request.POST.get("next") == "deck":
+        return redirect("studyapp:deck", deck_id=deck.pk)
+    return redirect("studyapp:decks")
 
 
 @require_GET
@@ -42,9 +67,11 @@ def decks(request: HttpRequest) -> HttpResponse:
 def add_to_studies(request: HttpRequest, deck_id: int) -> HttpResponse:
     deck = get_deck_for_user(request.user, deck_id)
     add_deck_to_studies(user=request.user, deck=deck)
+    notice = f"{deck.title} added to your studies: its cards are in your queue."
     if request.htmx:
-        return _render_library(request)
-    return redirect("studyapp:decks")
+        return _render_library(request, notice)
+    messages.success(request, notice)
+    return _back(request, deck)
 
 
 @require_POST
@@ -52,9 +79,11 @@ def add_to_studies(request: HttpRequest, deck_id: int) -> HttpResponse:
 def remove_from_studies(request: HttpRequest, deck_id: int) -> HttpResponse:
     deck = get_deck_for_user(request.user, deck_id)
     remove_deck_from_studies(user=request.user, deck=deck)
+    notice = f"{deck.title} removed from your studies. Your progress is kept if you add it again."
     if request.htmx:
-        return _render_library(request)
-    return redirect("studyapp:decks")
+        return _render_library(request, notice)
+    messages.success(request, notice)
+    return _back(request, deck)
 
 
 @require_GET
@@ -78,7 +107,12 @@ def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
         "deck": deck,
         "lists": lists,
         "faq": faq,
-        "studying": Enrollment.objects.filter(user=request.user, deck=deck, active=True).exists(),
+        "studying": (
+            studying := Enrollment.objects.filter(user=request.user, deck=deck, active=True).exists()
+        ),
+        "due": queue.due_now(request.user, timezone.now(), queue.Scope(deck_id=deck.pk)).count()
+        if studying
+        else 0,
         "can_edit": can_edit,
         # Editors see what they retired, so they can restore it.
         "retired": Item.objects.filter(deck=deck, retired_at__isnull=False).select_related("section")

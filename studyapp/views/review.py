@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from studyapp import cardgen, queue, releases
+from studyapp import cardgen, custom_study, queue, releases
 from studyapp.access import get_deck_for_editor, get_deck_for_user
 from studyapp.models import CardState, Deck, ProblemReport, Section
 from studyapp.scheduling import Rating
@@ -124,6 +124,7 @@ def _render(
         .select_related("deck")
         .order_by("deck__title", "deck_id", "position"),
         "new_releases": lambda: releases.new_this_week(request.user, now),
+        "custom": lambda: custom_study.custom_study(request.user, now),
     }
     if card_state is not None:
         context["show_url"] = _review_url(scope, show=card_state.pk, shown=context["shown_at"])

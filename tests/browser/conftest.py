@@ -78,3 +78,93 @@ def login(page, username: str, password: str = "correct horse battery staple") -
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+# --- Console errors and accessibility (axe-core from npm, installed by `make test` into node_modules/) --------
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def _axe_source() -> str:
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs axe-core at {AXE} (`make test` runs npm install)")
+        pytest.skip("the accessibility check needs axe-core: npm install")
+    return AXE.read_text(encoding="utf-8")
+
+
+class Journey:
+    """A browser page that records console errors and checks each page it is asked to with axe-core.
+
+    axe is added as an init script (through the DevTools protocol, so the page's CSP, which forbids inline and
+    eval'd scripts, does not apply to it, while the app's own pages stay under that CSP)."""
+
+    def __init__(self, page, name: str):
+        self.page = page
+        self.name = name
+        self.console_errors: list[str] = []
+        self.violations: list[str] = []
+        self.shots = 0
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console_errors.append(f"{page.url}: {error}"))
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{self.page.url}: {message.text}")
+
+    def check(self, label: str) -> None:
+        """axe-core on the page as it is now (0 serious or critical violations), and a screenshot."""
+        self.page.wait_for_load_state("load")
+        found = self.page.evaluate(
+            """async () => {
+                const result = await axe.run(document, {resultTypes: ["violations"]});
+                return result.violations.map(v => ({id: v.id, impact: v.impact,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+            }"""
+        )
+        for v in found:
+            if v["impact"] in BLOCKING_IMPACTS:
+                self.violations.append(f"{label} ({self.page.url}): {v['id']} [{v['impact']}] {v['nodes']}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.shots += 1
+        self.page.screenshot(
+            path=str(ARTIFACTS / f"{self.name}-{self.shots:02d}-{label}.png"), full_page=True
+        )
+
+    def assert_clean(self, *, allow: tuple[str, ...] = ()) -> None:
+        errors = [e for e in self.console_errors if not any(a in e for a in allow)]
+        assert errors == [], "console errors:\n" + "\n".join(errors)
+        assert self.violations == [], "accessibility:\n" + "\n".join(self.violations)
+
+
+def _journey_page(browser, live_server, request, viewport, name, **options):
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, **options)
+    context.add_init_script(script=_axe_source())
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, Journey(page, name)
+
+
+@pytest.fixture
+def laptop(browser, live_server, request):
+    context, journey = _journey_page(
+        browser, live_server, request, {"width": 1280, "height": 900}, f"{request.node.name}-laptop"
+    )
+    yield journey
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    context, journey = _journey_page(
+        browser,
+        live_server,
+        request,
+        {"width": 390, "height": 844},
+        f"{request.node.name}-phone",
+        has_touch=True,
+        is_mobile=True,
+    )
+    yield journey
+    context.close()

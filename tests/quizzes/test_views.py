@@ -448,3 +448,54 @@ def test_hub_status_of_an_assignment(student_client, student, assignment, moment
     with time_machine.travel(moment, tick=False):
         response = student_client.get(reverse("quizzes:index"))
     assert f"<td>{status}</td>" in response.text
+
+
+def test_a_practice_result_leads_on(student_client, student, fake_generator):
+    deck = factories.make_deck(owner=student)
+    attempt = services.start_practice(user=student, decks=[deck], count=3, mode="exam", now=T0, seed=1)
+    services.save_answer(attempt=attempt, position=1, chosen=0, now=T0)
+    services.save_answer(attempt=attempt, position=2, chosen=1, now=T0)
+    services.submit_attempt(attempt=attempt, now=T0)
+    with time_machine.travel(T0):
+        page = student_client.get(reverse("quizzes:attempt-result", args=[attempt.pk])).text
+    assert "Retry with new questions" in page
+    missed = attempt.answers.exclude(is_correct=True).values_list("question__item_ids", flat=True)
+    ids = sorted({i for ids in missed for i in ids})
+    assert f"?items={'%2C'.join(map(str, ids))}" in page
+    assert "Another quiz on causes" in page
+    assert reverse("home") in page
+
+
+def test_the_practice_form_preselects_the_only_deck_studied(student_client, student):
+    deck = factories.make_deck(owner=student)
+    factories.enroll(student, deck)
+    factories.make_deck(owner=student, title="Not studied")
+    page = student_client.get(reverse("quizzes:practice")).text
+    assert page.count(" checked>") == 2  # the deck, and tutor mode
+    assert f'name="decks" value="{deck.pk}" id="id_decks_0" checked>' in page
+    listed = student_client.get(reverse("quizzes:practice") + f"?deck={deck.pk}&list=drugs").text
+    import re
+
+    assert re.search(r'name="section_kinds" value="drugs" id="[^"]+" checked>', listed)
+
+
+def test_a_week_long_attempt_shows_its_real_closing_time_not_minutes(student_client, instructor, student):
+    week = factories.make_assignment(
+        instructor, students=(student,), opens_at=T0, closes_at=T0 + dt.timedelta(days=7)
+    )
+    with time_machine.travel(T0 + dt.timedelta(minutes=1)):
+        attempt = _start(student_client, week)
+        page = student_client.get(reverse("quizzes:attempt", args=[attempt.pk])).text
+    assert "10079 min" not in page
+    assert "(closes Mon 9 Mar 2026, 09:00)" in page
+    assert "6\xa0days, 23\xa0hours" in page
+
+
+def test_an_automatic_submit_at_the_time_limit_says_time_is_up(student_client, assignment):
+    with time_machine.travel(T0 + dt.timedelta(minutes=1)):
+        attempt = _start(student_client, assignment)
+    with time_machine.travel(T0 + dt.timedelta(minutes=11)):
+        response = student_client.post(
+            reverse("quizzes:attempt-submit", args=[attempt.pk]), {"time_up": "1"}, follow=True
+        )
+    assert "Time is up: your answers were submitted automatically." in response.text

@@ -350,3 +350,36 @@ def test_an_imported_history_older_than_the_rollup_is_picked_up(learner, history
     factories.make_review(learner, history, reviewed_at=utc(5, 2, 12))  # added later with an old time
     assert stats.reviews_per_day(learner, NOW)[dt.date(2026, 5, 2)] == 1
     assert stats.reviews_per_day(learner, NOW)[dt.date(2026, 5, 1)] == 1
+
+
+def test_a_card_just_answered_again_ranks_among_the_weakest(learner, deck):
+    section = factories.make_section(deck, kind="causes")
+    shaky = factories.make_item(section, "Just failed")
+    solid = factories.make_item(section, "Long known")
+    REVIEW, RELEARNING = CardState.State.REVIEW, CardState.State.RELEARNING
+    # Reviewed a minute ago after a lapse: 100 % now, but a stability of a fraction of a day.
+    card_with_state(
+        learner,
+        deck,
+        item=shaky,
+        state=RELEARNING,
+        stability=0.3,
+        difficulty=8.0,
+        last_review=NOW - dt.timedelta(minutes=1),
+        due=NOW + dt.timedelta(minutes=9),
+        lapses=1,
+    )
+    # Reviewed two days ago with a stability of 60 days: a little below 100 % now, still high tomorrow.
+    card_with_state(
+        learner,
+        deck,
+        item=solid,
+        state=REVIEW,
+        stability=60.0,
+        difficulty=3.0,
+        last_review=NOW - dt.timedelta(days=2),
+        due=NOW + dt.timedelta(days=50),
+    )
+    weakest = stats.weakest_items(learner, NOW, DEFAULT_DECAY)
+    assert [w.term for w in weakest] == ["Just failed", "Long known"]
+    assert weakest[0].recall > weakest[1].recall  # ranked by tomorrow, not by this minute

@@ -111,8 +111,8 @@ def test_anonymous_is_sent_to_log_in(client):
 def test_library_query_count_does_not_grow_with_decks(student_client, django_assert_num_queries):
     for _ in range(5):
         factories.make_deck()
-    # session, user, decks
-    with django_assert_num_queries(3):
+    # session, user, cards due per deck, decks
+    with django_assert_num_queries(4):
         student_client.get(reverse("studyapp:decks"))
     assert Deck.objects.count() == 5
 
@@ -126,3 +126,28 @@ def test_deck_page_query_count_does_not_grow_with_items(student_client, django_a
     with django_assert_num_queries(8):
         response = student_client.get(reverse("studyapp:deck", args=[deck.pk]))
     assert "Drug 29" in response.content.decode()
+
+
+def test_deck_list_and_page_show_due_counts_and_a_study_button(student_client, student):
+    deck = _deck_with_items()
+    for item in deck.items.all()[:2]:
+        factories.make_card(deck, item=item)
+    factories.study_deck(student, deck)
+    library = student_client.get(reverse("studyapp:decks")).text
+    due = 2
+    assert f"Study · {due} due" in library
+    page = student_client.get(reverse("studyapp:deck", args=[deck.pk])).text
+    assert f'href="{reverse("studyapp:review")}?deck={deck.pk}"' in page and f"({due} due)" in page
+
+
+def test_adding_and_removing_a_deck_says_so(student_client, student):
+    deck = _deck_with_items()
+    response = student_client.post(reverse("studyapp:deck-add", args=[deck.pk]), follow=True)
+    assert "added to your studies" in response.text
+    response = student_client.post(
+        reverse("studyapp:deck-remove", args=[deck.pk]), {"next": "deck"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("studyapp:deck", args=[deck.pk])
+    assert "removed from your studies. Your progress is kept" in response.text
+    htmx = student_client.post(reverse("studyapp:deck-add", args=[deck.pk]), HTTP_HX_REQUEST="true")
+    assert "added to your studies" in htmx.text and "<html" not in htmx.text
