@@ -184,6 +184,7 @@ _SHOWABLE = (
 _LEARNING_NOW = "s.state IN (1, 3) AND s.due <= %(now)s"
 _LEARNING = "s.state IN (1, 3) AND s.due <= %(ahead)s"
 _REVIEW = "s.state = 2 AND s.due < %(day_end)s"
+_LEARNING_CHOSEN = "s.state IN (1, 3)"  # custom study of chosen items: their steps need not wait
 _REVIEW_CHOSEN = "s.state = 2 AND (s.due < %(day_end)s OR s.last_review < %(day_start)s)"
 _HOLD = (
     f"SELECT 1 FROM {ReleaseHold._meta.db_table} h WHERE h.user_id = %(user)s AND h.deck_id = c.deck_id AND "
@@ -244,6 +245,7 @@ def queue_sql(
     }
     where = _SHOWABLE + _scope_sql(scope, params)
     review = _REVIEW_CHOSEN if scope.item_ids else _REVIEW
+    learning = _LEARNING_CHOSEN if scope.item_ids else _LEARNING
 
     def first(kind: str, order: str) -> str:
         return f"(SELECT s.id FROM {_FROM} WHERE {where} AND {kind} ORDER BY {order} LIMIT 1)"
@@ -255,7 +257,7 @@ def queue_sql(
 
     candidates = []
     if prefer and 0 < prefer < 2**63:  # past a 64-bit id no card can match, and SQLite refuses to compare
-        kinds = [_LEARNING] + ([review] if reviews_left else []) + ([_NEW] if new_left else [])
+        kinds = [learning] + ([review] if reviews_left else []) + ([_NEW] if new_left else [])
         candidates.append(
             f"(SELECT s.id FROM {_FROM} WHERE {where} AND s.id = %(prefer)s AND (({') OR ('.join(kinds)})))"
         )
@@ -265,10 +267,10 @@ def queue_sql(
         candidates.append(first(review, "s.due, s.id"))
     if new_left:
         candidates.append(first(_NEW, "c.position, s.id"))
-    candidates.append(first(_LEARNING, "s.due, s.id"))
+    candidates.append(first(learning, "s.due, s.id"))
     card_columns = ", ".join(f"c.{name} AS card_{name}" for name in _CARD_FIELDS)
     sql = (
-        f"SELECT s.*, {card_columns}, {count(_LEARNING, 'learning_cap')} AS count_learning,"
+        f"SELECT s.*, {card_columns}, {count(learning, 'learning_cap')} AS count_learning,"
         f" {count(review, 'review_cap') if reviews_left else '0'} AS count_review,"
         f" {count(_NEW, 'new_cap') if new_left else '0'} AS count_new"
         f", {_CONTEXT_COLUMNS} FROM {_FROM}{_CONTEXT_JOINS} WHERE s.id = COALESCE({', '.join(candidates)})"
