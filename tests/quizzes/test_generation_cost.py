@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from quizzes.generation import generator, questions
+from quizzes.generation import generator, library, questions
 from quizzes.management.commands.bench_generation import library_with_list
 from studyapp import terms
 
@@ -26,6 +26,7 @@ def _count(monkeypatch, size: int) -> tuple[int, int]:
 
     monkeypatch.setattr(generator, "names_clash", counted("pairs", clash))
     monkeypatch.setattr(questions, "names_clash", counted("pairs", questions.names_clash))
+    monkeypatch.setattr(library, "classes_overlap", counted("pairs", library.classes_overlap))
     monkeypatch.setattr(generator, "classes_overlap", counted("pairs", overlap))
     monkeypatch.setattr(terms, "term_key", counted("keys", key))
     kb = library_with_list(size)

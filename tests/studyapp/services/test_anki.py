@@ -229,3 +229,16 @@ def test_answers_made_in_anki_cannot_be_undone_here(rich, tmp_path, student):
         list(CardState.objects.filter(user=student).order_by("pk").values_list("state", "suspended", "flag"))
         == before
     )
+
+
+def test_without_fsrs_in_anki_the_memory_state_comes_from_replaying_the_log(tmp_path, student):
+    col = anki_fixtures.rich_collection(tmp_path, fsrs=False)
+    assert col.db.scalar("select count() from cards where data like '%\"s\"%'") == 0  # SM-2: no FSRS memory
+    path = anki_fixtures.export_all(col, tmp_path)["colpkg"]
+    _save(path, tmp_path, owner=student, scope="personal", with_scheduling=True)
+    reviewed = CardState.objects.filter(user=student, reps__gt=0)
+    assert reviewed.count() == 3
+    for state in reviewed:
+        last = Review.objects.filter(user=student, card=state.card).latest("reviewed_at")
+        assert state.stability == last.stability_after and state.stability > 0
+        assert state.difficulty == last.difficulty_after
