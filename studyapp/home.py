@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from quizzes import (
     charts as quiz_charts,
     overview,
+    percentile,
     services as quiz_services,
     stats as quiz_stats,
     study_next,
@@ -71,5 +72,6 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
         "quiz": quiz,
         "quiz_chart": quiz_charts.score_chart(quiz.days, figures.today.date),
         "study_next": study_next.study_next(request.user, timezone.now(), figures.by_list),
+        "standings": percentile.class_percentiles(request.user, timezone.now()),
     }
     return render_page(request, "home/dashboard.html", "dashboard", context)
