@@ -126,7 +126,9 @@ class AnswerOut(Schema):
 
 
 class SyncIn(Schema):
-    answers: list[AnswerIn] = Field(max_length=1000)
+    # Each answer is graded in its own transaction; batches stay small so a request ends well inside a
+    # worker's timeout. The offline page sends its queue in batches of SYNC_BATCH (offline.js).
+    answers: list[AnswerIn] = Field(min_length=1, max_length=100)
 
 
 class SyncOut(Schema):

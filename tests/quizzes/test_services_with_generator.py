@@ -177,3 +177,17 @@ def test_a_rules_quiz_set_page_shows_a_sample_draw_without_saving_it(client, ins
     assert "A sample draw" in response.text
     assert response.text.count("answer: ") == 3
     assert not Question.objects.exists()
+
+
+def test_the_practice_page_says_when_fewer_questions_could_be_made(client, student):
+    from django.urls import reverse
+
+    lonely = factories.make_deck(title="Lonely", owner=student)
+    _fill(lonely, {"causes": LISTS["causes"]}, DRUGS[:5])
+    client.force_login(student)
+    response = client.post(
+        reverse("quizzes:practice"),
+        {"decks": [lonely.pk], "count": 10, "mode": "tutor"},
+        follow=True,
+    )
+    assert "Only 5 of the 10 questions asked for" in response.content.decode()

@@ -464,3 +464,56 @@ def test_an_answer_for_a_card_the_queue_would_not_show_is_skipped_with_the_reaso
     result = api.post("/study/answers", _answer(studied["states"][2])).json()
     assert result["outcome"] == "skipped" and "not due" in result["message"]
     assert Review.objects.filter(user=student).count() == 1
+
+
+def test_sync_takes_batches_of_at_most_a_hundred(api, studied):
+    answer = _answer(studied["states"][0])
+    too_many = [{**answer, "client_id": f"batch-{n:04d}"} for n in range(101)]
+    response = api.post("/study/sync", {"answers": too_many})
+    assert response.status_code == 422 and "answers" in response.json()["detail"]
+    assert api.post("/study/sync", {"answers": []}).status_code == 422
+    assert not Review.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_answer_sent_twice_at_once_is_applied_once():
+    import threading
+
+    from django.db import connection, connections
+
+    from studyapp.services import sync
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself; this checks the unique client id under a race")
+    student = factories.make_user("alice")
+    deck = factories.make_deck()
+    factories.make_card(deck)
+    factories.study_deck(student, deck)
+    state = CardState.objects.get(user=student)
+    start = threading.Barrier(2)
+    results = []
+
+    def send():
+        try:
+            start.wait()
+            results.append(
+                sync.answer_once(
+                    user=student,
+                    client_id="same-id-twice",
+                    card_state_id=state.pk,
+                    rating=3,
+                    shown_version=0,
+                    now=timezone.now(),
+                )
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.replayed for r in results) == [False, True]
+    assert {r.outcome for r in results} == {"applied"}
+    assert Review.objects.count() == 1

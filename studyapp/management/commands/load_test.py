@@ -94,7 +94,8 @@ class Command(BaseCommand):
             reviews_in_database=Review.objects.filter(user__in=users).count(),
         )
         self.stdout.write(json.dumps(report, indent=2))
-        if report["server_errors"] or violations:
+        # A learner who could not log in tested nothing: that is a failed run too.
+        if report["server_errors"] or violations or report["outcomes"].get("login_failed"):
             sys.exit(1)
 
     def _learners(self, prefix: str, count: int) -> list[User]:

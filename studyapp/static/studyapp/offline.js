@@ -122,26 +122,35 @@
     }).catch(function () {});
   }
 
+  // Sends the queue in order, in batches the API accepts; resolves with the totals of every batch.
+  var SYNC_BATCH = 100;
   function sync() {
-    var queue = load(queueKey, []);
-    if (!queue.length) return Promise.resolve(null);
-    return fetch(box.dataset.syncUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
-      body: JSON.stringify({ answers: queue }),
-    }).then(function (r) {
-      if (r.status === 401 || r.status === 403) {
-        throw new Error("Log in again to send the " + queue.length + " answers kept on this device.");
-      }
-      if (!r.ok) throw new Error("The server refused the answers kept on this device (" + r.status + ").");
-      return r.json();
-    }).then(function (result) {
-      var sent = {};
-      result.results.forEach(function (x) { sent[x.client_id] = true; });
-      save(queueKey, load(queueKey, []).filter(function (a) { return !sent[a.client_id]; }));
-      return result;
-    });
+    var total = { applied: 0, skipped: 0, results: [] };
+    function next() {
+      var batch = load(queueKey, []).slice(0, SYNC_BATCH);
+      if (!batch.length) return Promise.resolve(total.results.length ? total : null);
+      return fetch(box.dataset.syncUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
+        body: JSON.stringify({ answers: batch }),
+      }).then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          throw new Error("Log in again to send the answers kept on this device.");
+        }
+        if (!r.ok) throw new Error("The server refused the answers kept on this device (" + r.status + ").");
+        return r.json();
+      }).then(function (result) {
+        var sent = {};
+        result.results.forEach(function (x) { sent[x.client_id] = true; });
+        save(queueKey, load(queueKey, []).filter(function (a) { return !sent[a.client_id]; }));
+        total.applied += result.applied;
+        total.skipped += result.skipped;
+        total.results = total.results.concat(result.results);
+        return next();
+      });
+    }
+    return next();
   }
 
   // An answer given online changes the card's version: drop it from the kept cards.
