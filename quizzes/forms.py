@@ -246,3 +246,29 @@ class BankQuestionForm(forms.Form):
             section_kind=question.section or "",
         )
         return initial
+
+
+class ClassExamForm(ReleaseForm):
+    """An exam on a deck or list for the whole class: the same choice of material as a release."""
+
+    release_at = None
+    exam_date = forms.DateField(label="Exam date", widget=forms.DateInput(attrs={"type": "date"}))
+    exam_target = forms.FloatField(
+        label="Recall to reach on the exam day",
+        initial=0.95,
+        min_value=0.7,
+        max_value=0.99,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_exam_date(self):
+        day = self.cleaned_data["exam_date"]
+        if day <= self.today:
+            raise forms.ValidationError("Choose a day after today.")
+        if (day - self.today).days > 730:
+            raise forms.ValidationError("Choose a day within two years.")
+        return day

@@ -334,3 +334,27 @@ class AttemptAnswer(models.Model):
     @property
     def chosen_text(self) -> str:
         return "" if self.chosen is None else self.question.options[self.chosen]
+
+
+class ClassExam(models.Model):
+    """An exam the instructor sets for a class on a deck or one of its lists: quizzes.services writes it into
+    the study core as an ExamPlan for every member, so their cards are scheduled to reach `target` on that day."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="exams")
+    deck = models.ForeignKey("studyapp.Deck", on_delete=models.CASCADE, related_name="+")
+    section = models.ForeignKey(
+        "studyapp.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    exam_date = models.DateField()
+    target = models.FloatField(default=0.95)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["exam_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.section.heading if self.section else self.deck.title} on {self.exam_date}"
+
+    @property
+    def source(self) -> str:
+        return f"class-exam:{self.pk}"

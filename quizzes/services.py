@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from quizzes.attempts import (
     GRACE as GRACE,
@@ -28,6 +29,7 @@ from quizzes.grading import grade
 from quizzes.models import (
     Assignment,
     Attempt,
+    ClassExam,
     ClassMembership,
     ClassRelease,
     Classroom,
@@ -49,7 +51,8 @@ from quizzes.quiz_sets import (
     save_quiz_set as save_quiz_set,
     shortfall_message as shortfall_message,
 )
-from studyapp.models import Deck, Enrollment, Section
+from studyapp import plans
+from studyapp.models import Deck, Enrollment, ExamPlan, Section
 from studyapp.services import releases
 from studyapp.services.enrollment import add_deck_to_studies
 
@@ -96,6 +99,8 @@ def _enrol_new_learners(*, deck: Deck, students) -> None:
 
 
 def _bring_in_member(*, classroom: Classroom, student) -> None:
+    for exam in classroom.exams.select_related("deck", "section"):
+        _plan_exam_for(exam, [student], now=timezone.now())
     plan = list(classroom.releases.select_related("deck", "section"))
     for deck in {r.deck_id: r.deck for r in plan}.values():
         _enrol_new_learners(deck=deck, students=[student])
@@ -143,6 +148,55 @@ def delete_release(*, release: ClassRelease) -> None:
         source=release.source, deck=release.deck, section=release.section, whole_deck=release.section is None
     )
     release.delete()
+
+
+# --- Exams set for a class ---------------------------------------------------------------------------------
+
+
+def _plan_exam_for(exam: ClassExam, students, *, now: dt.datetime) -> None:
+    for student in students:
+        plans.set_exam_plan(
+            user=student,
+            deck=exam.deck,
+            section=exam.section,
+            exam_date=exam.exam_date,
+            target=exam.target,
+            now=now,
+            source=exam.source,
+            label=exam.classroom.name,
+        )
+
+
+@transaction.atomic
+def set_class_exam(
+    *,
+    classroom: Classroom,
+    deck: Deck,
+    section: Section | None,
+    exam_date: dt.date,
+    target: float,
+    now: dt.datetime,
+) -> ClassExam:
+    """An exam for the whole class: every member (and whoever joins later) gets it as an exam plan on the
+    material, enrolled in the deck if they were not."""
+    if section is not None and section.deck_id != deck.pk:
+        raise ValidationError("That list is not in that deck.")
+    if not Deck.objects.visible_to(classroom.instructor).filter(pk=deck.pk).exists():
+        raise PermissionDenied("Set exams on decks you can see.")
+    exam = ClassExam.objects.create(
+        classroom=classroom, deck=deck, section=section, exam_date=exam_date, target=target
+    )
+    members = [m.student for m in classroom.memberships.select_related("student")]
+    _enrol_new_learners(deck=deck, students=members)
+    _plan_exam_for(exam, members, now=now)
+    return exam
+
+
+@transaction.atomic
+def delete_class_exam(*, exam: ClassExam) -> None:
+    """Members' plans for it go; their cards keep the dates they were given and relax at their next answer."""
+    ExamPlan.objects.filter(source=exam.source).delete()
+    exam.delete()
 
 
 # --- Assignments -------------------------------------------------------------------------------------------
@@ -220,6 +274,7 @@ def remove_student(*, classroom: Classroom, student_id: int) -> bool:
     back if they rejoin."""
     deleted, _ = ClassMembership.objects.filter(classroom=classroom, student_id=student_id).delete()
     releases.clear_holds(source=release_source(classroom.pk), user_ids=[student_id])
+    ExamPlan.objects.filter(user_id=student_id, source__in=[e.source for e in classroom.exams.all()]).delete()
     return bool(deleted)
 
 
@@ -291,8 +346,10 @@ def attempts_on(obj: Classroom | QuizSet | Assignment):
 @transaction.atomic
 def delete_class(*, classroom: Classroom, now: dt.datetime) -> str:
     """Deletes a class nobody attempted anything in; otherwise archives it so its gradebooks stay readable.
-    Either way, what its release plan still held back is released to its students."""
+    Either way, what its release plan still held back is released to its students, and its exams leave their
+    plans."""
     releases.clear_holds(source=release_source(classroom.pk))
+    ExamPlan.objects.filter(source__in=[e.source for e in classroom.exams.all()]).delete()
     if attempts_on(classroom).exists():
         classroom.archived_at = now
         classroom.save(update_fields=["archived_at"])

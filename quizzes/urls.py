@@ -1,6 +1,17 @@
 from django.urls import path
 
-from quizzes.views import assignments, attempts, bank, classes, dashboard, gradebook, hub, quizsets, releases
+from quizzes.views import (
+    assignments,
+    attempts,
+    bank,
+    classes,
+    dashboard,
+    exams,
+    gradebook,
+    hub,
+    quizsets,
+    releases,
+)
 
 app_name = "quizzes"
 
@@ -26,6 +37,12 @@ urlpatterns = [
         name="class-remove-student",
     ),
     path("classes/<int:classroom_id>/releases/", releases.class_releases, name="class-releases"),
+    path("classes/<int:classroom_id>/exams/", exams.class_exams, name="class-exams"),
+    path(
+        "classes/<int:classroom_id>/exams/<int:exam_id>/delete/",
+        exams.class_exam_delete,
+        name="class-exam-delete",
+    ),
     path(
         "classes/<int:classroom_id>/releases/<int:release_id>/delete/",
         releases.class_release_delete,

@@ -7,8 +7,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 
-from studyapp.importers.anki import AnkiError, read_anki
-from studyapp.importers.anki.package import copy_package
+from studyapp.importers.anki import AnkiError, render_notes
+from studyapp.importers.anki.package import copy_package, read_package
 from studyapp.importers.article import read_article
 from studyapp.importers.csv import read_csv
 from studyapp.importers.decoding import decode_upload
@@ -170,11 +170,17 @@ class AnkiImportForm(forms.Form):
         try:
             copy_package(upload, path, limit)
             with tempfile.TemporaryDirectory() as workdir:
-                parsed = read_anki(path, Path(workdir))
+                package = read_package(path, Path(workdir))
         except AnkiError as exc:
             path.unlink(missing_ok=True)
             raise forms.ValidationError(str(exc)) from exc
-        if not parsed.notes:
+        if not package.notes:
+            path.unlink(missing_ok=True)
+            raise forms.ValidationError("The package has no notes: nothing to import.")
+        # Rendering costs about a millisecond a note: a big package is previewed from its own counts, and the
+        # notes that give no card are listed when the background import has rendered them.
+        parsed = render_notes(package) if len(package.notes) <= settings.ANKI_PREVIEW_RENDER_NOTES else None
+        if parsed is not None and not parsed.notes:
             path.unlink(missing_ok=True)
             raise forms.ValidationError(
                 "The package has no notes that give a card: nothing to import."
@@ -190,7 +196,9 @@ class AnkiImportForm(forms.Form):
             or name.replace("-", " ").replace("_", " ").strip().capitalize()[:200]
             or "Anki deck"
         )
-        cleaned.update(title=title, parsed=parsed, path=path, file_name=(upload.name or "")[:255])
+        cleaned.update(
+            title=title, parsed=parsed, package=package, path=path, file_name=(upload.name or "")[:255]
+        )
         return cleaned
 
 

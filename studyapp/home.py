@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from quizzes import charts as quiz_charts, overview, services as quiz_services, stats as quiz_stats
+from quizzes import (
+    charts as quiz_charts,
+    overview,
+    percentile,
+    services as quiz_services,
+    stats as quiz_stats,
+    study_next,
+)
 from quizzes.models import QuizSet
 from studyapp import charts, plans, stats
 from studyapp.views.rendering import render_page
@@ -64,5 +71,7 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
         "mature_days": stats.MATURE_DAYS,
         "quiz": quiz,
         "quiz_chart": quiz_charts.score_chart(quiz.days, figures.today.date),
+        "study_next": study_next.study_next(request.user, timezone.now(), figures.by_list),
+        "standings": percentile.class_percentiles(request.user, timezone.now()),
     }
     return render_page(request, "home/dashboard.html", "dashboard", context)

@@ -123,12 +123,15 @@ def _predicted_recall(app: Config, now: dt.datetime):
     return recall
 
 
-def autopilot_order(app: Config, backlog: set[int]):
+def autopilot_order(app: Config, backlog_before: dt.datetime):
+    """planning.backlog_order, with the backlog as the app's queue sees it: cards still due before the plan
+    began (a backlog card answered since has a later due date and waits its turn like any other)."""
+
     def order(cards: list[SimCard], now: dt.datetime) -> list[SimCard]:
         recall = _predicted_recall(app, now)
         by_key = {c.key: c for c in cards}
         ranked = planning.backlog_order(
-            Overdue(c.key, recall(c), c.shown.due, in_backlog=c.key in backlog) for c in cards
+            Overdue(c.key, recall(c), c.shown.due, in_backlog=c.shown.due < backlog_before) for c in cards
         )
         return [by_key[o.key] for o in ranked]
 
@@ -139,10 +142,6 @@ def overdue_first(cards: list[SimCard], now: dt.datetime) -> list[SimCard]:
     by_key = {c.key: c for c in cards}
     ranked = planning.overdue_first_order(Overdue(c.key, 0.0, c.shown.due) for c in cards)
     return [by_key[o.key] for o in ranked]
-
-
-def _due_reviews(cards: list[SimCard], day_end: dt.datetime) -> int:
-    return sum(1 for c in cards if c.shown.state == REVIEW and c.shown.due < day_end)
 
 
 def backlog_strategies(learner: Learner, days: int, seed: int, cap: int) -> dict[str, dict]:
@@ -162,12 +161,16 @@ def backlog_strategies(learner: Learner, days: int, seed: int, cap: int) -> dict
         c.key: scheduling.retrievability(c.truth, resume_at, truth) for c in cards if c.key in backlog
     }
 
-    def paused_while_over_cap(d: int, deck: list[SimCard]) -> bool:
-        return _due_reviews(deck, START + dt.timedelta(days=d, hours=16)) > cap
+    def paused_until_caught_up(d: int, deck: list[SimCard]) -> bool:
+        return any(c.shown.state == REVIEW and c.shown.due < resume_end for c in deck)
 
     strategies = {
-        "autopilot": (Limits(BACKLOG_NEW_PER_DAY, cap), autopilot_order(app, backlog), paused_while_over_cap),
-        "overdue_first": (Limits(BACKLOG_NEW_PER_DAY, cap), overdue_first, paused_while_over_cap),
+        "autopilot": (
+            Limits(BACKLOG_NEW_PER_DAY, cap),
+            autopilot_order(app, resume_end),
+            paused_until_caught_up,
+        ),
+        "overdue_first": (Limits(BACKLOG_NEW_PER_DAY, cap), overdue_first, paused_until_caught_up),
         "nothing": (normal, None, None),
     }
     results = {}

@@ -16,17 +16,27 @@ class Release:
     deck_id: int
     section_id: int | None
     available_from: dt.datetime
+    section_kind: str | None = None
 
 
 def _effective(user) -> list[Release]:
     """One row per deck or list: its earliest release date over every source (the one the queue honours)."""
     rows = (
         ReleaseHold.objects.filter(user=user, deck__enrollments__user=user, deck__enrollments__active=True)
-        .values("deck_id", "section_id")
+        .values("deck_id", "section_id", "section__kind")
         .annotate(available_from=Min("available_from"), label=Min("label"))
         .order_by("available_from", "label")
     )
-    return [Release(**row) for row in rows]
+    return [
+        Release(
+            label=r["label"],
+            deck_id=r["deck_id"],
+            section_id=r["section_id"],
+            available_from=r["available_from"],
+            section_kind=r["section__kind"],
+        )
+        for r in rows
+    ]
 
 
 def new_this_week(user, now: dt.datetime) -> list[Release]:

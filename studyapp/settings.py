@@ -220,6 +220,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
 # Anki packages: uploads over FILE_UPLOAD_MAX_MEMORY_SIZE stream to disk; the import runs as a background task.
 ANKI_MAX_PACKAGE_BYTES = env_int("ANKI_MAX_PACKAGE_BYTES", 200 * 1024 * 1024)
+# Above this many notes the preview shows the package's own counts; rendering every note waits for the task.
+ANKI_PREVIEW_RENDER_NOTES = env_int("ANKI_PREVIEW_RENDER_NOTES", 3000)
 ANKI_MEDIA_MAX_FILE_BYTES = env_int("ANKI_MEDIA_MAX_FILE_BYTES", 20 * 1024 * 1024)
 ANKI_MEDIA_MAX_PACKAGE_BYTES = env_int("ANKI_MEDIA_MAX_PACKAGE_BYTES", 200 * 1024 * 1024)
 ANKI_MEDIA_MAX_OWNER_BYTES = env_int("ANKI_MEDIA_MAX_OWNER_BYTES", 1024 * 1024 * 1024)

@@ -148,6 +148,18 @@ def _exam_plan(owner) -> dict:
     return {"plan_id": plan.pk}
 
 
+def _class_exam(instructor) -> dict:
+    import datetime as dt
+
+    from quizzes.models import ClassExam
+
+    classroom = factories.make_classroom(instructor)
+    exam = ClassExam.objects.create(
+        classroom=classroom, deck=factories.make_deck(owner=instructor), exam_date=dt.date(2030, 1, 1)
+    )
+    return {"classroom_id": classroom.pk, "exam_id": exam.pk}
+
+
 # Every URL that takes an object id. Later features add their objects here.
 OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:deck": ObjectUrl(_private_deck),
@@ -168,6 +180,8 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "quizzes:class-edit": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:class-releases": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:class-release-delete": ObjectUrl(_class_release, method="post", owner_role="instructor"),
+    "quizzes:class-exams": ObjectUrl(_classroom, owner_role="instructor"),
+    "quizzes:class-exam-delete": ObjectUrl(_class_exam, method="post", owner_role="instructor"),
     "quizzes:class-duplicate": ObjectUrl(_classroom, method="post", owner_role="instructor"),
     "quizzes:class-delete": ObjectUrl(_classroom, owner_role="instructor"),
     "quizzes:class-join-code": ObjectUrl(_classroom, method="post", owner_role="instructor"),

@@ -10,6 +10,8 @@ from pathlib import Path
 from django.db import transaction
 
 from studyapp.importers.anki import AnkiError, ParsedAnki, read_anki
+from studyapp.importers.anki.package import AnkiPackage
+from studyapp.importers.anki.render import media_names
 from studyapp.models import AnkiImport, User
 from studyapp.services.anki import save_anki
 from studyapp.services.imports import ImportRejected, owner_and_scope_for
@@ -45,8 +47,47 @@ def report_of(parsed: ParsedAnki) -> dict:
     }
 
 
+def quick_report(package: AnkiPackage) -> dict:
+    """The preview of a package too big to render in a request: Anki's own counts per note type (notes, the
+    cards Anki made, media referenced, answers logged). Notes that would give no card are listed after the
+    import, which renders every note."""
+    notetype_of = {note.id: note.notetype_id for note in package.notes}
+    rows: dict[int, dict] = {}
+
+    def row(ntid: int) -> dict:
+        name = package.notetypes[ntid].name if ntid in package.notetypes else f"Unknown note type {ntid}"
+        return rows.setdefault(
+            ntid, {"name": name, "notes": 0, "cards": 0, "media": 0, "reviews": 0, "skipped": 0}
+        )
+
+    used: set[str] = set()
+    for note in package.notes:
+        names = set().union(*map(media_names, note.fields)) & set(package.media)
+        used |= names
+        row(note.notetype_id)["notes"] += 1
+        row(note.notetype_id)["media"] += len(names)
+    card_note = {card.id: card.note_id for card in package.cards}
+    for card in package.cards:
+        if card.note_id in notetype_of:
+            row(notetype_of[card.note_id])["cards"] += 1
+    for entry in package.reviews:
+        note_id = card_note.get(entry.card_id)
+        if entry.ease and note_id in notetype_of:
+            row(notetype_of[note_id])["reviews"] += 1
+    by_notetype = list(rows.values())
+    return {
+        "format": package.format,
+        "quick": True,
+        **{key: sum(r[key] for r in by_notetype) for key in ("notes", "cards", "reviews")},
+        "media": len(used),  # distinct files (a file two notes show is counted in both their rows)
+        "by_notetype": by_notetype,
+        "skipped": [],
+        "sample": [],
+    }
+
+
 def stage_anki_import(
-    *, owner: User, path: Path, file_name: str, title: str, with_scheduling: bool, parsed: ParsedAnki
+    *, owner: User, path: Path, file_name: str, title: str, with_scheduling: bool, report: dict
 ) -> AnkiImport:
     """Record a previewed upload. The owner's earlier previews that were never imported give up their staged
     files (a learner previewing package after package keeps one on disk)."""
@@ -62,7 +103,7 @@ def stage_anki_import(
         size=path.stat().st_size,
         title=title,
         with_scheduling=with_scheduling,
-        report=report_of(parsed),
+        report=report,
     )
 
 
@@ -111,7 +152,7 @@ def run_anki_import(job: AnkiImport) -> AnkiImport:
         job.status, job.progress, job.stage, job.deck = AnkiImport.Status.DONE, 100, "Done", result.deck
         job.message = result.summary()
         job.report = {
-            **job.report,
+            **report_of(parsed),  # every note rendered: the complete list of notes not imported
             "result": {
                 "added": result.added,
                 "updated": result.updated,

@@ -12,7 +12,7 @@ from studyapp.access import get_anki_import_for_user
 from studyapp.forms import AnkiImportForm, ArticleImportForm, CsvImportForm
 from studyapp.importers.restructuring import restructurings
 from studyapp.models import Deck, SectionKind
-from studyapp.services.anki_jobs import stage_anki_import, start_anki_import
+from studyapp.services.anki_jobs import quick_report, report_of, stage_anki_import, start_anki_import
 from studyapp.services.imports import (
     ImportRejected,
     owner_and_scope_for,
@@ -108,7 +108,7 @@ def import_anki_package(request: HttpRequest) -> HttpResponse:
             file_name=data["file_name"],
             title=data["title"],
             with_scheduling=learner and data.get("with_scheduling", False),
-            parsed=data["parsed"],
+            report=report_of(data["parsed"]) if data["parsed"] else quick_report(data["package"]),
         )
         form = AnkiImportForm(initial={"title": data["title"]}, learner=learner)
     context = {"form": form, "job": job, "scope_label": _scope_label(scope), "learner": learner}

@@ -210,3 +210,24 @@ def test_a_new_preview_releases_the_previous_staged_file(student_client, student
     first.refresh_from_db()
     assert first.status == "failed" and not Path(first.path).exists()
     assert AnkiImport.objects.filter(status="previewed").count() == 1
+
+
+def test_a_big_package_is_previewed_from_its_own_counts_and_the_result_is_complete(
+    student_client, student, settings, rich_colpkg, django_capture_on_commit_callbacks
+):
+    settings.ANKI_PREVIEW_RENDER_NOTES = 5  # the rich collection has 19 notes
+    html = student_client.post(URL, {"file": _upload(rich_colpkg, "big.colpkg")}).content.decode()
+    assert "these are Anki's own counts" in html
+    job = AnkiImport.objects.get()
+    assert job.report["quick"] is True
+    assert (job.report["notes"], job.report["cards"], job.report["media"], job.report["reviews"]) == (
+        19,
+        26,
+        2,
+        5,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        student_client.post(reverse("studyapp:anki-import-start", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "done" and "quick" not in job.report
+    assert (job.report["notes"], job.report["cards"], job.report["skipped"]) == (19, 26, [])
