@@ -49,6 +49,13 @@ class User(AbstractUser):
     answers_day = models.DateField(null=True, blank=True, editable=False, help_text="The study day counted.")
     new_answered = models.PositiveIntegerField(default=0, editable=False)
     reviews_answered = models.PositiveIntegerField(default=0, editable=False)
+    load_balancing = models.BooleanField(
+        default=False,
+        help_text="Move each review to the lightest day within its fuzz range, as Anki 24.11 does.",
+    )
+    easy_days = models.JSONField(
+        default=list, blank=True, help_text="Weekdays (0 = Monday) that get half the reviews of the others."
+    )
 
     @property
     def is_instructor(self) -> bool:

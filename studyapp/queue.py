@@ -63,6 +63,7 @@ class Counts:
 class Queue:
     counts: Counts
     card_state: CardState | None
+    backlog: BacklogPlan | None = None  # the catch-up plan that ordered the reviews
 
 
 def answered_today(user, now: dt.datetime) -> Today:
@@ -286,7 +287,7 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     sql, params = queue_sql(user, now, scope, prefer, allowance)
     card_state = next(iter(CardState.objects.raw(sql, params)), None)
     if card_state is None:  # no candidate of any kind: every count is zero
-        return Queue(counts=Counts(new=0, learning=0, review=0), card_state=None)
+        return Queue(counts=Counts(new=0, learning=0, review=0), card_state=None, backlog=allowance.backlog)
     values = [getattr(card_state, f"card_{name}") for name in _CARD_FIELDS]
     values = [bool(v) if name in _CARD_BOOLEANS else v for name, v in zip(_CARD_FIELDS, values, strict=True)]
     card = card_state.card = Card.from_db(connection.alias, _CARD_FIELDS, values)
@@ -310,13 +311,21 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
         _learning, review_q, _new = _due_conditions(user, now, scope)
         reviews = studyable(user, now, scope).filter(review_q)
         card_state = _backlog_review(user, reviews, allowance.backlog, now) or card_state
-    return Queue(counts=counts, card_state=card_state)
+    return Queue(counts=counts, card_state=card_state, backlog=allowance.backlog)
 
 
 def _backlog_review(user, reviews, plan, now):
     from studyapp.services.reviews import config_for  # the learner's parameters predict recall
 
     return plans.next_backlog_review(reviews, plan, now, config_for(user, now))
+
+
+def _backlog_reviews(user, reviews, plan, now, count: int) -> list[CardState]:
+    from studyapp.services.reviews import config_for
+
+    ranked = plans.backlog_ranked(reviews, plan, now, config_for(user, now))[:count]
+    by_pk = reviews.in_bulk(ranked)
+    return [by_pk[pk] for pk in ranked if pk in by_pk]
 
 
 def due_cards(
@@ -329,6 +338,8 @@ def due_cards(
     base = studyable(user, now, scope).select_related("card__deck", "card__section", "card__item__group")
     learning = list(base.filter(learning_q).order_by("due", "pk")[:limit])
     reviews = list(base.filter(review_q).order_by("due", "card__position", "pk")[: min(counts.review, limit)])
+    if reviews and built.backlog is not None:  # catching up: the autopilot's order, as on the review page
+        reviews = _backlog_reviews(user, base.filter(review_q), built.backlog, now, min(counts.review, limit))
     new = list(base.filter(new_q).order_by("card__position", "pk")[: min(counts.new, limit)])
     ready = [s for s in learning if s.due <= now]
     ahead = [s for s in learning if s.due > now]

@@ -218,7 +218,8 @@ def offline_package(request):
     }
 
 
-def _answer(request, answer: s.AnswerIn, now, config) -> dict:
+def _answer(request, answer: s.AnswerIn, now, config) -> dict | None:
+    """The outcome as the API reports it; None for a card that is not the learner's."""
     try:
         result = sync.answer_once(
             user=request.user,
