@@ -26,6 +26,7 @@ class StudentRow:
     username: str
     name: str
     reviews_7d: int = 0
+    reviews_today: int = 0  # since the day began in the instructor's time zone
     retention_passed: int = 0
     retention_total: int = 0
     overdue: int = 0
@@ -75,7 +76,12 @@ class ClassDashboard:
         return [student.mastery_share(kind) for kind, _ in self.kinds]
 
 
-def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
+def class_dashboard(
+    classroom: Classroom, now: dt.datetime, day_start: dt.datetime | None = None
+) -> ClassDashboard:
+    """`day_start`: when "today" began for the reader (the instructor's day); UTC midnight when not given."""
+    if day_start is None:
+        day_start = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     students = {
         u.id: StudentRow(u.id, u.username, u.get_full_name())
         for u in User.objects.filter(memberships__classroom=classroom).order_by("username")
@@ -90,7 +96,7 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
     states: QuerySet = CardState.objects.in_class(
         learner_ids=members, instructor_id=classroom.instructor_id
     ).live()
-    _add_review_figures(students, recent, now)
+    _add_review_figures(students, recent, now, day_start)
     kinds = _add_card_figures(students, states, now)
     return ClassDashboard(classroom, list(students.values()), kinds, _item_rows(states, recent))
 
@@ -98,18 +104,22 @@ def class_dashboard(classroom: Classroom, now: dt.datetime) -> ClassDashboard:
 JUDGED = Q(state_before=State.REVIEW)  # a review of a card in review: it counts for retention
 
 
-def _add_review_figures(students: dict[int, StudentRow], recent: QuerySet, now: dt.datetime) -> None:
-    """Reviews in the last week and retention over the window, per student: one grouped query."""
+def _add_review_figures(
+    students: dict[int, StudentRow], recent: QuerySet, now: dt.datetime, day_start: dt.datetime
+) -> None:
+    """Reviews today and in the last week, and retention over the window, per student: one grouped query."""
     for row in (
         recent.values("user_id")
         .annotate(
             week=Count("id", filter=Q(reviewed_at__gte=now - dt.timedelta(days=REVIEWS_WINDOW_DAYS))),
+            today=Count("id", filter=Q(reviewed_at__gte=day_start)),
             passed=Count("id", filter=JUDGED & Q(rating__gt=1)),
             judged=Count("id", filter=JUDGED),
         )
         .order_by()
     ):
         student = students[row["user_id"]]
+        student.reviews_today = row["today"]
         student.reviews_7d, student.retention_passed, student.retention_total = (
             row["week"],
             row["passed"],

@@ -40,8 +40,27 @@ class SignUpForm(UserCreationForm):
         return user
 
 
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
 class StudySettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    easy_days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Easy days",
+        help_text="Lighter days: reviews are moved off them, within each card's fuzz range, where another day has room.",
+    )
 
     class Meta:
         model = User
@@ -56,6 +75,8 @@ class StudySettingsForm(forms.ModelForm):
             "maximum_interval_days",
             "leech_threshold",
             "leech_suspends",
+            "load_balancing",
+            "easy_days",
         )
         help_texts = {
             "desired_retention": "Share of reviews you want to pass (0.70–0.99). Higher means more reviews.",

@@ -43,6 +43,13 @@ class User(AbstractUser):
     maximum_interval_days = models.PositiveIntegerField(default=36500, validators=[MinValueValidator(1)])
     leech_threshold = models.PositiveSmallIntegerField(default=8, validators=[MinValueValidator(1)])
     leech_suspends = models.BooleanField(default=True, help_text="Suspend a card when it becomes a leech.")
+    load_balancing = models.BooleanField(
+        default=False,
+        help_text="Move each review to the lightest day within its fuzz range, as Anki 24.11 does.",
+    )
+    easy_days = models.JSONField(
+        default=list, blank=True, help_text="Weekdays (0 = Monday) that get half the reviews of the others."
+    )
 
     @property
     def is_instructor(self) -> bool:

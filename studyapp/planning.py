@@ -22,6 +22,7 @@ from studyapp import scheduling, studyday
 from studyapp.scheduling import NEW, RELEARNING, REVIEW, Config, Memory, Outcome, Rating
 
 DEFAULT_EXAM_TARGET = 0.95
+EASY_DAY_WEIGHT = 0.5
 # Desired retention climbs from the learner's own to the exam target over the last RAMP_DAYS before an exam.
 RAMP_DAYS = 14
 # The last new card of an exam's material is introduced at least this many days before the exam.
@@ -59,11 +60,29 @@ class Calendar:
     exams: tuple[ExamDate, ...] = ()
     time_zone: str = "UTC"
     rollover_hour: int = 4
+    # Load balancing: reviews already due per study day, and easy weekdays (half weight); None when off.
+    loads: tuple[tuple[dt.date, int], ...] | None = None
+    easy_days: tuple[int, ...] = ()
+
+    def today(self, now: dt.datetime) -> dt.date:
+        return studyday.study_date(now, ZoneInfo(self.time_zone), self.rollover_hour)
+
+    def balancer(self, now: dt.datetime, maximum_interval: int) -> Callable[[int, Outcome], int] | None:
+        """balanced_days with this learner's loads and easy days, for planning.answer; None when off."""
+        if self.loads is None:
+            return None
+        today, load = self.today(now), dict(self.loads)
+        weights = {day: EASY_DAY_WEIGHT for day in self.easy_days}
+
+        def balance(days: int, outcome: Outcome) -> int:
+            return balanced_days(days, today, load, maximum_interval, weights)
+
+        return balance
 
     def exams_for(self, deck_id: int, section_id: int | None, now: dt.datetime) -> list[Exam]:
         if not self.exams:
             return []
-        today = studyday.study_date(now, ZoneInfo(self.time_zone), self.rollover_hour)
+        today = self.today(now)
         return [Exam((e.day - today).days, e.target) for e in self.exams if e.covers(deck_id, section_id)]
 
 
@@ -161,6 +180,8 @@ def answer(
         retention = ramped_retention(config.desired_retention, ahead)
         if retention != config.desired_retention:
             config = dataclasses.replace(config, desired_retention=retention)
+    elif balance is not None and config.fuzz:
+        config = dataclasses.replace(config, fuzz=False)  # the balancer chooses within the fuzz range instead
     outcome = scheduling.answer(memory, rating, now, config, fuzz_seed)
     if outcome.memory.state != REVIEW:
         return outcome

@@ -20,7 +20,8 @@ NEW = CardState.State.NEW
 
 
 def calendar_for(user: User, now: dt.datetime) -> planning.Calendar:
-    """The learner's exams still ahead, for planning.answer (one query)."""
+    """The learner's exams still ahead, for planning.answer (one query), and with load balancing or easy days on,
+    the reviews already due on each of the coming days (one more)."""
     today = user.study_date(now)
     exams = tuple(
         planning.ExamDate(p.deck_id, p.section_id, p.exam_date, p.target)
@@ -28,7 +29,31 @@ def calendar_for(user: User, now: dt.datetime) -> planning.Calendar:
             "deck_id", "section_id", "exam_date", "target"
         )
     )
-    return planning.Calendar(exams, user.time_zone, user.day_start_hour)
+    loads = None
+    if user.load_balancing or user.easy_days:
+        loads = tuple(due_per_day(user, now).items())
+    easy = tuple(int(d) for d in user.easy_days or () if str(d).isdigit() and 0 <= int(d) <= 6)
+    return planning.Calendar(exams, user.time_zone, user.day_start_hour, loads, easy)
+
+
+BALANCE_HORIZON_DAYS = 400
+
+
+def due_per_day(user: User, now: dt.datetime) -> dict[dt.date, int]:
+    """Review cards due on each study day from today on (a year and a bit: the widest fuzz range fits)."""
+    start, _ = user.day_bounds(user.study_date(now))
+    dues = CardState.objects.filter(
+        user=user,
+        state=REVIEW,
+        suspended=False,
+        due__gte=start,
+        due__lt=start + dt.timedelta(days=BALANCE_HORIZON_DAYS),
+    ).values_list("due", flat=True)
+    counts: dict[dt.date, int] = {}
+    for due in dues:
+        day = user.study_date(due)
+        counts[day] = counts.get(day, 0) + 1
+    return counts
 
 
 @dataclass(frozen=True)
@@ -64,9 +89,13 @@ def limits(user: User) -> Limits:
 def next_backlog_review(reviews, plan: BacklogPlan, now: dt.datetime, config: scheduling.Config):
     """The review card to show first under a backlog plan, in planning.backlog_order (reads the due reviews'
     memories once; the order is the one simulate_plan measured)."""
+    ranked = backlog_ranked(reviews, plan, now, config)
+    return reviews.select_related("card").get(pk=ranked[0]) if ranked else None
+
+
+def backlog_ranked(reviews, plan: BacklogPlan, now: dt.datetime, config: scheduling.Config) -> list[int]:
+    """The ids of these due review cards in planning.backlog_order."""
     rows = list(reviews.values_list("pk", "stability", "last_review", "due"))
-    if not rows:
-        return None
     ranked = planning.backlog_order(
         planning.Overdue(
             pk,
@@ -76,7 +105,7 @@ def next_backlog_review(reviews, plan: BacklogPlan, now: dt.datetime, config: sc
         )
         for pk, stability, last_review, due in rows
     )
-    return reviews.select_related("card").get(pk=ranked[0].key)
+    return [card.key for card in ranked]
 
 
 def _days(since: dt.datetime | None, now: dt.datetime) -> float:

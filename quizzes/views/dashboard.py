@@ -13,18 +13,28 @@ from quizzes.access import get_classroom_for_instructor
 from studyapp.views.rendering import render_page
 
 
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 @require_GET
 @login_required
 def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = get_classroom_for_instructor(request.user, classroom_id)
     quiz_services.close_expired_for_dashboards(classroom=classroom, now=timezone.now())
-    dashboard = class_stats.class_dashboard(classroom, timezone.now())
+    now = timezone.now()
+    day_start, _ = request.user.day_bounds(request.user.study_date(now))
+    dashboard = class_stats.class_dashboard(classroom, now, day_start)
     scores = quiz_stats.class_scores(classroom, dashboard.students)
+    averages = {
+        s.id: _mean([c.grade for c in cells if c is not None and c.grade is not None])
+        for s, cells in scores.rows
+    }
     context = {
         "nav": "classes",
         "classroom": classroom,
         "dash": dashboard,
-        "student_rows": [(s, dashboard.mastery_columns(s)) for s in dashboard.students],
+        "student_rows": [(s, dashboard.mastery_columns(s), averages.get(s.id)) for s in dashboard.students],
         "reviews_window": class_stats.REVIEWS_WINDOW_DAYS,
         "retention_window": class_stats.RETENTION_WINDOW_DAYS,
         "scores": scores,

@@ -80,7 +80,10 @@ def _outcome(
     """The one place an answer is scheduled: planning.answer applies the card's exam dates to FSRS's interval."""
     calendar = config.plans or planning.Calendar()
     exams = calendar.exams_for(card_state.card.deck_id, card_state.card.section_id, now)
-    return planning.answer(memory_of(card_state), rating, now, config, fuzz_seed(card_state), exams=exams)
+    balance = calendar.balancer(now, config.maximum_interval)
+    return planning.answer(
+        memory_of(card_state), rating, now, config, fuzz_seed(card_state), exams=exams, balance=balance
+    )
 
 
 def snapshot(card_state: CardState) -> dict:

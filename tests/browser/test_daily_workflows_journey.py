@@ -172,8 +172,19 @@ def test_student_uses_custom_study_and_follows_the_quiz_result_links(
     phone.check("nothing-due")
     phone.page.goto("/")
     _fits(phone.page, 390)
+    # The year-long heatmap opens scrolled to today (its right end), not to a year ago.
+    heatmap = phone.page.locator("[data-scroll-end]")
+    assert heatmap.evaluate("el => el.scrollWidth > el.clientWidth && el.scrollLeft > 0")
     phone.check("dashboard")
     phone.assert_clean()
+
+
+def test_sign_up_takes_the_browsers_time_zone(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, timezone_id="America/Chicago")
+    page = context.new_page()
+    page.goto("/accounts/signup/")
+    expect(page.locator("select[name=time_zone]")).to_have_value("America/Chicago")
+    context.close()
 
 
 def test_refused_and_missing_pages_keep_the_navigation(laptop, phone, transactional_db):

@@ -176,3 +176,18 @@ def test_the_classes_page_links_each_taught_class_to_its_dashboard(client, instr
     client.force_login(instructor)
     html = client.get(reverse("quizzes:index")).content.decode()
     assert f'href="{reverse("quizzes:class-dashboard", args=[klass.pk])}"' in html
+
+
+def test_students_show_todays_reviews_and_their_quiz_average(client, instructor, student, klass):
+    card = student.card_states.filter(card__deck__title="Spine").first().card
+    factories.make_review(student, card, reviewed_at=NOW - dt.timedelta(hours=2), rating=3)
+    dash = class_stats.class_dashboard(klass, NOW, day_start=NOW.replace(hour=0))
+    assert {s.username: s.reviews_today for s in dash.students} == {"alice": 1, "bob": 0}
+    for score in (0.5, 1.0):
+        assignment = factories.make_assignment(classroom=klass)
+        factories.make_finished_attempt(student, assignment, score=score, submitted_at=NOW - DAY)
+    client.force_login(instructor)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(reverse("quizzes:class-dashboard", args=[klass.pk])).text
+    row = html.split('<th scope="row">alice', 1)[1].split("</tr>", 1)[0]
+    assert "<td>1</td>" in row and "<td>75 %</td>" in row

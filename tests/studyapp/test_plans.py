@@ -1,6 +1,7 @@
 """Exam and backlog plans end to end: the queue, the answer buttons, the due forecast and the dashboard honour
 them."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -178,3 +179,97 @@ def test_the_dashboard_says_how_long_catching_up_takes_and_lists_exams(student, 
     assert "Exam on Foraminal narrowing: Wednesday 2 April" in html
     # the forecast table shows what will be studied: 10 a day
     assert "<td>10</td>" in html and "<td>30</td>" not in html
+
+
+# --- Load balancing and easy days ---------------------------------------------------------------------------
+
+
+def _crowded_except(student, deck, section, free_offsets, around: range, per_day=lambda offset: 10):
+    """Review cards due on each day in `around` (ten, or `per_day(offset)`), none on the `free_offsets` days."""
+    for offset in around:
+        if offset in free_offsets:
+            continue
+        for _ in range(per_day(offset)):
+            card = factories.make_card(deck, section=section)
+            factories.make_card_state(
+                student, card, state=REVIEW, stability=50.0, difficulty=5.0,
+                last_review=NOW, due=NOW + dt.timedelta(days=offset),
+            )  # fmt: skip
+
+
+def test_load_balancing_moves_a_review_to_the_free_day_in_its_fuzz_range_and_the_label_says_so(student):
+    deck, section, (state, *_) = _deck_with_cards(student, 1)
+    _in_review(state, stability=10.97, last_review=NOW - dt.timedelta(days=11), due=NOW)
+    natural = _unfuzzed_good(state)  # 35 days; the fuzz range is 31..39
+    _crowded_except(student, deck, section, {natural - 2}, range(natural - 6, natural + 7))
+    student.load_balancing = True
+    student.save()
+    config = reviews.config_for(student, NOW)
+    assert reviews.preview_for(state, NOW, config)[Rating.GOOD].interval.days == natural - 2
+    reviews.record_review(
+        user=student, card_state_id=state.pk, rating=3, shown_version=state.version, duration_ms=5000, now=NOW
+    )
+    state.refresh_from_db()
+    assert state.due == NOW + dt.timedelta(days=natural - 2)
+
+
+def _unfuzzed_good(state) -> int:
+    config = dataclasses.replace(reviews.config_for(state.user, NOW), fuzz=False)
+    return reviews.preview_for(state, NOW, config)[Rating.GOOD].interval.days
+
+
+def test_easy_days_take_reviews_only_when_the_other_days_are_fuller(student):
+    deck, section, (state, *_) = _deck_with_cards(student, 1)
+    _in_review(state, stability=10.97, last_review=NOW - dt.timedelta(days=11), due=NOW)
+    natural = _unfuzzed_good(state)
+    weekend = {
+        offset
+        for offset in range(natural - 6, natural + 7)
+        if (NOW + dt.timedelta(days=offset)).weekday() >= 5
+    }
+    # the weekend is a little lighter (6 due against 10): plain load balancing picks it ...
+    _crowded_except(
+        student, deck, section, set(), range(natural - 6, natural + 7), lambda o: 6 if o in weekend else 10
+    )
+    student.load_balancing = True
+    student.save()
+    balanced = reviews.preview_for(state, NOW, reviews.config_for(student, NOW))[Rating.GOOD].interval.days
+    assert balanced in weekend
+    # ... but as easy days (half weight) it counts as fuller than the weekdays
+    student.easy_days = [5, 6]
+    student.save()
+    days = reviews.preview_for(state, NOW, reviews.config_for(student, NOW))[Rating.GOOD].interval.days
+    assert days not in weekend and abs(days - natural) <= 4
+
+
+def test_study_settings_save_load_balancing_and_easy_days(student_client, student):
+    response = student_client.post(
+        reverse("study-settings"),
+        {
+            "time_zone": "UTC",
+            "day_start_hour": 4,
+            "desired_retention": 0.9,
+            "new_cards_per_day": 20,
+            "reviews_per_day": 200,
+            "learning_steps": "1m 10m",
+            "relearning_steps": "10m",
+            "maximum_interval_days": 36500,
+            "leech_threshold": 8,
+            "load_balancing": "on",
+            "easy_days": ["5", "6"],
+        },
+    )
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert (student.load_balancing, student.easy_days) == (True, [5, 6])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_api_card_list_follows_the_autopilot_order_within_the_cap(student):
+    _backlog(student)
+    plans.start_backlog_plan(user=student, now=NOW, cap=10)
+    counts, cards = queue.due_cards(student, NOW)
+    reviews_listed = [c for c in cards if c.state == REVIEW]
+    assert counts.review == 10 and len(reviews_listed) == 10
+    assert reviews_listed[0].pk == queue.build_queue(student, NOW).card_state.pk
+    assert not [c for c in cards if c.state == CardState.State.NEW]
