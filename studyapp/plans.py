@@ -89,9 +89,13 @@ def limits(user: User) -> Limits:
 def next_backlog_review(reviews, plan: BacklogPlan, now: dt.datetime, config: scheduling.Config):
     """The review card to show first under a backlog plan, in planning.backlog_order (reads the due reviews'
     memories once; the order is the one simulate_plan measured)."""
+    ranked = backlog_ranked(reviews, plan, now, config)
+    return reviews.select_related("card").get(pk=ranked[0]) if ranked else None
+
+
+def backlog_ranked(reviews, plan: BacklogPlan, now: dt.datetime, config: scheduling.Config) -> list[int]:
+    """The ids of these due review cards in planning.backlog_order."""
     rows = list(reviews.values_list("pk", "stability", "last_review", "due"))
-    if not rows:
-        return None
     ranked = planning.backlog_order(
         planning.Overdue(
             pk,
@@ -101,7 +105,7 @@ def next_backlog_review(reviews, plan: BacklogPlan, now: dt.datetime, config: sc
         )
         for pk, stability, last_review, due in rows
     )
-    return reviews.select_related("card").get(pk=ranked[0].key)
+    return [card.key for card in ranked]
 
 
 def _days(since: dt.datetime | None, now: dt.datetime) -> float:

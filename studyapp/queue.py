@@ -48,6 +48,7 @@ class Counts:
 class Queue:
     counts: Counts
     card_state: CardState | None
+    backlog: BacklogPlan | None = None  # the catch-up plan that ordered the reviews
 
 
 def answered_today(user, now: dt.datetime) -> Today:
@@ -161,7 +162,7 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     if counts.new:
         wanted |= new_q
     if not counts.total:
-        return Queue(counts=counts, card_state=None)
+        return Queue(counts=counts, card_state=None, backlog=allowance.backlog)
     priority = Case(
         When(pk=prefer or 0, then=Value(-1)),
         When(state__in=(LEARNING, RELEARNING), due__lte=now, then=Value(0)),
@@ -179,13 +180,21 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     )
     if allowance.backlog and card_state is not None and card_state.priority == 1:
         card_state = _backlog_review(user, base.filter(review_q), allowance.backlog, now) or card_state
-    return Queue(counts=counts, card_state=card_state)
+    return Queue(counts=counts, card_state=card_state, backlog=allowance.backlog)
 
 
 def _backlog_review(user, reviews, plan, now):
     from studyapp.services.reviews import config_for  # the learner's parameters predict recall
 
     return plans.next_backlog_review(reviews, plan, now, config_for(user, now))
+
+
+def _backlog_reviews(user, reviews, plan, now, count: int) -> list[CardState]:
+    from studyapp.services.reviews import config_for
+
+    ranked = plans.backlog_ranked(reviews, plan, now, config_for(user, now))[:count]
+    by_pk = reviews.in_bulk(ranked)
+    return [by_pk[pk] for pk in ranked if pk in by_pk]
 
 
 def due_cards(
@@ -198,6 +207,8 @@ def due_cards(
     base = studyable(user, now, scope).select_related("card__deck", "card__section", "card__item__group")
     learning = list(base.filter(learning_q).order_by("due", "pk")[:limit])
     reviews = list(base.filter(review_q).order_by("due", "card__position", "pk")[: min(counts.review, limit)])
+    if reviews and built.backlog is not None:  # catching up: the autopilot's order, as on the review page
+        reviews = _backlog_reviews(user, base.filter(review_q), built.backlog, now, min(counts.review, limit))
     new = list(base.filter(new_q).order_by("card__position", "pk")[: min(counts.new, limit)])
     ready = [s for s in learning if s.due <= now]
     ahead = [s for s in learning if s.due > now]

@@ -262,3 +262,14 @@ def test_study_settings_save_load_balancing_and_easy_days(student_client, studen
     assert response.status_code == 302
     student.refresh_from_db()
     assert (student.load_balancing, student.easy_days) == (True, [5, 6])
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_api_card_list_follows_the_autopilot_order_within_the_cap(student):
+    _backlog(student)
+    plans.start_backlog_plan(user=student, now=NOW, cap=10)
+    counts, cards = queue.due_cards(student, NOW)
+    reviews_listed = [c for c in cards if c.state == REVIEW]
+    assert counts.review == 10 and len(reviews_listed) == 10
+    assert reviews_listed[0].pk == queue.build_queue(student, NOW).card_state.pk
+    assert not [c for c in cards if c.state == CardState.State.NEW]
