@@ -19,7 +19,9 @@ def _fits(page, width: int) -> None:
     assert overflow <= width, f"{page.url} is {overflow}px wide in a {width}px screen"
 
 
-def test_instructor_edits_and_duplicates_an_assignment_with_attempts(laptop, phone, transactional_db):
+def test_instructor_edits_and_duplicates_an_assignment_with_attempts(
+    laptop, phone, transactional_db, fake_generator
+):
     teacher = factories.make_instructor("dr_carter")
     alice = factories.make_user("alice")
     classroom = factories.make_classroom(teacher, name="Neuro block", students=(alice,))
@@ -62,6 +64,15 @@ def test_instructor_edits_and_duplicates_an_assignment_with_attempts(laptop, pho
     page.click("text=Gradebook")
     expect(page.locator("#gradebook")).to_contain_text("No students in this class yet.")
     laptop.check("gradebook")
+    # htmx swaps on the quiz set page (drawing and removing questions) must not break the CSP.
+    assignment.quiz_set.decks.add(factories.make_deck(owner=teacher))
+    page.goto(f"/quizzes/sets/{assignment.quiz_set_id}/")
+    page.fill("input[name=count]", "2")
+    page.click("button:has-text('Add questions')")
+    expect(page.locator("#questions-heading")).to_have_text("Hand-picked questions (4)")
+    page.locator("#quiz-set-questions button:has-text('Remove')").first.click()
+    expect(page.locator("#questions-heading")).to_have_text("Hand-picked questions (3)")
+    laptop.check("quiz-set")
     laptop.assert_clean()
 
     login(phone.page, "dr_carter")
@@ -206,3 +217,34 @@ def test_refused_and_missing_pages_keep_the_navigation(laptop, phone, transactio
         _fits(page, 390 if journey is phone else 1280)
         # The browser reports the refused and missing documents themselves as failed loads; nothing else.
         journey.assert_clean(allow=("status of 403", "status of 404"))
+
+
+def test_back_and_forward_after_grading_show_the_current_card(laptop, transactional_db):
+    alice = factories.make_user("alice")
+    deck = factories.make_deck(owner=alice, title="Spine")
+    section = factories.make_section(deck, kind="causes")
+    for n, term in enumerate(("Metastasis", "Myeloma")):
+        factories.make_card(
+            deck,
+            item=factories.make_item(section, term, position=n),
+            front=f"{term}?",
+            back="A cause",
+            position=n,
+        )
+    factories.study_deck(alice, deck)
+    page = laptop.page
+    login(page, "alice")
+    page.goto("/decks/")
+    page.goto("/study/")
+    expect(page.locator("#card-front")).to_have_text("Metastasis?")
+    page.keyboard.press("Space")
+    expect(page.locator("#card-back")).to_be_visible()
+    page.keyboard.press("3")
+    expect(page.locator("#card-front")).to_have_text("Myeloma?")
+    page.go_back()
+    page.go_forward()
+    # Not the card already graded, nor its old count.
+    expect(page.locator("#card-front")).not_to_have_text("Metastasis?")
+    expect(page.locator(".count-new")).to_have_text("1 new")
+    laptop.check("after-back-forward")
+    laptop.assert_clean()
