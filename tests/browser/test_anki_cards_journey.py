@@ -46,7 +46,13 @@ def test_image_occlusion_and_maths_render_from_deck_media(page, transactional_db
         expect(page.locator("#card-back")).to_contain_text("120")
         page.keyboard.press("3")
     expect(front.locator("svg.io-masks rect.io-asked")).to_have_count(1, timeout=10_000)
-    loaded = front.locator(".io img").evaluate("img => img.complete && img.naturalWidth > 0")
+    # Wait for the image rather than sample it: with the service worker controlling the page, every request
+    # passes through it first, so the image may still be on its way when the mask is already drawn.
+    loaded = front.locator(".io img").evaluate(
+        "img => img.complete ? img.naturalWidth > 0 : new Promise(done => {"
+        " img.addEventListener('load', () => done(img.naturalWidth > 0));"
+        " img.addEventListener('error', () => done(false)); })"
+    )
     assert loaded, "the occlusion image did not load from the deck's media URL"
     mask = front.locator("svg.io-masks").bounding_box()
     image = front.locator(".io img").bounding_box()
