@@ -46,6 +46,7 @@ migrations-check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: setup
+	$(BIN)/python manage.py bench_review --cards 2000 20000 --reviews-per-card 3 --json
 	$(BIN)/python manage.py bench_dashboard --reviews 10000 100000 --json
 
 worker: setup
