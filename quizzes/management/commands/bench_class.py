@@ -159,9 +159,11 @@ class Command(BaseCommand):
                 result[f"{name}_ms_p50"] = round(statistics.median(timings), 1)
             return result
         finally:
-            members = User.objects.filter(memberships__classroom=classroom)
-            Review.objects.filter(user__in=members).delete()
-            CardState.objects.filter(user__in=members).delete()
-            User.objects.filter(pk__in=list(members.values_list("pk", flat=True))).delete()
+            # One student at a time: deleting states and reviews sets the API log's links to them to NULL in
+            # one UPDATE ... IN (ids), which must stay under SQLite's limit on query parameters.
+            for member in User.objects.filter(memberships__classroom=classroom):
+                Review.objects.filter(user=member).delete()
+                CardState.objects.filter(user=member).delete()
+                member.delete()
             Deck.objects.filter(owner=instructor).delete()
             instructor.delete()
