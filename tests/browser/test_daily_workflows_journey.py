@@ -19,6 +19,15 @@ def _fits(page, width: int) -> None:
     assert overflow <= width, f"{page.url} is {overflow}px wide in a {width}px screen"
 
 
+def _nav_in_one_row(page) -> None:
+    boxes = page.locator(".nav-links a").evaluate_all(
+        "links => links.map(a => { const r = a.getBoundingClientRect(); return [r.top, r.bottom]; })"
+    )
+    first_top, first_bottom = boxes[0]
+    middles = [(top + bottom) / 2 for top, bottom in boxes]
+    assert all(first_top <= m <= first_bottom for m in middles), f"the navigation wraps: {boxes}"
+
+
 def test_instructor_edits_and_duplicates_an_assignment_with_attempts(
     laptop, phone, transactional_db, fake_generator
 ):
@@ -78,6 +87,7 @@ def test_instructor_edits_and_duplicates_an_assignment_with_attempts(
     login(phone.page, "dr_carter")
     phone.page.goto(f"/quizzes/classes/{classroom.pk}/")
     _fits(phone.page, 390)
+    _nav_in_one_row(phone.page)
     phone.check("class")
     phone.page.goto(f"/quizzes/assignments/{assignment.pk}/")
     _fits(phone.page, 390)

@@ -208,7 +208,7 @@ def test_quiz_answers_do_not_use_up_the_daily_review_limit(student):
     assert queue.build_queue(student, NOW).counts.review == 1
 
 
-def test_the_due_query_is_served_by_the_due_index(student):
+def test_the_due_query_reads_card_states_through_an_index(student):
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -220,4 +220,8 @@ def test_the_due_query_is_served_by_the_due_index(student):
         # query once a table is big, so take the sequential scan off the menu.
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queue.studyable(student, NOW).filter(state=REVIEW, due__lt=NOW).explain()
-    assert re.search(r"Index (Only )?Scan (on|using) cardstate_due_idx", plan), plan
+    # Which of the learner's indexes the planner picks on a few hundred rows depends on its statistics (the
+    # queue's own hand-written query is pinned to the due index in test_query_plans); this ORM filter must
+    # at least never scan every learner's card states.
+    assert "Seq Scan on studyapp_cardstate" not in plan, plan
+    assert re.search(r"Index (Only )?Scan using \w+ on studyapp_cardstate", plan), plan

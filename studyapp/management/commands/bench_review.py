@@ -4,8 +4,10 @@ floor doing the same writes, all in one run; remove everything it made.
 Each size seeds one learner (in the configured database) shaped like a real collection: a quarter of the cards
 due, two thirds scheduled ahead, a tenth new, two sibling cards per item, `reviews-per-card` past reviews.
 Grades go through the real view with the Django test client (session, middleware, htmx fragment of the next
-card); the floor (`floor_grade`) is the smallest code doing the same writes in one transaction. Grades and
-floor grades alternate, so both see the same machine noise."""
+card). Two floors do the same writes in raw SQL in one transaction: `floor_grade` in-process, with no request
+at all, and the HTTP floor (`studyapp.bench_floor`), the smallest Django view that authenticates the session
+and does them, posted through the same test client as ours (the issue's floor). Grades and both floors'
+grades alternate, so all see the same machine noise."""
 
 from __future__ import annotations
 
@@ -21,11 +23,12 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from studyapp import scheduling
+from studyapp.bench_floor import FLOOR_URL, floor_writes
 from studyapp.models import Card, CardState, Deck, Enrollment, Item, Review, Section, SectionKind, User
 from studyapp.services.reviews import config_for
 
@@ -135,85 +138,14 @@ def _session_user_id(session_key: str) -> int:
 def floor_grade(*, session_key: str, card_state_id: int, rating: int, config: scheduling.Config) -> None:
     """The least a grade can do: authenticate the session, load the learner, then in one transaction lock the
     card's state, schedule it (the pure FSRS step), bury its siblings, save it and append the review with its
-    undo snapshot. No ORM, no template, no next card."""
-    adapt = connection.ops.adapt_datetimefield_value
-    lock = " FOR UPDATE OF cs" if connection.features.has_select_for_update_of else ""
+    undo snapshot. No ORM, no template, no next card, no request: the in-process floor."""
     user_id = _session_user_id(session_key)
-    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, is_active, time_zone, day_start_hour FROM studyapp_user WHERE id = %s", [user_id]
         )
         cursor.fetchone()
-        with transaction.atomic():
-            cursor.execute(
-                "SELECT cs.state, cs.step, cs.stability, cs.difficulty, cs.due, cs.last_review, cs.reps,"
-                " cs.card_id, c.item_id FROM studyapp_cardstate cs JOIN studyapp_card c ON c.id = cs.card_id"
-                f" WHERE cs.id = %s AND cs.user_id = %s{lock}",
-                [card_state_id, user_id],
-            )
-            state, step, stability, difficulty, due, last_review, reps, card_id, item_id = cursor.fetchone()
-            due, last_review = _aware(due), _aware(last_review)
-            memory = scheduling.Memory(
-                state=state,
-                step=step,
-                stability=stability,
-                difficulty=difficulty,
-                due=due,
-                last_review=last_review,
-            )
-            outcome = scheduling.answer(memory, scheduling.Rating(rating), now, config, f"{card_id}:{reps}")
-            after = outcome.memory
-            tomorrow = (now + dt.timedelta(days=1)).date()
-            cursor.execute(
-                "UPDATE studyapp_cardstate SET buried_until = %s WHERE user_id = %s AND id <> %s AND card_id IN"
-                " (SELECT id FROM studyapp_card WHERE item_id = %s)",
-                [tomorrow, user_id, card_state_id, item_id],
-            )
-            cursor.execute(
-                "UPDATE studyapp_cardstate SET state = %s, step = %s, stability = %s, difficulty = %s, due = %s,"
-                " last_review = %s, reps = reps + 1, version = version + 1 WHERE id = %s",
-                [
-                    after.state,
-                    after.step,
-                    after.stability,
-                    after.difficulty,
-                    adapt(after.due),
-                    adapt(after.last_review),
-                    card_state_id,
-                ],
-            )
-            snapshot = json.dumps({"state": state, "step": step, "stability": stability, "reps": reps})
-            cursor.execute(
-                "INSERT INTO studyapp_review (user_id, card_id, rating, reviewed_at, duration_ms, source,"
-                " state_before, state_after, stability_after, difficulty_after, elapsed_days, scheduled_days,"
-                " last_interval_days, snapshot_before) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-                " %s, %s)",
-                [
-                    user_id,
-                    card_id,
-                    rating,
-                    adapt(now),
-                    3000,
-                    Review.Source.REVIEW,
-                    state,
-                    after.state,
-                    after.stability,
-                    after.difficulty,
-                    outcome.elapsed_days,
-                    outcome.scheduled_days,
-                    0.0,
-                    snapshot,
-                ],
-            )
-
-
-def _aware(value):
-    if value is None:
-        return None
-    if isinstance(value, str):  # SQLite hands raw datetimes back as text
-        value = dt.datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=dt.UTC)
+    floor_writes(user_id=user_id, card_state_id=card_state_id, rating=rating, config=config)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -265,8 +197,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{r['cards']:>7} cards {r['reviews']:>8} reviews {r['queries']:>3} queries  grade p50 "
                 f"{r['grade_ms_p50']:.2f} ms p95 {r['grade_ms_p95']:.2f} ms ({r['grade_vs_first']}x)  review page "
-                f"{r['review_ms_p50']:.2f} ms ({r['review_vs_first']}x)  floor {r['floor_ms_p50']:.2f} ms  "
-                f"ours = {r['ratio_to_floor']}x the floor's throughput"
+                f"{r['review_ms_p50']:.2f} ms ({r['review_vs_first']}x)  in-process floor {r['floor_ms_p50']:.2f} ms "
+                f"(ours = {r['ratio_to_floor']}x its throughput)  HTTP floor {r['http_floor_ms_p50']:.2f} ms "
+                f"(ours = {r['ratio_to_http_floor']}x)"
             )
 
     def measure(self, cards: int, reviews: int, repeat: int) -> dict:
@@ -281,7 +214,9 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         try:
-            return self._time(user, repeat)
+            # The HTTP floor's URL exists only here: the app's URLconf plus the floor view.
+            with override_settings(ROOT_URLCONF="studyapp.bench_floor"):
+                return self._time(user, repeat)
         finally:
             Deck.objects.filter(owner=user).delete()
             user.delete()
@@ -293,14 +228,16 @@ class Command(BaseCommand):
         review_url, answer_url = reverse("studyapp:review"), reverse("studyapp:answer")
         config = config_for(user)
         # The floor grades cards the view will not reach: the far end of the due list.
-        floor_cards = list(
+        # Even ones for the in-process floor, odd ones for the HTTP floor.
+        far_end = list(
             CardState.objects.filter(user=user, state=CardState.State.REVIEW, due__lte=timezone.now())
             .order_by("-due")
-            .values_list("pk", flat=True)[: repeat + 5]
+            .values_list("pk", flat=True)[: 2 * (repeat + 5)]
         )
+        floor_cards, http_floor_cards = far_end[::2], far_end[1::2] or far_end
         page = client.get(review_url, **HTMX)
         next_id = int(NEXT_CARD.search(page.content.decode()).group(1))
-        grade_ms, floor_ms, review_ms, queries = [], [], [], set()
+        grade_ms, floor_ms, http_floor_ms, review_ms, queries = [], [], [], [], set()
         for i in range(repeat + 5):  # the first five warm up
             version = CardState.objects.values_list("version", flat=True).get(pk=next_id)
             data = {"card_state": next_id, "version": version, "rating": 3 if i % 5 else 1, "shown_at": ""}
@@ -323,15 +260,23 @@ class Command(BaseCommand):
             )
             floor_elapsed = (time.perf_counter() - started) * 1000
             started = time.perf_counter()
+            floor_response = client.post(
+                FLOOR_URL, {"card_state": http_floor_cards[i % len(http_floor_cards)], "rating": 3}, **HTMX
+            )
+            http_floor_elapsed = (time.perf_counter() - started) * 1000
+            assert floor_response.status_code == 204, floor_response.status_code
+            started = time.perf_counter()
             page = client.get(review_url)
             page_elapsed = (time.perf_counter() - started) * 1000
             assert page.status_code == 200
             if i >= 5:
                 grade_ms.append(elapsed)
                 floor_ms.append(floor_elapsed)
+                http_floor_ms.append(http_floor_elapsed)
                 review_ms.append(page_elapsed)
                 queries.add(grade_queries)
         grade_p50, floor_p50 = statistics.median(grade_ms), statistics.median(floor_ms)
+        http_floor_p50 = statistics.median(http_floor_ms)
         return {
             "database": connection.vendor,
             "cards": CardState.objects.filter(user=user).count(),
@@ -341,6 +286,9 @@ class Command(BaseCommand):
             "grade_ms_p95": round(_percentile(grade_ms, 0.95), 2),
             "review_ms_p50": round(statistics.median(review_ms), 2),
             "floor_ms_p50": round(floor_p50, 2),
-            # Throughput ratio: the floor's time over ours (1.0 = as fast as the floor).
+            "http_floor_ms_p50": round(http_floor_p50, 2),
+            # Throughput ratios: a floor's time over ours (1.0 = as fast as that floor). The in-process floor
+            # has no request at all; the HTTP floor pays the same client, middleware and session as ours.
             "ratio_to_floor": round(floor_p50 / grade_p50, 2),
+            "ratio_to_http_floor": round(http_floor_p50 / grade_p50, 2),
         }
