@@ -350,33 +350,30 @@ def delete_class(*, classroom: Classroom, now: dt.datetime) -> str:
     plans."""
     releases.clear_holds(source=release_source(classroom.pk))
     ExamPlan.objects.filter(source__in=[e.source for e in classroom.exams.all()]).delete()
-    if attempts_on(classroom).exists():
-        classroom.archived_at = now
-        classroom.save(update_fields=["archived_at"])
-        return ARCHIVED
-    classroom.delete()
-    return DELETED
+    return _archive_or_delete(classroom, now)
 
 
 @transaction.atomic
 def delete_quiz_set(*, quiz_set: QuizSet, now: dt.datetime) -> str:
     """Deletes the set (and its unattempted assignments); with attempts, archives it and its assignments."""
-    if attempts_on(quiz_set).exists():
-        quiz_set.archived_at = now
-        quiz_set.save(update_fields=["archived_at"])
+    outcome = _archive_or_delete(quiz_set, now)
+    if outcome == ARCHIVED:
         quiz_set.assignments.filter(archived_at__isnull=True).update(archived_at=now)
-        return ARCHIVED
-    quiz_set.delete()
-    return DELETED
+    return outcome
 
 
 @transaction.atomic
 def delete_assignment(*, assignment: Assignment, now: dt.datetime) -> str:
-    if attempts_on(assignment).exists():
-        assignment.archived_at = now
-        assignment.save(update_fields=["archived_at"])
+    return _archive_or_delete(assignment, now)
+
+
+def _archive_or_delete(obj: Classroom | QuizSet | Assignment, now: dt.datetime) -> str:
+    """Attempted work is archived, never destroyed: its gradebook and item analysis stay readable."""
+    if attempts_on(obj).exists():
+        obj.archived_at = now
+        obj.save(update_fields=["archived_at"])
         return ARCHIVED
-    assignment.delete()
+    obj.delete()
     return DELETED
 
 
