@@ -11,13 +11,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from quizzes.models import Classroom
-from studyapp.models import CardState, Review, SectionKind, User, card_list_kind, class_cards
+from studyapp import tallies
+from studyapp.models import Card, CardState, Deck, Review, SectionKind, User, class_cards
 from studyapp.spreadsheets import csv_safe
 from studyapp.stats import MATURE_DAYS
 
 State = CardState.State
 REVIEWS_WINDOW_DAYS = 7
 RETENTION_WINDOW_DAYS = 30
+HARDEST_SHOWN = 25  # items on the dashboard; the export lists them all
 
 
 @dataclass
@@ -77,28 +79,48 @@ class ClassDashboard:
 
 
 def class_dashboard(
-    classroom: Classroom, now: dt.datetime, day_start: dt.datetime | None = None
+    classroom: Classroom, now: dt.datetime, day_start: dt.datetime | None = None, *, with_items: bool = True
 ) -> ClassDashboard:
-    """`day_start`: when "today" began for the reader (the instructor's day); UTC midnight when not given."""
+    """`day_start`: when "today" began for the reader (the instructor's day); UTC midnight when not given.
+    Items: the HARDEST_SHOWN hardest of those reviewed in the retention window (`class_items` lists all)."""
     if day_start is None:
         day_start = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    students = {
-        u.id: StudentRow(u.id, u.username, u.get_full_name())
-        for u in User.objects.filter(memberships__classroom=classroom).order_by("username")
-    }
-    members = User.objects.filter(memberships__classroom=classroom).values("id")
-    recent = Review.objects.filter(
-        class_cards(learner_ids=members, instructor_id=classroom.instructor_id),
+    members = list(User.objects.filter(memberships__classroom=classroom).order_by("username"))
+    students = {u.id: StudentRow(u.id, u.username, u.get_full_name()) for u in members}
+    recent = _recent_reviews(classroom, now)
+    _add_review_figures(students, recent, now, day_start)
+    studies = _add_card_figures(students, members, classroom, now)
+    kinds = [
+        (value, label)
+        for value, label in SectionKind.choices
+        if any(value in s.mastery for s in students.values())
+    ]
+    items = _hardest_items(classroom, studies, recent, HARDEST_SHOWN) if with_items else []
+    return ClassDashboard(classroom, list(students.values()), kinds, items)
+
+
+def class_items(classroom: Classroom, now: dt.datetime) -> list[ItemRow]:
+    """Every item any student has studied, hardest first: for the export, it counts every card state."""
+    return _item_rows(_class_states(classroom), _item_retention(_recent_reviews(classroom, now)))
+
+
+def _members(classroom: Classroom) -> QuerySet:
+    return User.objects.filter(memberships__classroom=classroom).values("id")
+
+
+def _recent_reviews(classroom: Classroom, now: dt.datetime) -> QuerySet:
+    return Review.objects.filter(
+        class_cards(learner_ids=_members(classroom), instructor_id=classroom.instructor_id),
         source=Review.Source.REVIEW,
         reviewed_at__gte=now - dt.timedelta(days=RETENTION_WINDOW_DAYS),
         reviewed_at__lte=now,
     )
-    states: QuerySet = CardState.objects.in_class(
-        learner_ids=members, instructor_id=classroom.instructor_id
+
+
+def _class_states(classroom: Classroom) -> QuerySet:
+    return CardState.objects.in_class(
+        learner_ids=_members(classroom), instructor_id=classroom.instructor_id
     ).live()
-    _add_review_figures(students, recent, now, day_start)
-    kinds = _add_card_figures(students, states, now)
-    return ClassDashboard(classroom, list(students.values()), kinds, _item_rows(states, recent))
 
 
 JUDGED = Q(state_before=State.REVIEW)  # a review of a card in review: it counts for retention
@@ -128,33 +150,92 @@ def _add_review_figures(
 
 
 def _add_card_figures(
-    students: dict[int, StudentRow], states: QuerySet, now: dt.datetime
-) -> list[tuple[str, str]]:
-    """Cards, overdue cards and mastery by list per student (one grouped query); returns the lists seen."""
-    overdue = Q(suspended=False, due__lt=now) & ~Q(state=State.NEW)
-    seen_kinds: set[str] = set()
-    for row in (
-        states.annotate(kind=card_list_kind())
-        .values("user_id", "kind")
-        .annotate(
-            cards=Count("id"),
-            mastered=Count("id", filter=Q(stability__gte=MATURE_DAYS)),
-            overdue=Count("id", filter=overdue),
-        )
+    students: dict[int, StudentRow], members: list[User], classroom: Classroom, now: dt.datetime
+) -> dict[int, set[int]]:
+    """Cards, overdue cards and mastery by list per student, from their deck tallies; returns the class decks
+    each student studies."""
+    decks = Deck.objects.filter(Q(scope=Deck.Scope.LIBRARY) | Q(owner_id=classroom.instructor_id))
+    studies = {}
+    for user_id, figures in tallies.learner_cards(learners=members, decks=decks, now=now).items():
+        student = students[user_id]
+        student.cards, student.overdue = figures.cards, figures.overdue
+        for kind, (cards, mastered) in figures.by_kind.items():
+            student.mastery[kind] = (mastered, cards)
+        studies[user_id] = figures.decks
+    return studies
+
+
+def _item_retention(recent: QuerySet) -> dict[int, tuple[int, int]]:
+    """Item id -> (passed, judged) over the window's reviews of cards in review: one grouped query."""
+    return {
+        row["card__item_id"]: (row["passed"], row["judged"])
+        for row in recent.filter(JUDGED, card__item__isnull=False)
+        .values("card__item_id")
+        .annotate(passed=Count("id", filter=Q(rating__gt=1)), judged=Count("id"))
         .order_by()
-    ):
-        student = students[row["user_id"]]
-        student.mastery[row["kind"]] = (row["mastered"], row["cards"])
-        student.cards += row["cards"]
-        student.overdue += row["overdue"]
-        seen_kinds.add(row["kind"])
-    return [(value, label) for value, label in SectionKind.choices if value in seen_kinds]
+    }
 
 
-def _item_rows(states: QuerySet, recent: QuerySet) -> list[ItemRow]:
-    """The items any student has studied, hardest first (lowest retention, then most lapses): two queries."""
+def _hardest_items(
+    classroom: Classroom, studies: dict[int, set[int]], recent: QuerySet, limit: int
+) -> list[ItemRow]:
+    """The `limit` hardest items among those judged in the window, exactly as `class_items` ranks them.
+
+    Their retention comes from the window's reviews; the card figures (which also break ties) are read only
+    for the items at or below the retention of the last one shown, from the (card, user, ...) index alone and
+    summed here, so the cost follows the class's recent reviews and `limit`, not the size of its collection.
+    `studies`: student id -> the class decks they study (an inactive enrolment hides a deck's states).
+    Three queries."""
+    retention = _item_retention(recent)
+    ranked = sorted(retention, key=lambda item_id: retention[item_id][0] / retention[item_id][1])
+    if len(ranked) > limit:
+        passed, judged = retention[ranked[limit - 1]]
+        ranked = [i for i in ranked if retention[i][0] / retention[i][1] <= passed / judged]
+    if not ranked:
+        return []
     labels = dict(SectionKind.choices)
+    cards = {
+        row["id"]: row
+        for row in Card.objects.filter(
+            Q(deck__scope=Deck.Scope.LIBRARY) | Q(deck__owner_id=classroom.instructor_id),
+            item_id__in=ranked,
+            item__retired_at__isnull=True,
+            is_active=True,
+        ).values(
+            "id", "deck_id", "item_id", "item__term", "item__gloss", "deck__title", "item__section__kind"
+        )
+    }
     items: dict[int, ItemRow] = {}
+    learners: dict[int, set[int]] = {}
+    mastered: dict[int, set[int]] = {}
+    for card_id, user_id, state, stability, lapses in CardState.objects.filter(
+        card_id__in=list(cards), user_id__in=list(studies)
+    ).values_list("card_id", "user_id", "state", "stability", "lapses"):
+        card = cards[card_id]
+        if card["deck_id"] not in studies[user_id]:
+            continue
+        item_id = card["item_id"]
+        if item_id not in items:
+            kind = card["item__section__kind"]
+            items[item_id] = ItemRow(
+                item_id, card["item__term"], card["item__gloss"], card["deck__title"], labels.get(kind, kind)
+            )
+            items[item_id].passed, items[item_id].judged = retention[item_id]
+            learners[item_id], mastered[item_id] = set(), set()
+        items[item_id].lapses += lapses
+        if state != State.NEW:
+            learners[item_id].add(user_id)
+        if stability is not None and stability >= MATURE_DAYS:
+            mastered[item_id].add(user_id)
+    for item_id, item in items.items():
+        item.learners, item.mastered = len(learners[item_id]), len(mastered[item_id])
+    return sorted((i for i in items.values() if i.learners), key=_hardest_first)[:limit]
+
+
+def _item_rows(states: QuerySet, retention: dict[int, tuple[int, int]]) -> list[ItemRow]:
+    """The items any student has studied, hardest first (lowest retention, then most lapses): one query."""
+    labels = dict(SectionKind.choices)
+    items: list[ItemRow] = []
     for row in (
         states.filter(card__item__isnull=False)
         .values(
@@ -171,32 +252,29 @@ def _item_rows(states: QuerySet, recent: QuerySet) -> list[ItemRow]:
         )
         .order_by()
     ):
-        items[row["card__item_id"]] = ItemRow(
-            row["card__item_id"],
-            row["card__item__term"],
-            row["card__item__gloss"],
-            row["card__deck__title"],
-            labels.get(row["card__item__section__kind"], row["card__item__section__kind"]),
-            row["learners"],
-            row["mastered"],
-            row["lapses"],
-        )
-    for row in (
-        recent.filter(JUDGED, card__item__isnull=False)
-        .values("card__item_id")
-        .annotate(passed=Count("id", filter=Q(rating__gt=1)), judged=Count("id"))
-        .order_by()
-    ):
-        if row["card__item_id"] in items:
-            items[row["card__item_id"]].passed, items[row["card__item_id"]].judged = (
-                row["passed"],
-                row["judged"],
+        if not row["learners"]:
+            continue
+        passed, judged = retention.get(row["card__item_id"], (0, 0))
+        items.append(
+            ItemRow(
+                row["card__item_id"],
+                row["card__item__term"],
+                row["card__item__gloss"],
+                row["card__deck__title"],
+                labels.get(row["card__item__section__kind"], row["card__item__section__kind"]),
+                row["learners"],
+                row["mastered"],
+                row["lapses"],
+                passed,
+                judged,
             )
+        )
 
-    def hardest_first(item: ItemRow):
-        return (item.retention is None, item.retention or 0.0, -item.lapses, item.term.lower())
+    return sorted(items, key=_hardest_first)
 
-    return sorted((i for i in items.values() if i.learners), key=hardest_first)
+
+def _hardest_first(item: ItemRow):
+    return (item.retention is None, item.retention or 0.0, -item.lapses, item.term.lower())
 
 
 def _share(value: float | None) -> str:
@@ -214,11 +292,11 @@ def student_csv_rows(dashboard: ClassDashboard) -> list[list[object]]:
     return rows
 
 
-def item_csv_rows(dashboard: ClassDashboard) -> list[list[object]]:
+def item_csv_rows(items: list[ItemRow]) -> list[list[object]]:
     rows: list[list[object]] = [
         ["item", "gloss", "deck", "list", "learners", "mastered", "lapses", "retention_last_30_days"]
     ]
-    for i in dashboard.items:
+    for i in items:
         row = [i.term, i.gloss, i.deck, i.list_label, i.learners, i.mastered, i.lapses, _share(i.retention)]
         rows.append([csv_safe(v) for v in row])
     return rows

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from studyapp import planning, scheduling
 from studyapp.models import BacklogPlan, CardState, Deck, ExamPlan, Review, Section, User
+from studyapp.services.answer_counts import cards_changed
 
 REVIEW = CardState.State.REVIEW
 NEW = CardState.State.NEW
@@ -231,6 +232,7 @@ def reschedule_for_exam(*, user: User, plan: ExamPlan, now: dt.datetime) -> int:
         state.version += 1
         changed.append(state)
     CardState.objects.bulk_update(changed, ["due", "version"])
+    cards_changed(user_ids=[user.pk])
     return len(changed)
 
 

@@ -48,14 +48,13 @@ def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
 def class_dashboard_csv(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = get_classroom_for_instructor(request.user, classroom_id)
     quiz_services.close_expired_for_dashboards(classroom=classroom, now=timezone.now())
-    dashboard = class_stats.class_dashboard(classroom, timezone.now())
     table = "items" if request.GET.get("table") == "items" else "students"
-    rows = (
-        class_stats.item_csv_rows(dashboard) if table == "items" else class_stats.student_csv_rows(dashboard)
-    )
-    if table == "students":
-        scores = quiz_stats.class_scores(classroom, dashboard.students)
-        rows = quiz_stats.add_score_columns(rows, scores)
+    if table == "items":
+        rows = class_stats.item_csv_rows(class_stats.class_items(classroom, timezone.now()))
+    else:
+        dashboard = class_stats.class_dashboard(classroom, timezone.now(), with_items=False)
+        rows = class_stats.student_csv_rows(dashboard)
+        rows = quiz_stats.add_score_columns(rows, quiz_stats.class_scores(classroom, dashboard.students))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{slugify(classroom.name) or 'class'}-{table}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

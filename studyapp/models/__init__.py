@@ -13,6 +13,7 @@ from studyapp.models.core import (
     Deck as Deck,
     DeckMedia as DeckMedia,
     DeckQuerySet as DeckQuerySet,
+    DeckTally as DeckTally,
     Enrollment as Enrollment,
     Item as Item,
     ItemGroup as ItemGroup,

@@ -49,6 +49,9 @@ class User(AbstractUser):
     answers_day = models.DateField(null=True, blank=True, editable=False, help_text="The study day counted.")
     new_answered = models.PositiveIntegerField(default=0, editable=False)
     reviews_answered = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped whenever the learner's card states change (by an answer, in the UPDATE that counts it): a DeckTally
+    # counted at another value is out of date.
+    cards_version = models.PositiveBigIntegerField(default=0, editable=False)
     load_balancing = models.BooleanField(
         default=False,
         help_text="Move each review to the lightest day within its fuzz range, as Anki 24.11 does.",
@@ -348,7 +351,7 @@ class CardState(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states", db_index=False
     )
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="states")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="states", db_index=False)
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.NEW)
     step = models.PositiveSmallIntegerField(null=True, blank=True)
     stability = models.FloatField(null=True, blank=True)
@@ -372,6 +375,10 @@ class CardState(models.Model):
             # The queue walks this from (user, state) in due order. `suspended` is not a column of it: Django
             # writes `suspended=False` as `NOT suspended`, which SQLite cannot match to an index column.
             models.Index(fields=["user", "state", "due"], name="cardstate_due_idx"),
+            # In place of the card foreign key's own index: the class dashboard's hardest items read how every
+            # student does on a few cards from this index alone, where the rows (stored learner by learner)
+            # would cost a page each.
+            models.Index(fields=["card", "user", "state", "stability", "lapses"], name="cardstate_card_idx"),
         ]
 
 
@@ -451,6 +458,31 @@ class ReviewRollup(models.Model):
     )
     through = models.DateTimeField()
     max_id = models.BigIntegerField(default=0)
+
+
+class DeckTally(models.Model):
+    """A learner's card figures on one deck (cards and mastered per list, overdue), as the class dashboard
+    shows them, kept so the dashboard reads one row per learner and deck instead of every card state.
+    studyapp.tallies recounts a row when its `stamp` no longer matches the learner's states and the deck, or
+    when `now` leaves [counted_at, valid_until): overdue grows with time alone, so the row keeps the due times
+    that fall inside that window and adds the ones passed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique (user, deck) constraint indexes it
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="+")
+    stamp = models.CharField(max_length=200)
+    counted_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    by_kind = models.JSONField(default=dict, help_text="list kind -> [cards, mastered]")
+    overdue = models.PositiveIntegerField(default=0, help_text="Overdue at counted_at.")
+    due_soon = models.JSONField(
+        default=list,
+        help_text="Sorted due times (microseconds since the epoch) in [counted_at, valid_until).",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "deck"], name="one_tally_per_learner_deck")]
 
 
 class DeckMedia(models.Model):

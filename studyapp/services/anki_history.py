@@ -15,6 +15,7 @@ from studyapp import scheduling
 from studyapp.importers.anki import ParsedAnki
 from studyapp.importers.anki.package import CardRecord, ReviewEntry
 from studyapp.models import Card, CardState, Deck, Enrollment, Review, User
+from studyapp.services.answer_counts import cards_changed
 from studyapp.services.cards import create_missing_states
 from studyapp.services.reviews import SNAPSHOT_FIELDS, config_for
 
@@ -76,6 +77,7 @@ def import_history(*, user: User, deck: Deck, parsed: ParsedAnki, result) -> Non
          "buried_until", "flag", "version"],
         batch_size=1000,
     )  # fmt: skip
+    cards_changed(user_ids=[user.pk])
     result.reviews = len(new_reviews)
     result.states = len(changed)
 

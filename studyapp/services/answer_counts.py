@@ -1,10 +1,11 @@
 """The learner's running answer counters (User.reviews_since_fit, today's new and review answers), kept in the
 transaction that writes or deletes the answer, so neither the daily limits nor the refit trigger ever count the
-review log on a request."""
+review log on a request. The same UPDATE bumps User.cards_version, which dates the class dashboard's tallies."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
 
@@ -34,10 +35,13 @@ def count_answer(*, user: User, state_before: int, now: dt.datetime) -> None:
     (the queue shown after the answer reads it)."""
     day = user.study_date(now)
     User.objects.filter(pk=user.pk).update(
-        reviews_since_fit=F("reviews_since_fit") + 1, **_today_fields(day, state_before)
+        reviews_since_fit=F("reviews_since_fit") + 1,
+        cards_version=F("cards_version") + 1,
+        **_today_fields(day, state_before),
     )
     new, reviews = user.answered_on(day)
     user.reviews_since_fit += 1
+    user.cards_version += 1
     user.answers_day = day
     user.new_answered = new + (state_before == CardState.State.NEW)
     user.reviews_answered = reviews + (state_before == CardState.State.REVIEW)
@@ -51,7 +55,8 @@ def uncount_answer(*, user: User, review: Review) -> None:
             When(reviews_since_fit__gt=0, then=F("reviews_since_fit") - 1),
             default=Value(0),
             output_field=_COUNT,
-        )
+        ),
+        "cards_version": F("cards_version") + 1,
     }
     if review.state_before == CardState.State.NEW:
         fields["new_answered"] = Case(
@@ -67,8 +72,15 @@ def uncount_answer(*, user: User, review: Review) -> None:
         )
     User.objects.filter(pk=user.pk).update(**fields)
     user.reviews_since_fit = max(0, user.reviews_since_fit - 1)
+    user.cards_version += 1
     if user.answers_day == day:
         if review.state_before == CardState.State.NEW:
             user.new_answered = max(0, user.new_answered - 1)
         elif review.state_before == CardState.State.REVIEW:
             user.reviews_answered = max(0, user.reviews_answered - 1)
+
+
+def cards_changed(*, user_ids: Iterable[int]) -> None:
+    """The learners' card states changed other than by an answer (which bumps User.cards_version itself):
+    their class dashboard tallies are out of date."""
+    User.objects.filter(pk__in=list(user_ids)).update(cards_version=F("cards_version") + 1)

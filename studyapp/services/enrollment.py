@@ -4,6 +4,7 @@ from django.db import transaction
 from django.http import Http404
 
 from studyapp.models import Card, CardState, Deck, Enrollment, User
+from studyapp.services.answer_counts import cards_changed
 
 
 def add_deck_to_studies(*, user: User, deck: Deck) -> Enrollment:
@@ -24,9 +25,11 @@ def add_deck_to_studies(*, user: User, deck: Deck) -> Enrollment:
         CardState.objects.bulk_create(
             [CardState(user=user, card_id=card_id) for card_id in missing], ignore_conflicts=True
         )
+        cards_changed(user_ids=[user.pk])
     return enrollment
 
 
 def remove_deck_from_studies(*, user: User, deck: Deck) -> None:
     """Stop studying a deck; its card states and review history are kept for a later return."""
     Enrollment.objects.filter(user=user, deck=deck, active=True).update(active=False)
+    cards_changed(user_ids=[user.pk])

@@ -19,6 +19,7 @@ from studyapp.importers.article import ParsedArticle, ParsedFaq, ParsedGroup, Pa
 from studyapp.importers.csv import CsvCard, ParsedCsv
 from studyapp.models import Card, CardState, Deck, Enrollment, Item, Review, SectionKind
 from studyapp.services import imports
+from studyapp.services.answer_counts import cards_changed
 from studyapp.services.enrollment import add_deck_to_studies
 
 FORMAT = "studyapp-export/1"
@@ -402,6 +403,7 @@ def import_archive(*, user, data: bytes) -> ImportReport:
             state.version += 1  # answers shown before the import are stale
             changed.append(state)
         CardState.objects.bulk_update(changed, [*STATE_FIELDS, "version"])
+        cards_changed(user_ids=[user.pk])
         report.states_restored = len(changed)
         have = set(Review.objects.filter(user=user).values_list("card_id", "reviewed_at", "rating"))
         new_reviews = []

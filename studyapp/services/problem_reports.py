@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from studyapp.models import CardState, Deck, Item, ProblemReport
 from studyapp.services import items as item_service
+from studyapp.services.answer_counts import cards_changed
 
 MAX_COMMENT = 2000
 
@@ -44,6 +45,7 @@ def report_card(*, user, card_state: CardState, reason: str, comment: str = "") 
         comment=comment,
     )
     CardState.objects.filter(pk=card_state.pk, user=user).update(suspended=True, version=F("version") + 1)
+    cards_changed(user_ids=[user.pk])
     return report
 
 
@@ -155,6 +157,7 @@ def resolve_reports(*, editor, deck: Deck, report_ids: Iterable[int], action: st
                 CardState.objects.filter(user_id=report.reporter_id, card_id=report.card_id).update(
                     suspended=False
                 )
+        cards_changed(user_ids={r.reporter_id for r in reports if r.card_id})
     now = timezone.now()
     ProblemReport.objects.filter(pk__in=[r.pk for r in reports]).update(
         status=action, resolved_at=now, resolved_by=editor

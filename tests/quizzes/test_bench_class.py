@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from quizzes.models import Classroom
-from studyapp.models import CardState, User
+from studyapp.models import CardState, DeckTally, User
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,10 @@ def test_bench_class_reports_each_class_size_and_cleans_up():
     assert [(r["students"], r["cards"]) for r in results] == [(2, 5), (4, 5)]
     for r in results:
         assert r["dashboard_ms_p50"] > 0 and r["gradebook_ms_p50"] > 0 and r["gradebook_csv_ms_p50"] > 0
+        assert r["dashboard_cold_ms_p50"] > 0 and r["dashboard_few_stale_ms_p50"] > 0
+        # reading the tallies; recounting the stale ones adds the recount, the due times and the upsert
+        assert r["queries"]["dashboard_cold"] == r["queries"]["dashboard"] + 3
     # constant queries whatever the class size
     assert results[0]["queries"] == results[1]["queries"]
     assert not Classroom.objects.exists() and not CardState.objects.exists() and not User.objects.exists()
+    assert not DeckTally.objects.exists()

@@ -140,6 +140,7 @@ def test_csv_export_lists_students_and_items_formula_safe(client, instructor, kl
 
 
 @pytest.mark.parametrize("size", [2, 20])
+@time_machine.travel(NOW, tick=False)
 def test_class_dashboard_query_count_does_not_grow_with_students(
     client, instructor, size, django_assert_num_queries
 ):
@@ -166,10 +167,14 @@ def test_class_dashboard_query_count_does_not_grow_with_students(
                     student, assignment, score=(n + attempt) % 3 / 2, submitted_at=NOW - (attempt + 1) * DAY
                 )
     client.force_login(instructor)
-    # session + user, classroom, abandoned attempts to close, students, reviews, states by list, states by item,
-    # reviews by item, assignments, grades, this week's releases
-    with django_assert_num_queries(12):
-        assert client.get(reverse("quizzes:class-dashboard", args=[classroom.pk])).status_code == 200
+    url = reverse("quizzes:class-dashboard", args=[classroom.pk])
+    # session + user, classroom, abandoned attempts to close, students, reviews, enrolments, deck fingerprints,
+    # tallies, [stale tallies: states by list, due times, upsert], reviews by item, the hardest items' cards and
+    # their states, assignments, grades, this week's releases
+    with django_assert_num_queries(18):
+        assert client.get(url).status_code == 200  # every tally counted
+    with django_assert_num_queries(15):
+        assert client.get(url).status_code == 200  # every tally read
 
 
 def test_the_classes_page_links_each_taught_class_to_its_dashboard(client, instructor, klass):
@@ -191,3 +196,52 @@ def test_students_show_todays_reviews_and_their_quiz_average(client, instructor,
         html = client.get(reverse("quizzes:class-dashboard", args=[klass.pk])).text
     row = html.split('<th scope="row">alice', 1)[1].split("</tr>", 1)[0]
     assert "<td>1</td>" in row and "<td>75 %</td>" in row
+
+
+def _row(item):
+    return (item.term, item.learners, item.mastered, item.lapses, item.passed, item.judged)
+
+
+def test_the_dashboard_shows_the_head_of_the_full_ranking_ties_broken_by_lapses(
+    instructor, student, other_student
+):
+    """30 items at three retentions (0, 1/2, 1): the cut falls among the ten tied at 1, where lapses decide."""
+    classroom = factories.make_classroom(instructor, students=(student, other_student))
+    deck = factories.make_deck(owner=instructor)
+    section = factories.make_section(deck)
+    for learner in (student, other_student):
+        factories.enroll(learner, deck)
+    for i in range(30):
+        card = factories.make_card(deck, item=factories.make_item(section, f"Term {i:02}"))
+        for learner in (student, other_student):
+            factories.make_card_state(
+                learner, card, state=REVIEW, stability=float(10 + i), due=NOW + DAY, lapses=(i * 7) % 5
+            )
+        ratings = {0: (1, 1), 1: (1, 3), 2: (3, 3)}[i % 3]
+        for learner, rating in zip((student, other_student), ratings, strict=True):
+            factories.make_review(learner, card, reviewed_at=NOW - DAY, rating=rating)
+    shown = class_stats.class_dashboard(classroom, NOW).items
+    everything = class_stats.class_items(classroom, NOW)
+    assert len(shown) == class_stats.HARDEST_SHOWN < len(everything)
+    assert [_row(i) for i in shown] == [_row(i) for i in everything[: class_stats.HARDEST_SHOWN]]
+
+
+def test_a_tutor_mode_quiz_answer_moves_the_students_figures(klass, student):
+    """A quiz answer reschedules the item's cards (reviews.record_item_outcome) outside the flashcard answer
+    path, so it must date the student's tallies itself."""
+    from quizzes import services
+    from quizzes.models import Attempt, AttemptAnswer
+
+    metastasis = CardState.objects.get(user=student, card__item__term="Metastasis")
+    CardState.objects.filter(pk=metastasis.pk).update(difficulty=5.0, last_review=NOW - 30 * DAY)
+    dash = class_stats.class_dashboard(klass, NOW)
+    before = {s.username: (s.overdue, dash.mastery_columns(s)) for s in dash.students}
+    question = factories.make_question(item_ids=(metastasis.card.item_id,))
+    attempt = Attempt.objects.create(user=student, mode=Attempt.Mode.TUTOR, started_at=NOW)
+    AttemptAnswer.objects.create(attempt=attempt, question=question, position=1, option_order=[0, 1, 2, 3])
+    services.save_answer(attempt=attempt, position=1, chosen=1, now=NOW)  # wrong: Again
+    dash = class_stats.class_dashboard(klass, NOW)
+    after = {s.username: (s.overdue, dash.mastery_columns(s)) for s in dash.students}
+    # Again on the overdue, mastered card: relearning due in minutes, stability below mastery
+    assert before["alice"] == (1, [1.0, 0.0]) and after["alice"] == (0, [0.0, 0.0])
+    assert after["bob"] == before["bob"]

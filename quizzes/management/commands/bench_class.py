@@ -17,11 +17,13 @@ from django.utils import timezone
 
 from quizzes.models import Assignment, Attempt, ClassMembership, Classroom, QuizSet
 from studyapp.management.commands.bench_dashboard import _seed_cards
-from studyapp.models import CardState, Deck, Enrollment, Review, User
+from studyapp.models import CardState, Deck, DeckTally, Enrollment, Review, User
+from studyapp.services.answer_counts import cards_changed
 
 BATCH = 10_000
 REVIEWS_PER_STUDENT = 40  # in the last 30 days: the dashboard's review window
 ATTEMPTS_PER_STUDENT = 2
+FEW_STALE = 10  # students whose cards changed since the dashboard's last look
 
 
 def seed_class(students: int, cards: int, now: dt.datetime, rng: random.Random):
@@ -123,9 +125,26 @@ class Command(BaseCommand):
         for r in results:
             self.stdout.write(
                 f"{r['students']:>5} students {r['cards']:>6} cards seeded in {r['seed_s']:>6.1f} s: "
-                f"queries {r['queries']}, dashboard {r['dashboard_ms_p50']:.1f} ms, "
+                f"queries {r['queries']}, dashboard {r['dashboard_ms_p50']:.1f} ms "
+                f"({r['dashboard_few_stale_ms_p50']:.1f} ms with {FEW_STALE} students stale, "
+                f"{r['dashboard_cold_ms_p50']:.1f} ms all stale), "
                 f"gradebook {r['gradebook_ms_p50']:.1f} ms, CSV {r['gradebook_csv_ms_p50']:.1f} ms"
             )
+
+    @staticmethod
+    def _time(client, url: str, name: str, repeat: int, result: dict, prepare=None) -> None:
+        timings, queries = [], set()
+        for _ in range(repeat):
+            if prepare is not None:
+                prepare()
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+            queries.add(len(captured))
+        result["queries"][name] = max(queries)
+        result[f"{name}_ms_p50"] = round(statistics.median(timings), 1)
 
     def measure(self, students: int, cards: int, repeat: int) -> dict:
         now = timezone.now()
@@ -145,20 +164,23 @@ class Command(BaseCommand):
                 "gradebook_csv": reverse("quizzes:gradebook-csv", args=[assignment.pk]),
             }
             result = {"students": students, "cards": cards, "seed_s": round(seed_s, 1), "queries": {}}
+            members = list(User.objects.filter(memberships__classroom=classroom).values_list("pk", flat=True))
+            url = pages["dashboard"]
+            # The class dashboard reads each student's deck tallies and recounts the stale ones: timed with
+            # every tally stale (cold: the first look, or the first after the tallies' horizon), with a few
+            # students changed since the last look (FEW_STALE answered), and with none.
+            before = {
+                "dashboard_cold": lambda: DeckTally.objects.filter(user_id__in=members).delete(),
+                "dashboard_few_stale": lambda: cards_changed(user_ids=members[:FEW_STALE]),
+            }
+            for name, prepare in before.items():
+                self._time(client, url, name, max(3, repeat // 3), result, prepare)
             for name, url in pages.items():
                 assert client.get(url).status_code == 200  # warm-up
-                timings, queries = [], set()
-                for _ in range(repeat):
-                    with CaptureQueriesContext(connection) as captured:
-                        t0 = time.perf_counter()
-                        response = client.get(url)
-                        timings.append((time.perf_counter() - t0) * 1000)
-                    assert response.status_code == 200
-                    queries.add(len(captured))
-                result["queries"][name] = max(queries)
-                result[f"{name}_ms_p50"] = round(statistics.median(timings), 1)
+                self._time(client, url, name, repeat, result)
             return result
         finally:
+            DeckTally.objects.filter(deck__owner=instructor).delete()
             # One student at a time: deleting states and reviews sets the API log's links to them to NULL in
             # one UPDATE ... IN (ids), which must stay under SQLite's limit on query parameters.
             for member in User.objects.filter(memberships__classroom=classroom):
