@@ -232,7 +232,8 @@ def reschedule_for_exam(*, user: User, plan: ExamPlan, now: dt.datetime) -> int:
         state.version += 1
         changed.append(state)
     CardState.objects.bulk_update(changed, ["due", "version"])
-    cards_changed(user_ids=[user.pk])
+    if changed:
+        cards_changed(user_ids=[user.pk])
     return len(changed)
 
 
@@ -295,6 +296,8 @@ def _relax_after_exams(*, user: User, scopes: list[ExamPlan], now: dt.datetime) 
             state.version += 1
             changed.append(state)
     CardState.objects.bulk_update(changed, ["due", "version"])
+    if changed:
+        cards_changed(user_ids=[user.pk])
     return len(changed)
 
 
