@@ -18,6 +18,7 @@ def gradebook_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_assignment_for_instructor(request.user, assignment_id)
     services.close_expired_attempts(assignment=assignment, now=timezone.now())
     rows = gradebook.gradebook_rows(assignment)
+    gradebook.add_attempt_cells(rows)
     graded = [r.grade for r in rows if r.grade is not None]
     context = {
         "assignment": assignment,

@@ -285,6 +285,19 @@ def test_gradebook_lists_every_student_with_grade_and_late_mark(
     assert "bob" in rows[1] and "0%" in rows[1] and "badge late" in rows[1]
 
 
+def test_gradebook_attempt_cell_links_the_result_with_score_and_times_in_the_readers_zone(
+    client, instructor, student, assignment
+):
+    instructor.time_zone = "Asia/Kolkata"  # UTC+5:30: 09:00 UTC is 14:30
+    instructor.save(update_fields=["time_zone"])
+    attempt = _finished(student, assignment, chosen=[0, 1], at=T0)
+    client.force_login(instructor)
+    html = client.get(reverse("quizzes:gradebook", args=[assignment.pk])).text
+    result = reverse("quizzes:attempt-result", args=[attempt.pk])
+    assert f'<a href="{result}">#1: 1/2 (50%)</a>' in html
+    assert '<span class="muted">2 Mar 14:30–14:31</span>' in html
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_gradebook_query_count_does_not_grow_with_students(
     client, instructor, assignment, size, django_assert_num_queries
