@@ -12,6 +12,7 @@ Every statement names the learner's card states `s` and their cards `c`, so the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING
 
 from django.db import connection, models
@@ -25,6 +26,7 @@ from studyapp.models import (
     ItemGroup,
     ReleaseHold,
     Section,
+    User,
 )
 
 if TYPE_CHECKING:
@@ -192,3 +194,71 @@ def _attach_context(card: Card, row: CardState) -> None:
             card.item.group = ItemGroup.from_db(
                 connection.alias, ["id", "name"], [card.item.group_id, row.group_name]
             )
+
+
+# --- The grade's writes ----------------------------------------------------------------------------------
+# The same statements Model.save() and QuerySet.update() would send, but built once per process: the ORM
+# compiles each one again on every answer. Values go through each field's own get_db_prep_save, as save()
+# does. No signal handlers are connected to these models (the style guide keeps logic out of signals).
+
+
+@functools.cache
+def _update_statement(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list[models.Field]]:
+    fields = [model._meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    return f"UPDATE {model._meta.db_table} SET {assignments} WHERE id = %s", fields
+
+
+def save_fields(instance: models.Model, names: tuple[str, ...]) -> None:
+    """`instance.save(update_fields=names)` for a row the caller has locked."""
+    sql, fields = _update_statement(type(instance), names)
+    params = [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, instance.pk])
+
+
+@functools.cache
+def _insert_statement(model: type[models.Model]) -> tuple[str, list[models.Field]]:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    returning = " RETURNING id" if connection.features.can_return_columns_from_insert else ""
+    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}){returning}"
+    return sql, fields
+
+
+def insert(instance: models.Model) -> None:
+    """`instance.save()` for a new row: every column written, the new id set on `instance`."""
+    sql, fields = _insert_statement(type(instance))
+    params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        instance.pk = (
+            cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+        )
+    instance._state.adding, instance._state.db = False, connection.alias
+
+
+def bury(card_state_ids: list[int], until: dt.date) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_STATE} SET buried_until = %s WHERE id IN ({', '.join(['%s'] * len(card_state_ids))})",
+            [connection.ops.adapt_datefield_value(until), *card_state_ids],
+        )
+
+
+_COUNT_ANSWER = (
+    # Every right-hand side reads the row as it was, so answers_day is the stored day throughout.
+    f"UPDATE {User._meta.db_table} SET reviews_since_fit = reviews_since_fit + 1, answers_day = %(day)s,"
+    " new_answered = CASE WHEN answers_day = %(day)s THEN new_answered + %(new)s ELSE %(new)s END,"
+    " reviews_answered = CASE WHEN answers_day = %(day)s THEN reviews_answered + %(review)s ELSE %(review)s END"
+    " WHERE id = %(user)s"
+)
+
+
+def count_answer(*, user_id: int, day: dt.date, new: int, review: int) -> None:
+    """One more answer on the learner's counters; today's counts start afresh when the stored day is another."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COUNT_ANSWER,
+            {"user": user_id, "day": connection.ops.adapt_datefield_value(day), "new": new, "review": review},
+        )

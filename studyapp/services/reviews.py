@@ -32,6 +32,20 @@ SNAPSHOT_FIELDS = (
     "version",
 )
 _DATETIMES = {"due", "last_review"}
+# What an answer changes on the (locked) CardState row.
+_SCHEDULE_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "is_leech",
+    "version",
+)
 
 
 def config_for(user, now: dt.datetime | None = None) -> scheduling.Config:
@@ -205,8 +219,8 @@ def _apply(user, card_state, rating, now, config, duration_ms, source, buried=()
         card_state.is_leech = became_leech = True
         if user.leech_suspends:
             card_state.suspended = True
-    card_state.save()
-    review = Review.objects.create(
+    review_sql.save_fields(card_state, _SCHEDULE_FIELDS)
+    review = Review(
         user_id=card_state.user_id,
         card_id=card_state.card_id,
         rating=int(rating),
@@ -222,6 +236,7 @@ def _apply(user, card_state, rating, now, config, duration_ms, source, buried=()
         last_interval_days=last_interval_days,
         snapshot_before=before,
     )
+    review_sql.insert(review)
     return review, became_leech
 
 
@@ -235,7 +250,7 @@ def _bury_siblings(user, siblings: list[CardState], now: dt.datetime) -> list[li
         if sibling.buried_until is None or sibling.buried_until < tomorrow
     ]
     if previous:
-        CardState.objects.filter(pk__in=[pk for pk, _ in previous]).update(buried_until=tomorrow)
+        review_sql.bury([pk for pk, _ in previous], tomorrow)
     return previous
 
 
