@@ -9,7 +9,7 @@ import statistics
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -137,6 +137,8 @@ class Command(BaseCommand):
         for _ in range(repeat):
             if prepare is not None:
                 prepare()
+            # The test client's request_started empties the query log: start it empty too (DEBUG logs prepare's).
+            reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 t0 = time.perf_counter()
                 response = client.get(url)
