@@ -72,7 +72,7 @@ def quick_report(package: AnkiPackage) -> dict:
             row(notetype_of[card.note_id])["cards"] += 1
     for entry in package.reviews:
         note_id = card_note.get(entry.card_id)
-        if entry.ease and note_id in notetype_of:
+        if entry.is_answer and note_id in notetype_of:
             row(notetype_of[note_id])["reviews"] += 1
     by_notetype = list(rows.values())
     return {

@@ -89,6 +89,11 @@ class ParsedAnki:
         return sum(row.reviews for row in self.by_notetype)
 
 
+def home_deck(record: CardRecord) -> int:
+    """The deck a card lives in: a filtered (cram) deck only borrows it, keeping its home in `odid`."""
+    return record.original_deck_id or record.deck_id
+
+
 def read_anki(path: Path, workdir: Path, media_url: MediaUrl | None = None) -> ParsedAnki:
     """Read and render every note of the package at `path`. Raises AnkiError (nothing usable). Notes that
     give no card are listed in `skipped` with their reason; nothing is dropped silently."""
@@ -102,7 +107,7 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
     cards_by_note: dict[int, dict[int, CardRecord]] = {}
     for card in package.cards:
         cards_by_note.setdefault(card.note_id, {})[card.ord] = card
-    reviews_by_card = Counter(entry.card_id for entry in package.reviews if entry.ease)
+    reviews_by_card = Counter(entry.card_id for entry in package.reviews if entry.is_answer)
     counts: dict[str, NotetypeCounts] = {}
     parsed, skipped, seen = [], [], set()
     for note in package.notes:
@@ -120,8 +125,7 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
             continue
         records = cards_by_note.get(note.id, {})
         ords = sorted(records) or card_ords(note, notetype)
-        deck_id = next(iter(records.values())).deck_id if records else 0
-        deck = package.decks.get(deck_id, "Default")
+        deck = package.decks.get(home_deck(records[min(records)]) if records else 0, "Default")
         cards = [c for o in ords if (c := render_card(note, notetype, o, media_url, deck)) is not None]
         if not cards:
             reason = (

@@ -1,0 +1,105 @@
+"""A shared medical deck imported with a learner's history, checked against what Anki itself says of each
+card: nested decks as sections, states, due dates (cram decks included), suspended, buried, flags, leeches,
+review counts that leave out cram answers and reschedules, and a second import of edited notes updating in
+place."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from studyapp.importers.anki import read_anki
+from studyapp.models import Card, CardState, Item, Review, Section
+from studyapp.services.anki import save_anki
+from tests import anki_fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def medical(tmp_path_factory):
+    """The deck exported by Anki, what Anki says of each card, and a second export after editing a note."""
+    folder = tmp_path_factory.mktemp("anki-medical-service")
+    col = anki_fixtures.medical_collection(folder)
+    view = anki_fixtures.anki_view(col)
+    crt = col.db.scalar("select crt from col")
+    paths = anki_fixtures.export_all(col, folder)
+    col.reopen()
+    note = col.get_note(col.find_notes("Metoprolol")[0])
+    note["Text"] += " and {{c4::renin}}"
+    col.update_note(note)
+    paths["edited"] = folder / "edited.apkg"
+    from anki.collection import ExportAnkiPackageOptions
+
+    col.export_anki_package(
+        out_path=str(paths["edited"]),
+        options=ExportAnkiPackageOptions(with_scheduling=True, with_media=True),
+        limit=None,
+    )
+    col.close()
+    return paths, view, crt
+
+
+def _save(path: Path, tmp_path: Path, owner, **kwargs):
+    work = tmp_path / f"work-{path.stem}"
+    work.mkdir(exist_ok=True)
+    parsed = read_anki(path, work)
+    return save_anki(parsed=parsed, package_path=path, owner=owner, scope="personal", title="Med", **kwargs)
+
+
+def _states(user) -> dict[tuple[str, int], CardState]:
+    rows = CardState.objects.filter(user=user).select_related("card")
+    return {
+        (s.card.key.removeprefix("anki:").rsplit(":", 1)[0], int(s.card.key.rsplit(":", 1)[1])): s
+        for s in rows
+    }
+
+
+@pytest.mark.parametrize("kind", ["apkg", "colpkg"])
+def test_each_card_arrives_as_anki_has_it(medical, tmp_path, student, kind):
+    paths, view, crt = medical
+    result = _save(paths[kind], tmp_path, student, with_scheduling=True)
+    states = _states(student)
+    assert set(states) == set(view)
+    assert result.reviews == sum(anki["answers"] for anki in view.values()) == Review.objects.count()
+    for key, anki in view.items():
+        state = states[key]
+        assert (state.state, state.reps, state.lapses) == (anki["type"], anki["reps"], anki["lapses"]), key
+        assert state.suspended == (anki["queue"] == -1)
+        assert (state.buried_until is not None) == (anki["queue"] in (-2, -3))
+        assert state.flag == anki["flag"]
+        assert state.is_leech == anki["leech"]
+        assert Review.objects.filter(card=state.card).count() == anki["answers"], key
+        if anki["type"] == 2:
+            assert state.due == dt.datetime.fromtimestamp(crt, dt.UTC) + dt.timedelta(days=anki["due"])
+        elif anki["type"] in (1, 3):
+            assert state.due == dt.datetime.fromtimestamp(anki["due"], dt.UTC), key
+        else:
+            assert state.due is None
+    assert sum(s.is_leech for s in states.values()) == 1
+
+
+def test_nested_decks_become_sections_and_cram_decks_do_not(medical, tmp_path, student):
+    result = _save(medical[0]["apkg"], tmp_path, student)
+    headings = set(Section.objects.filter(deck=result.deck).values_list("heading", flat=True))
+    assert headings == {"Med::Cardio::Drugs", "Med::Cardio::Physiology", "Med::Renal"}
+
+
+def test_an_edited_note_imported_again_updates_in_place_and_keeps_progress(medical, tmp_path, student):
+    paths = medical[0]
+    first = _save(paths["apkg"], tmp_path, student, with_scheduling=True)
+    reviews = Review.objects.count()
+    metoprolol = Item.objects.get(deck=first.deck, term__startswith="Metoprolol")
+    cards_before = set(Card.objects.filter(item=metoprolol).values_list("pk", flat=True))
+    again = _save(paths["edited"], tmp_path, student, with_scheduling=True)
+    assert again.deck == first.deck and (again.added, again.updated) == (0, 1)
+    metoprolol.refresh_from_db()
+    assert "renin" in metoprolol.term
+    cards_after = set(Card.objects.filter(item=metoprolol, is_active=True).values_list("pk", flat=True))
+    assert cards_before < cards_after and len(cards_after) == 4
+    assert Review.objects.count() == reviews  # the same history is not logged twice
