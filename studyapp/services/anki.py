@@ -243,6 +243,7 @@ _ITEM_FIELDS = [
     "text",
     "tags",
     "note_cards",
+    "anki_note",
     "retired_at",
     "updated_at",
 ]

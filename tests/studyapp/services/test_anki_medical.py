@@ -11,6 +11,7 @@ import pytest
 from studyapp.importers.anki import read_anki
 from studyapp.models import Card, CardState, Item, Review, Section
 from studyapp.services.anki import save_anki
+from studyapp.services.anki_export import export_apkg
 from tests import anki_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,34 @@ def test_an_edited_note_imported_again_updates_in_place_and_keeps_progress(medic
     cards_after = set(Card.objects.filter(item=metoprolol, is_active=True).values_list("pk", flat=True))
     assert cards_before < cards_after and len(cards_after) == 4
     assert Review.objects.count() == reviews  # the same history is not logged twice
+
+
+def test_exported_back_anki_finds_the_decks_fields_and_cards(medical, tmp_path, student):
+    from tests.studyapp.services.test_anki_export import open_in_anki
+
+    paths, view, _crt = medical
+    imported = _save(paths["apkg"], tmp_path, student, with_scheduling=True)
+    col = open_in_anki(export_apkg(decks=[imported.deck], user=student).data, tmp_path)
+    assert (col.note_count(), col.card_count()) == (9, len(view))
+    decks = {col.decks.name(did) for did in col.db.list("select distinct did from cards")}
+    assert decks == {"Med::Cardio::Drugs", "Med::Cardio::Physiology", "Med::Renal"}
+    metoprolol = col.get_note(col.find_notes("Metoprolol")[0])
+    assert metoprolol.note_type()["name"] == "AnKingOverhaul (studyapp)"
+    assert dict(metoprolol.items())["Lecture Notes"] == "<ul><li>Slide 12</li></ul>"
+    assert "Slide 12" in metoprolol.cards()[0].answer()
+    thiazide = col.get_note(col.find_notes("Thiazide")[0])
+    assert "D for Distal" in thiazide.cards()[0].answer()
+    assert col.db.scalar("select count() from revlog") == Review.objects.filter(user=student).count()
+    col.close()
+
+
+def test_a_note_edited_in_anki_and_imported_again_exports_as_edited(medical, tmp_path, student):
+    from tests.studyapp.services.test_anki_export import open_in_anki
+
+    paths = medical[0]
+    _save(paths["apkg"], tmp_path, student)
+    again = _save(paths["edited"], tmp_path, student)
+    col = open_in_anki(export_apkg(decks=[again.deck]).data, tmp_path)
+    metoprolol = col.get_note(col.find_notes("Metoprolol")[0])
+    assert "{{c4::renin}}" in metoprolol["Text"] and len(metoprolol.cards()) == 4
+    col.close()
