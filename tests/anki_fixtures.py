@@ -332,6 +332,7 @@ def medical_collection(folder: Path, *, fsrs: bool = True):
         ["leech"],
     )
     _note(col, "Basic (and reversed card)", physiology, {"Front": "SA node", "Back": "Pacemaker"})
+    _note(col, "Basic", physiology, {"Front": f"[sound:{sound}]", "Back": "Aortic stenosis"})  # heart sounds
     cards = col.find_cards("", order="c.id")
     for index, card_id in enumerate(cards[:12]):
         for rating in [3, 3, 3] if index % 3 == 0 else [1, 3] if index % 3 == 1 else [1]:

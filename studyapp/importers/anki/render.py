@@ -527,7 +527,8 @@ def card_ords(note: Note, notetype: NoteType) -> list[int]:
 
 
 def _visible(text: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<(?!img)[^>]*>", " ", text))).strip()
+    """What a face shows: its text, and its images and sounds (a heart-sound card's front is only a sound)."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<(?!img|audio)[^>]*>", " ", text))).strip()
 
 
 def _face(template, fields, note, notetype, front_side, cloze, answer, template_name, deck="") -> str:

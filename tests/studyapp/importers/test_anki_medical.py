@@ -49,7 +49,7 @@ def test_every_card_anki_shows_is_read_with_the_same_text(medical, tmp_path, kin
     paths, view = medical
     parsed = _read(paths[kind], tmp_path)
     ours = {(note.guid, card.ord): (note, card) for note in parsed.notes for card in note.cards}
-    assert set(ours) == set(view) and len(view) == 33
+    assert set(ours) == set(view) and len(view) == 34
     for key, anki in view.items():
         card = ours[key][1]
         if "latex" in anki["fields"].get("Back", ""):
@@ -92,6 +92,13 @@ def test_images_whose_names_have_spaces_are_kept(medical, tmp_path):
 )
 def test_media_names_read_quoted_names_whole(fragment, names):
     assert media_names(fragment) == names
+
+
+def test_a_card_whose_front_is_only_a_sound_is_kept(medical, tmp_path):
+    parsed = _read(medical[0]["apkg"], tmp_path)
+    (heart,) = [note for note in parsed.notes if note.answer == "Aortic stenosis"]
+    assert heart.cards[0].front == f'<audio controls="" src="/m/{anki_fixtures.SOUND_NAME}"></audio>'
+    assert parsed.skipped == []
 
 
 def test_a_hint_is_labelled_with_its_field_as_in_anki(medical, tmp_path):

@@ -112,7 +112,7 @@ def test_exported_back_anki_finds_the_decks_fields_and_cards(medical, tmp_path, 
     paths, view, _crt = medical
     imported = _save(paths["apkg"], tmp_path, student, with_scheduling=True)
     col = open_in_anki(export_apkg(decks=[imported.deck], user=student).data, tmp_path)
-    assert (col.note_count(), col.card_count()) == (9, len(view))
+    assert (col.note_count(), col.card_count()) == (10, len(view))
     decks = {col.decks.name(did) for did in col.db.list("select distinct did from cards")}
     assert decks == {"Med::Cardio::Drugs", "Med::Cardio::Physiology", "Med::Renal"}
     metoprolol = col.get_note(col.find_notes("Metoprolol")[0])
