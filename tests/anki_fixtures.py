@@ -339,6 +339,10 @@ def medical_collection(folder: Path, *, fsrs: bool = True):
             card = col.get_card(card_id)
             card.start_timer()
             col.sched.answerCard(card, rating)
+    # The last note added is moved to the front of the new cards (decks are reordered by topic).
+    col.sched.reposition_new_cards(
+        [cards[-1]], starting_from=0, step_size=1, randomize=False, shift_existing=True
+    )
     col.sched.set_due_date([cards[0]], "3")  # a manual reschedule: revlog type 4, ease 0
     col.sched.suspend_cards([cards[13]])
     col.sched.bury_cards([cards[14]], manual=True)

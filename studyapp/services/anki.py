@@ -253,7 +253,8 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
     """Items keyed on the note's GUID: new notes added, changed ones updated in place (their cards keep their
     keys, so every learner keeps their progress). Notes missing from this package are left alone: a package
     may hold part of a deck, and Anki's own importer never deletes either."""
-    deck_names = list(dict.fromkeys(note.deck for note in notes))
+    # Anki's default gathers new cards deck by deck in the deck tree's order, then by position within each.
+    deck_names = sorted({note.deck for note in notes}, key=lambda name: [p.lower() for p in name.split("::")])
     sections = dict(
         zip(
             deck_names,
@@ -265,7 +266,7 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
     )
     existing = {item.key: item for item in Item.objects.filter(deck=deck, key__startswith=ITEM_KEY_PREFIX)}
     result = AnkiImportResult(deck=deck, created=created)
-    new, changed = [], []
+    new, changed, moved = [], [], []
     now = timezone.now()
     for position, note in enumerate(notes):
         key = item_key(note.guid)
@@ -285,14 +286,19 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
         item = existing.get(key)
         if item is None:
             new.append(Item(deck=deck, key=key, **values))
-        elif any(getattr(item, name) != value for name, value in values.items()):
+        elif any(getattr(item, name) != value for name, value in values.items() if name != "position"):
             for name, value in values.items():
                 setattr(item, name, value)
             item.updated_at = now
             changed.append(item)
         else:
+            # Unchanged, though it may have moved (new cards reordered in Anki): the move is kept quietly.
+            if item.position != position:
+                item.position = position
+                moved.append(item)
             result.unchanged += 1
     Item.objects.bulk_create(new, batch_size=500)
     Item.objects.bulk_update(changed, _ITEM_FIELDS, batch_size=500)
+    Item.objects.bulk_update(moved, ["position"], batch_size=500)
     result.added, result.updated = len(new), len(changed)
     return result

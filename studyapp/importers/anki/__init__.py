@@ -159,4 +159,17 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
         row.cards += len(cards)
         row.media += len(names)
         row.reviews += sum(reviews_by_card[records[c.ord].id] for c in cards if c.ord in records)
+    parsed.sort(key=_new_card_position)
     return ParsedAnki(package=package, notes=parsed, skipped=skipped, by_notetype=list(counts.values()))
+
+
+def _new_card_position(note: ParsedNote) -> tuple[int, int]:
+    """Anki introduces new cards in the order of their position (a new card's due; `odue` while a cram deck
+    borrows it), which a deck's author or the learner may have changed; notes follow it, then their ids.
+    Notes with no new card keep their place at the start, in id order."""
+    positions = [
+        record.original_due if record.original_deck_id else record.due
+        for record in note.records.values()
+        if record.type == 0
+    ]
+    return (min(positions) if positions else -1, note.note_id)

@@ -85,6 +85,26 @@ def test_each_card_arrives_as_anki_has_it(medical, tmp_path, student, kind):
     assert sum(s.is_leech for s in states.values()) == 1
 
 
+def test_new_cards_come_in_ankis_order(medical, tmp_path, student):
+    """Anki's default: new cards gathered deck by deck in the deck tree's order, by position within each."""
+    paths, view, _crt = medical
+    _save(paths["apkg"], tmp_path, student, with_scheduling=True)
+    new = CardState.objects.filter(user=student, state=CardState.State.NEW).order_by(
+        "card__position", "card__pk"
+    )
+    ours = list(dict.fromkeys(s.card.key.removeprefix("anki:").rsplit(":", 1)[0] for s in new))
+    in_anki = sorted(
+        (anki["deck"].split("::"), anki["due"], guid)
+        for (guid, _ord), anki in view.items()
+        if anki["type"] == 0
+    )
+    assert ours == list(dict.fromkeys(guid for _deck, _due, guid in in_anki))
+    heart = next(
+        guid for (guid, _ord), anki in view.items() if anki["fields"].get("Back") == "Aortic stenosis"
+    )
+    assert ours.index(heart) == 1  # moved to the front of the new cards in Anki: first of its deck
+
+
 def test_nested_decks_become_sections_and_cram_decks_do_not(medical, tmp_path, student):
     result = _save(medical[0]["apkg"], tmp_path, student)
     headings = set(Section.objects.filter(deck=result.deck).values_list("heading", flat=True))
