@@ -7,6 +7,7 @@ from studyapp.models.api import (
 )
 from studyapp.models.core import (
     AnkiImport as AnkiImport,
+    AnkiNoteType as AnkiNoteType,
     Card as Card,
     CardState as CardState,
     CardStateQuerySet as CardStateQuerySet,

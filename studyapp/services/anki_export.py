@@ -90,7 +90,16 @@ def _anki_html(card: Card) -> tuple[str, str]:
 
 def _media_names(fragment: str) -> str:
     """Our media URLs back to the file names Anki uses (the files travel in the package under those names)."""
-    return _MEDIA_SRC.sub(lambda m: m.group(1) + html.escape(unquote(m.group(2))) + m.group(3), fragment)
+    return _MEDIA_SRC.sub(lambda m: m.group(1) + html.escape(_media_name(m.group(2))) + m.group(3), fragment)
+
+
+def _media_name(encoded: str) -> str:
+    name = unquote(encoded)
+    # Cards rendered before media links were encoded once hold doubly encoded names (heart%2520diagram.png).
+    return unquote(name) if _ENCODED.search(name) else name
+
+
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def _guid(*parts: str) -> str:

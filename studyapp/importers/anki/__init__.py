@@ -34,6 +34,7 @@ class ParsedNote:
     cards: list[RenderedCard]
     records: dict[int, CardRecord]  # Anki's own cards of this note, by template ordinal
     media: set[str]
+    notetype_id: int = 0
 
     @property
     def term(self) -> str:
@@ -153,6 +154,7 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
                 cards=cards,
                 records={c.ord: records[c.ord] for c in cards if c.ord in records},
                 media=names,
+                notetype_id=notetype.id,
             )
         )
         row.notes += 1

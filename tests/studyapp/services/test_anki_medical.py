@@ -12,6 +12,7 @@ from studyapp.importers.anki import read_anki
 from studyapp.models import Card, CardState, Item, Review, Section
 from studyapp.services.anki import save_anki
 from studyapp.services.anki_export import export_apkg
+from studyapp.services.anki_notes import NoteEditRefused, edit_anki_note
 from tests import anki_fixtures
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,8 @@ def test_exported_back_anki_finds_the_decks_fields_and_cards(medical, tmp_path, 
     assert metoprolol.note_type()["name"] == "AnKingOverhaul (studyapp)"
     assert dict(metoprolol.items())["Lecture Notes"] == "<ul><li>Slide 12</li></ul>"
     assert "Slide 12" in metoprolol.cards()[0].answer()
+    # Every image and sound the cards name travelled with them (LaTeX images are Anki's to generate).
+    assert [name for name in col.media.check().missing if not name.startswith("latex-")] == []
     thiazide = col.get_note(col.find_notes("Thiazide")[0])
     assert "D for Distal" in thiazide.cards()[0].answer()
     assert col.db.scalar("select count() from revlog") == Review.objects.filter(user=student).count()
@@ -155,3 +158,48 @@ def test_a_note_edited_in_anki_and_imported_again_exports_as_edited(medical, tmp
     metoprolol = col.get_note(col.find_notes("Metoprolol")[0])
     assert "{{c4::renin}}" in metoprolol["Text"] and len(metoprolol.cards()) == 4
     col.close()
+
+
+def _fields(item: Item) -> dict[str, str]:
+    return dict(item.anki_note["fields"])
+
+
+def test_editing_a_cloze_note_renders_its_cards_again_and_keeps_progress(medical, tmp_path, student):
+    deck = _save(medical[0]["apkg"], tmp_path, student, with_scheduling=True).deck
+    item = Item.objects.get(deck=deck, term__startswith="Metoprolol")
+    first = Card.objects.get(item=item, key__endswith=":0")
+    reps = CardState.objects.get(user=student, card=first).reps
+    fields = {**_fields(item), "Text": _fields(item)["Text"] + " and {{c4::renin}}", "Extra": "Beta-1"}
+    edit_anki_note(item=item, fields=fields)
+    cards = {c.key.rsplit(":", 1)[1]: c for c in Card.objects.filter(item=item, is_active=True)}
+    assert sorted(cards) == ["0", "1", "2", "3"]
+    assert 'lowers HR and <span class="cloze">[…]</span>' in cards["3"].front
+    assert "Beta-1" in cards["0"].back and "Slide 12" in cards["0"].back
+    assert Card.objects.get(pk=first.pk).is_active
+    assert CardState.objects.get(user=student, card=first).reps == reps
+    assert CardState.objects.filter(user=student, card=cards["3"], state=CardState.State.NEW).exists()
+    item.refresh_from_db()
+    assert "renin" in item.term and item.anki_note["fields"]["Extra"] == "Beta-1"
+
+
+def test_editing_fills_and_empties_optional_cards_as_anki_would(medical, tmp_path, student):
+    deck = _save(medical[0]["apkg"], tmp_path, student).deck
+    thiazide = Item.objects.get(deck=deck, term="Thiazide site")
+    edit_anki_note(item=thiazide, fields={**_fields(thiazide), "Reverse": "y"})
+    assert Card.objects.filter(item=thiazide, is_active=True).count() == 2  # the reverse card now exists
+    edit_anki_note(item=thiazide, fields={**_fields(thiazide), "Reverse": ""})
+    assert Card.objects.filter(item=thiazide, is_active=True).count() == 1  # switched off, history kept
+    assert Card.objects.filter(item=thiazide).count() == 2
+    loop = Item.objects.get(deck=deck, term="Loop diuretic site")
+    edit_anki_note(item=loop, fields={**_fields(loop), "Mnemonic": "<b>L</b>oop"})
+    back = Card.objects.get(item=loop, key__endswith=":0").back
+    assert "<summary>Mnemonic</summary><b>L</b>oop" in back
+    assert f'<img src="/decks/{deck.pk}/media/heart%20diagram%20%C3%A9.png">' in back
+
+
+def test_an_edit_that_leaves_no_card_is_refused(medical, tmp_path, student):
+    deck = _save(medical[0]["apkg"], tmp_path, student).deck
+    item = Item.objects.get(deck=deck, term="Thiazide site")
+    with pytest.raises(NoteEditRefused):
+        edit_anki_note(item=item, fields={name: "" for name in _fields(item)})
+    assert Card.objects.filter(item=item, is_active=True).count() == 1

@@ -231,3 +231,32 @@ def test_a_big_package_is_previewed_from_its_own_counts_and_the_result_is_comple
     job.refresh_from_db()
     assert job.status == "done" and "quick" not in job.report
     assert (job.report["notes"], job.report["cards"], job.report["skipped"]) == (19, 26, [])
+
+
+def test_media_whose_name_has_spaces_is_served_from_the_link_on_the_card(client, student, tmp_path, settings):
+    """Links are encoded once (`heart%20diagram%20%C3%A9.png`); links of cards rendered before that fix were
+    encoded twice and still work."""
+    from anki.collection import Collection
+
+    from studyapp.importers.anki import read_anki
+    from studyapp.services.anki import save_anki
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    col = Collection(str(tmp_path / "c.anki2"))
+    (tmp_path / anki_fixtures.IMAGE_NAME).write_bytes(anki_fixtures.PNG)
+    name = col.media.add_file(str(tmp_path / anki_fixtures.IMAGE_NAME))
+    note = col.new_note(col.models.by_name("Basic"))
+    note["Front"], note["Back"] = f'What is this? <img src="{name}">', "Heart"
+    col.add_note(note, col.decks.id("Default"))
+    path = tmp_path / "c.colpkg"
+    col.export_collection_package(str(path), include_media=True, legacy=False)
+    (tmp_path / "w").mkdir()
+    parsed = read_anki(path, tmp_path / "w")
+    deck = save_anki(parsed=parsed, package_path=path, owner=student, scope="personal", title="Mine").deck
+    url = f"/decks/{deck.pk}/media/heart%20diagram%20%C3%A9.png"
+    assert f'<img src="{url}">' in Card.objects.get(deck=deck).front
+    client.force_login(student)
+    for link in (url, url.replace("%", "%25")):
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert b"".join(response.streaming_content) == anki_fixtures.PNG
