@@ -6,6 +6,7 @@ from studyapp.models.api import (
     ClientAnswer as ClientAnswer,
 )
 from studyapp.models.core import (
+    AnkiExport as AnkiExport,
     AnkiImport as AnkiImport,
     AnkiNoteType as AnkiNoteType,
     Card as Card,

@@ -513,6 +513,30 @@ class AnkiImport(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
 
+class AnkiExport(models.Model):
+    """A package prepared in the background (a deck or collection too big to export within a request), which
+    its owner downloads once done. `deck` None: every deck the owner studies."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Preparing"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="anki_exports")
+    deck = models.ForeignKey(Deck, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    with_progress = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(max_length=255)
+    path = models.CharField(
+        max_length=500, blank=True, help_text="The finished package, private to the server."
+    )
+    size = models.PositiveBigIntegerField(default=0)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
 class ReleaseHold(models.Model):
     """New cards of a deck, or of one of its lists, that a learner meets only from `available_from`.
 

@@ -1,6 +1,8 @@
 """The Anki import pages: upload and preview (nothing written), Import queues a background task, the progress
 page polls until the result, which says what was kept and what was not; media served only to deck viewers."""
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -260,3 +262,59 @@ def test_media_whose_name_has_spaces_is_served_from_the_link_on_the_card(client,
         response = client.get(link)
         assert response.status_code == 200, link
         assert b"".join(response.streaming_content) == anki_fixtures.PNG
+
+
+def test_a_big_export_is_prepared_in_the_background_and_downloaded_when_ready(
+    client, student, other_student, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from studyapp.models import AnkiExport
+    from studyapp.services.cards import sync_cards
+    from studyapp.services.enrollment import add_deck_to_studies
+
+    settings.ANKI_EXPORT_SYNC_CARDS = 1
+    settings.ANKI_EXPORT_DIR = tmp_path / "exports"
+    deck = factories.make_deck(owner=student, title="Pain drugs")
+    section = factories.make_section(deck)
+    for term in ("Ibuprofen", "Naproxen"):
+        factories.make_item(section, term, gloss="NSAID")
+    sync_cards(deck)
+    add_deck_to_studies(user=student, deck=deck)
+    client.force_login(student)
+    url = reverse("studyapp:deck-export", args=[deck.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Prepare the package" in page.content.decode()
+    assert not AnkiExport.objects.exists()  # a GET prepares nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    job = AnkiExport.objects.get()
+    status_url = reverse("studyapp:anki-export", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == status_url
+    job.refresh_from_db()
+    assert job.status == AnkiExport.Status.DONE and job.with_progress
+    html = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="anki-export-status"' in html and "<html" not in html and "every 2s" not in html
+    download = client.get(reverse("studyapp:anki-export-download", args=[job.pk]))
+    assert download.status_code == 200 and f'filename="{deck.slug}.apkg"' in download["Content-Disposition"]
+    data = b"".join(download.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "collection.anki2" in archive.namelist()
+    # A second export replaces the first, file and all.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("studyapp:collection-export"))
+    assert AnkiExport.objects.get().deck is None and not Path(job.path).exists()
+    client.force_login(other_student)
+    assert (
+        client.get(reverse("studyapp:anki-export-download", args=[AnkiExport.objects.get().pk])).status_code
+        == 404
+    )
+
+
+def test_a_queued_export_has_nothing_to_download_yet(client, student):
+    from studyapp.models import AnkiExport
+
+    job = AnkiExport.objects.create(owner=student, file_name="x.apkg")
+    client.force_login(student)
+    assert (
+        'hx-trigger="every 2s"' in client.get(reverse("studyapp:anki-export", args=[job.pk])).content.decode()
+    )
+    assert client.get(reverse("studyapp:anki-export-download", args=[job.pk])).status_code == 404
