@@ -339,6 +339,9 @@ def medical_collection(folder: Path, *, fsrs: bool = True):
             card = col.get_card(card_id)
             card.start_timer()
             col.sched.answerCard(card, rating)
+    lapsed = col.get_card(cards[3])  # a review card forgotten: relearning, due in seconds
+    lapsed.start_timer()
+    col.sched.answerCard(lapsed, 1)
     # The last note added is moved to the front of the new cards (decks are reordered by topic).
     col.sched.reposition_new_cards(
         [cards[-1]], starting_from=0, step_size=1, randomize=False, shift_existing=True

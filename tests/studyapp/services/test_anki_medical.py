@@ -62,9 +62,10 @@ def _states(user) -> dict[tuple[str, int], CardState]:
     }
 
 
-@pytest.mark.parametrize("kind", ["apkg", "colpkg"])
+@pytest.mark.parametrize("kind", ["apkg", "legacy", "colpkg"])
 def test_each_card_arrives_as_anki_has_it(medical, tmp_path, student, kind):
     paths, view, crt = medical
+    assert {anki["type"] for anki in view.values()} == {0, 1, 2, 3}  # new, learning, review, relearning
     result = _save(paths[kind], tmp_path, student, with_scheduling=True)
     states = _states(student)
     assert set(states) == set(view)
@@ -203,3 +204,25 @@ def test_an_edit_that_leaves_no_card_is_refused(medical, tmp_path, student):
     with pytest.raises(NoteEditRefused):
         edit_anki_note(item=item, fields={name: "" for name in _fields(item)})
     assert Card.objects.filter(item=item, is_active=True).count() == 1
+
+
+def test_without_fsrs_memory_is_rebuilt_from_answers_only(tmp_path, student):
+    """SM-2 collection: no FSRS memory on the cards, so each card's memory is the replay of its answers; the
+    cram answer and the manual reschedule change nothing."""
+    col = anki_fixtures.medical_collection(tmp_path, fsrs=False)
+    view = anki_fixtures.anki_view(col)
+    assert all(anki["stability"] is None for anki in view.values())
+    path = anki_fixtures.export_all(col, tmp_path)["apkg"]
+    col.close()
+    result = _save(path, tmp_path, student, with_scheduling=True)
+    assert result.reviews == sum(anki["answers"] for anki in view.values())
+    for key, state in _states(student).items():
+        answers = Review.objects.filter(user=student, card=state.card).order_by("reviewed_at")
+        assert answers.count() == view[key]["answers"]
+        if answers:
+            assert (state.stability, state.difficulty) == (
+                answers.last().stability_after,
+                answers.last().difficulty_after,
+            )
+        else:
+            assert state.stability is None
