@@ -139,8 +139,10 @@ def _notes_for_item(deck: Deck, item: Item, cards: list[Card]) -> list[tuple[gen
     fields = note.get("fields") or {}
     guid = item.key.removeprefix("anki:") if item.key.startswith("anki:") else _guid(deck.slug, item.key)
     tags = [re.sub(r"\s+", "_", t) for t in item.tags or []]
-    cloze_field = (
-        "Text" if "Text" in fields else next((n for n, v in fields.items() if _CLOZE_IN.search(v)), None)
+    # The field holding the deletions: "Text" in stock and AnKing types, another name in some custom ones.
+    candidates = sorted(fields, key=lambda name: name != "Text")
+    cloze_field = next(
+        (n for n in candidates if _CLOZE_IN.search(fields[n])), "Text" if "Text" in fields else None
     )
     if note.get("kind") == "cloze" and cloze_field:
         ords = {card.pk: int(card.key.rsplit(":", 1)[1]) for card in cards}
