@@ -527,8 +527,9 @@ def card_ords(note: Note, notetype: NoteType) -> list[int]:
 
 
 def _visible(text: str) -> str:
-    """What a face shows: its text, and its images and sounds (a heart-sound card's front is only a sound)."""
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<(?!img|audio)[^>]*>", " ", text))).strip()
+    """What a face shows: its text, images, sounds and answer box (a heart-sound card's front is only a sound,
+    a spelling card's only the box)."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<(?!img|audio|input)[^>]*>", " ", text))).strip()
 
 
 def _face(template, fields, note, notetype, front_side, cloze, answer, template_name, deck="") -> str:

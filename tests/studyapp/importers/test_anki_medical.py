@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from studyapp.importers.anki import read_anki
-from studyapp.importers.anki.render import media_names, plain_text, sanitise
+from studyapp.importers.anki.package import Note, NoteType, Template
+from studyapp.importers.anki.render import media_names, plain_text, render_card, sanitise
 from tests import anki_fixtures
 
 
@@ -99,6 +100,14 @@ def test_a_card_whose_front_is_only_a_sound_is_kept(medical, tmp_path):
     (heart,) = [note for note in parsed.notes if note.answer == "Aortic stenosis"]
     assert heart.cards[0].front == f'<audio controls="" src="/m/{anki_fixtures.SOUND_NAME}"></audio>'
     assert parsed.skipped == []
+
+
+def test_a_card_whose_front_is_only_an_answer_box_is_kept():
+    notetype = NoteType(
+        1, "Spell it", False, ("Word", "Audio"), (Template(0, "Card 1", "{{type:Word}}", "{{Word}}"),)
+    )
+    card = render_card(Note(1, "g", 1, ("tachycardia", ""), ()), notetype, 0, lambda name: None)
+    assert card is not None and card.front.startswith('<input type="text" class="type-in"')
 
 
 def test_a_hint_is_labelled_with_its_field_as_in_anki(medical, tmp_path):
