@@ -282,7 +282,10 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
     keys, so every learner keeps their progress). Notes missing from this package are left alone: a package
     may hold part of a deck, and Anki's own importer never deletes either."""
     # Anki's default gathers new cards deck by deck in the deck tree's order, then by position within each.
-    deck_names = sorted({note.deck for note in notes}, key=lambda name: [p.lower() for p in name.split("::")])
+    # A section's heading holds 200 characters: a longer Anki deck path is cut here, once, so a re-import finds
+    # the same section instead of adding another.
+    heading = {note.deck: note.deck[:200] for note in notes}
+    deck_names = sorted(set(heading.values()), key=lambda name: [p.lower() for p in name.split("::")])
     sections = dict(
         zip(
             deck_names,
@@ -299,7 +302,7 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
     for position, note in enumerate(notes):
         key = item_key(note.guid)
         values = {
-            "section": sections[note.deck],
+            "section": sections[heading[note.deck]],
             "position": position,
             "term": note.term[:500],
             "answer": note.answer,

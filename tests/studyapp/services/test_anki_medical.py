@@ -226,3 +226,15 @@ def test_without_fsrs_memory_is_rebuilt_from_answers_only(tmp_path, student):
             )
         else:
             assert state.stability is None
+
+
+def test_a_deck_path_longer_than_a_heading_gives_one_section_across_imports(tmp_path, student):
+    from tests import factories
+
+    name = "AnKing Step Deck::" + "::".join(f"Subject {n} with a long descriptive name" for n in range(6))
+    assert len(name) > 200
+    path = tmp_path / "long.apkg"
+    path.write_bytes(factories.make_apkg([(("Ibuprofen", "NSAID"), "")], name=name))
+    deck = _save(path, tmp_path, student).deck
+    _save(path, tmp_path, student)
+    assert list(Section.objects.filter(deck=deck).values_list("heading", flat=True)) == [name[:200]]
