@@ -45,6 +45,10 @@ def item_edit(request: HttpRequest, deck_id: int, item_id: int) -> HttpResponse:
                     request, f"Saved {item.term!r}; its cards are rendered again from its fields."
                 )
                 return redirect("studyapp:deck", deck_id=deck.pk)
+    elif item.anki_note:
+        # An Anki note imported before decks kept their note types: its cards cannot be rendered again, and a
+        # corrected term would not reach them, so only retire/restore is offered until the package is re-imported.
+        form = None
     else:
         form = ItemCorrectionForm(request.POST or None, item=item)
         if form.is_valid():

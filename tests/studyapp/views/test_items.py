@@ -235,3 +235,25 @@ def test_an_anki_note_is_edited_field_by_field_and_its_cards_follow(
     assert empty.status_code == 200 and "gives no card" in empty.content.decode()
     client.force_login(other_student)
     assert client.post(_url(item), {"field_0": "x", "field_1": "y"}).status_code == 404
+
+
+def test_an_anki_note_imported_before_note_types_were_kept_is_not_offered_a_correction_that_would_not_show(
+    client, student
+):
+    deck = factories.make_deck(owner=student)
+    item = factories.make_item(factories.make_section(deck), "Ibuprofen")
+    Item.objects.filter(pk=item.pk).update(
+        key="anki:old-guid",
+        note_cards=[{"ord": 0, "template": "Card 1", "front": "Ibuprofen", "back": "NSAID"}],
+        anki_note={
+            "notetype": "Basic",
+            "kind": "standard",
+            "fields": {"Front": "Ibuprofen", "Back": "NSAID"},
+        },
+    )
+    client.force_login(student)
+    page = client.get(_url(item)).content.decode()
+    assert "Import the package again" in page and 'name="term"' not in page
+    client.post(_url(item), {"term": "Changed"})
+    item.refresh_from_db()
+    assert item.term == "Ibuprofen"
