@@ -57,6 +57,13 @@ def _anki_import(owner) -> dict:
     return {"import_id": job.pk}
 
 
+def _anki_export(owner) -> dict:
+    from studyapp.models import AnkiExport
+
+    job = AnkiExport.objects.create(owner=owner, file_name="x.apkg", status=AnkiExport.Status.DONE)
+    return {"export_id": job.pk}
+
+
 def _deck_media(owner) -> dict:
     from studyapp.models import DeckMedia
 
@@ -173,6 +180,8 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:anki-import-start": ObjectUrl(_anki_import, method="post"),
     "studyapp:deck-media": ObjectUrl(_deck_media),
     "studyapp:deck-export": ObjectUrl(_private_deck),
+    "studyapp:anki-export": ObjectUrl(_anki_export),
+    "studyapp:anki-export-download": ObjectUrl(_anki_export),
     "quizzes:class-dashboard": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-dashboard-csv": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),
@@ -221,17 +230,19 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
 }
 
 
-def _walk(patterns, prefix: str = "", namespace: str | None = None):
+def _walk(patterns, prefix: str = "", namespace: str | None = None, params: tuple = ()):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or namespace
             if ns == "admin":
                 continue  # Django's admin guards itself (staff only)
             child_ns = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else ns
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), child_ns)
+            # An id in an include's prefix (classes/<classroom_id>/...) is a parameter of every URL below it.
+            inherited = (*params, *entry.pattern.converters)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), child_ns, inherited)
         elif isinstance(entry, URLPattern) and entry.name:
             name = f"{namespace}:{entry.name}" if namespace else entry.name
-            yield name, prefix + str(entry.pattern), list(entry.pattern.converters)
+            yield name, prefix + str(entry.pattern), [*params, *entry.pattern.converters]
 
 
 ALL_URLS = sorted(
