@@ -134,6 +134,11 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
             f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
         )
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Lets studyapp/review_sql.py prepare the review path's statements (planned once per connection).
+        # Django's own cursors bind parameters on the client and never prepare, whatever this says. Behind
+        # PgBouncer this needs its prepared-statement support (1.21+, max_prepared_statements).
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -117,18 +118,23 @@ def _render(
         "flags": [f for f in CardState.Flag if f != CardState.Flag.NONE],
         "report_reasons": ProblemReport.Reason.choices,
         "review_url": _review_url(scope),
-        # Lazy: only the full page lists the learner's lists, so an htmx answer does not pay for it.
-        "study_lists": Section.objects.filter(
-            deck__enrollments__user=request.user, deck__enrollments__active=True
-        )
-        .select_related("deck")
-        .order_by("deck__title", "deck_id", "position"),
+        # Lazy, and built only when read: only the full page lists the learner's lists, so an htmx answer
+        # pays neither the query nor building it (both uses on the page share one result).
+        "study_lists": functools.cache(lambda: _study_lists(request.user)),
         "new_releases": lambda: releases.new_this_week(request.user, now),
         "custom": lambda: custom_study.custom_study(request.user, now),
     }
     if card_state is not None:
         context["show_url"] = _review_url(scope, show=card_state.pk, shown=context["shown_at"])
     return render_page(request, "studyapp/review.html", "review-card", context)
+
+
+def _study_lists(user) -> list[Section]:
+    return list(
+        Section.objects.filter(deck__enrollments__user=user, deck__enrollments__active=True)
+        .select_related("deck")
+        .order_by("deck__title", "deck_id", "position")
+    )
 
 
 @login_required
