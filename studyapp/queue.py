@@ -219,22 +219,3 @@ def due_cards(
     ready = [s for s in learning if s.due <= now]
     ahead = [s for s in learning if s.due > now]
     return counts, (ready + reviews + new + ahead)[:limit]
-
-
-def cards_for_offline(user, now: dt.datetime, *, limit: int = 500) -> list[CardState]:
-    """What the learner may review until the end of tomorrow's study day without a connection: learning cards,
-    reviews falling due by then, and new cards within today's remaining and tomorrow's new-card limits."""
-    allowance = daily_allowance(user, answered_today(user, now))
-    tomorrow = user.study_date(now) + dt.timedelta(days=1)
-    _start, horizon = user.day_bounds(tomorrow)
-    base = studyable(user, now).select_related("card__deck", "card__section", "card__item__group")
-    learning = list(base.filter(state__in=(LEARNING, RELEARNING)).order_by("due", "pk")[:limit])
-    review_room = allowance.review + user.reviews_per_day
-    reviews = list(
-        base.filter(state=REVIEW, due__lt=horizon).order_by("due", "card__position", "pk")[
-            : min(review_room, limit)
-        ]
-    )
-    new_room = allowance.new + user.new_cards_per_day
-    new = list(base.filter(state=NEW).order_by("card__position", "pk")[: min(new_room, limit)])
-    return (learning + reviews + new)[:limit]
