@@ -145,7 +145,7 @@ class _Exporting:
 
 def _original_model(row: AnkiNoteType, models: dict[int, genanki.Model]) -> genanki.Model:
     """The note type as the deck's Anki had it: its id (Anki maps the notes to its own copy when it has one),
-    name, fields and templates."""
+    name, fields, templates and style sheet."""
     if row.pk not in models:
         models[row.pk] = genanki.Model(
             row.anki_id,
@@ -153,6 +153,7 @@ def _original_model(row: AnkiNoteType, models: dict[int, genanki.Model]) -> gena
             fields=[{"name": name} for name in row.fields],
             templates=[{"name": t["name"], "qfmt": t["front"], "afmt": t["back"]} for t in row.templates],
             model_type=genanki.Model.CLOZE if row.kind == "cloze" else genanki.Model.FRONT_BACK,
+            css=row.css,
         )
     return models[row.pk]
 

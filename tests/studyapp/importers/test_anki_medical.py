@@ -156,3 +156,10 @@ def test_cram_answers_and_manual_reschedules_are_not_reviews(medical, tmp_path):
     kinds = sorted({entry.kind for entry in parsed.package.reviews})
     assert kinds == [0, 1, 3, 4]
     assert parsed.review_count == sum(anki["answers"] for anki in view.values())
+
+
+@pytest.mark.parametrize("kind", ["apkg", "legacy", "colpkg"])
+def test_a_note_types_style_sheet_is_read_for_the_way_back(medical, tmp_path, kind):
+    parsed = _read(medical[0][kind], tmp_path)
+    (anking,) = [n for n in parsed.package.notetypes.values() if n.name == "AnKingOverhaul"]
+    assert anking.css == anki_fixtures.ANKING_CSS

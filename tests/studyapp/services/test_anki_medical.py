@@ -155,6 +155,7 @@ def test_exported_back_anki_finds_the_decks_fields_and_cards(medical, tmp_path, 
         assert card.note().note_type()["name"].rstrip("+") == original["notetype"]
     metoprolol = col.get_note(col.find_notes("Metoprolol")[0])
     assert dict(metoprolol.items())["Lecture Notes"] == "<ul><li>Slide 12</li></ul>"
+    assert metoprolol.note_type()["css"] == anki_fixtures.ANKING_CSS
     assert "Slide 12" in metoprolol.cards()[0].answer()
     # Every image and sound the cards name travelled with them (LaTeX images are Anki's to generate).
     assert [name for name in col.media.check().missing if not name.startswith("latex-")] == []
