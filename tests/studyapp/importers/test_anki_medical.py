@@ -163,3 +163,12 @@ def test_a_note_types_style_sheet_is_read_for_the_way_back(medical, tmp_path, ki
     parsed = _read(medical[0][kind], tmp_path)
     (anking,) = [n for n in parsed.package.notetypes.values() if n.name == "AnKingOverhaul"]
     assert anking.css == anki_fixtures.ANKING_CSS
+
+
+def test_text_to_speech_shows_no_text_as_in_anki():
+    template = Template(
+        0, "Card 1", "{{Front}}{{tts en_US:Front}}", "{{Back}}{{tts en_US voices=Apple_Samantha:Back}}"
+    )
+    notetype = NoteType(1, "TTS", False, ("Front", "Back"), (template,))
+    card = render_card(Note(1, "g", 1, ("Tachycardia", "Fast heart"), ()), notetype, 0, lambda name: None)
+    assert (card.front, card.back) == ("Tachycardia", "Fast heart")
