@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.text import slugify
 
-from studyapp.importers.citations import CITATION_RUN, strip_trailing_citations
+from studyapp.importers.citations import split_at_citations, strip_citations
 from studyapp.importers.decoding import decode_upload
 from studyapp.importers.problems import ImportRejected, Problem
 
@@ -23,8 +23,22 @@ from studyapp.importers.problems import ImportRejected, Problem
 HEADING_SYNONYMS: dict[str, tuple[str, ...]] = {
     "anatomy": ("anatomy", "relevant anatomy", "structure"),
     "types": ("types", "classification", "subtypes", "kinds", "forms"),
-    "causes": ("causes", "causes and risk factors", "etiology", "aetiology", "risk factors and causes"),
-    "symptoms": ("symptoms", "signs and symptoms", "clinical features", "symptoms and signs"),
+    "causes": (
+        "causes",
+        "causes and risk factors",
+        "etiology",
+        "aetiology",
+        "risk factors and causes",
+        "triggers",
+        "common triggers",
+    ),
+    "symptoms": (
+        "symptoms",
+        "signs and symptoms",
+        "clinical features",
+        "symptoms and signs",
+        "warning signs",
+    ),
     "diagnostic_tests": (
         "diagnostic tests",
         "diagnosis",
@@ -43,6 +57,14 @@ HEADING_SYNONYMS: dict[str, tuple[str, ...]] = {
         "home remedies",
         "self care",
         "conservative treatments",
+        "conservative treatment",
+        "lifestyle changes",
+        "lifestyle modifications",
+        "lifestyle measures",
+        "self help",
+        "home treatment",
+        "non drug therapies",
+        "non surgical treatments",
     ),
     "drugs": (
         "drug treatments",
@@ -53,6 +75,8 @@ HEADING_SYNONYMS: dict[str, tuple[str, ...]] = {
         "medicines",
         "pharmacological treatments",
         "drug therapy",
+        "medical treatment",
+        "medical treatments",
     ),
     "surgeries": (
         "surgical options",
@@ -102,7 +126,6 @@ _CLOSING_OPENERS = ("this ", "these ", "such ", "together", "early ", "overall",
 
 _NUMBERING = re.compile(r"^\s*(?:\d{1,3}[.)]|[-•*·])\s+")
 _SENTENCE_BREAK = re.compile(r"[.!?][”\"’)]?\s+[A-Z“\"]")
-_DASH_GLOSS = re.compile(r"^(?P<term>.+?)\s+[–—-]\s+(?P<gloss>.+)$")
 _LABEL = re.compile(r"^(?P<label>[^:()]{1,60}):\s+(?P<rest>.+)$")
 _GROUP_LABEL = re.compile(r"^(?P<label>[^:]{1,60}):\s+(?P<rest>.+)$")
 _LAST_UPDATED = re.compile(r"^last updated:?\s*(?P<date>.+?)\.?$", re.IGNORECASE)
@@ -111,6 +134,12 @@ _TITLE_FROM_INTRO = re.compile(
     r"^(?P<title>.{1,120}?)\s+(?:\([^)]*\)\s+)?(?:is|are|refers to|means|describes|happens)\b"
 )
 _CLOSERS = '”"’)'
+# A label ending in one of these names a type of the condition ("Insulin-resistant form: central obesity, ...").
+_TYPE_NOUNS = frozenset({"form", "type", "variant", "subtype", "phenotype", "variety"})
+# A lead-in ("Very high readings can cause:") comes within the first lines of a list.
+_MAX_LEAD_IN_LINES = 3
+# A list's only line that is a sentence this long is prose ("Metabolic surgery can put diabetes into remission.").
+_LONE_SENTENCE_WORDS = 8
 # Longer lines are prose whatever their shape; capping keeps every per-line regex cheap on hostile input.
 MAX_ITEM_CHARS = 1000
 
@@ -228,17 +257,31 @@ def normalise_heading(line: str) -> str:
     return " ".join(text.split())
 
 
-def heading_kind(line: str) -> str | None:
-    """The section kind a heading line names, or None. `Types of Migraine` and `2. Causes:` both match."""
-    if len(line) > 80:
-        return None
-    name = normalise_heading(line)
+def _known_heading(name: str) -> str | None:
     if name in _HEADING_KIND:
         return _HEADING_KIND[name]
     head = re.split(r"\s+(?:of|for|in)\s+", name, maxsplit=1)[0]
     if head != name and head in _HEADING_KIND:
         return _HEADING_KIND[head]
     return None
+
+
+def heading_kind(line: str) -> str | None:
+    """The section kind a heading line names, or None. `Types of Migraine` and `2. Causes:` both match, and so
+    does a heading made of known ones (`Triggers and Causes`, `Symptoms & Warning Signs`): its first kind that
+    is not `other` wins."""
+    if len(line) > 80:
+        return None
+    found = _known_heading(normalise_heading(line))
+    if found:
+        return found
+    parts = re.split(r"\s+(?:and|&)\s+|\s*[,/]\s*", re.sub(r"^\s*\d{1,3}[.)]?\s+", "", line).rstrip(":"))
+    if len(parts) < 2:
+        return None
+    kinds = [_known_heading(normalise_heading(part)) for part in parts]
+    if not all(kinds):
+        return None
+    return next((kind for kind in kinds if kind != "other"), "other")
 
 
 def normalise_term(term: str) -> str:
@@ -258,9 +301,9 @@ def split_term_gloss(text: str) -> tuple[str, str]:
     label = _LABEL.match(text)
     if label and len(label["label"].split()) <= 6:
         return label["label"].strip(), label["rest"].strip()
-    dash = _DASH_GLOSS.match(text)
+    dash = _dash_outside_parentheses(text)
     if dash:
-        return dash["term"].strip(), dash["gloss"].strip()
+        return dash
     body = text.rstrip(".").rstrip()
     if body.endswith(")"):
         depth = 0
@@ -271,10 +314,40 @@ def split_term_gloss(text: str) -> tuple[str, str]:
                 depth -= 1
                 if depth == 0:
                     term, gloss = body[:index].strip(), body[index + 1 : -1].strip()
-                    if term and gloss:
+                    if term and gloss and not _several_glossed_parts(term):
                         return term, gloss
                     break
     return body, ""
+
+
+def _dash_outside_parentheses(text: str) -> tuple[str, str] | None:
+    """`Term – gloss` split at the first spaced dash that is not inside parentheses: in `Blue lips (cyanosis – an
+    emergency)` the dash belongs to the gloss."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif (
+            depth == 0
+            and char in "–—-"
+            and text[index - 1 : index] == " "
+            and text[index + 1 : index + 2] == " "
+        ):
+            term, gloss = text[:index].strip(), text[index + 1 :].strip()
+            if term and gloss:
+                return term, gloss
+    return None
+
+
+# `Flat feet (pes planus) or high arches (pes cavus)`: each part has its own gloss, so the last one is not the
+# whole line's.
+_GLOSSED_PART = re.compile(r"\([^()]*\)\s*(?:,|\bor\b|\band\b|/)")
+
+
+def _several_glossed_parts(term: str) -> bool:
+    return bool(_GLOSSED_PART.search(term))
 
 
 def _split_outside_parentheses(text: str, separator: str = ",") -> list[str]:
@@ -360,7 +433,7 @@ def parse_article(text: str) -> ParsedArticle:
     lines = [(n, line.lstrip("\ufeff")) for n, line in lines if line.strip("\ufeff ")]
     body_start = next((index for index, (_n, line) in enumerate(lines) if heading_kind(line)), len(lines))
     title, summary = _title_and_summary(lines[:body_start], problems)
-    body = _Body(problems)
+    body = _Body(problems, title)
     for number, line in lines[body_start:]:
         body.read(number, line)
     body.close_section()
@@ -386,11 +459,11 @@ def _title_and_summary(intro: list[tuple[int, str]], problems: list[Problem]) ->
     first line without a full stop is a title; otherwise the name is read from the first sentence."""
     title, summary = "", ""
     if intro:
-        first = strip_trailing_citations(intro[0][1])
+        first = strip_citations(intro[0][1])
         if len(intro) > 1 and not first.endswith((".", "!", "?")) and len(first.split()) <= 10:
-            title, summary = first, " ".join(strip_trailing_citations(line) for _, line in intro[1:])
+            title, summary = first, " ".join(strip_citations(line) for _, line in intro[1:])
         else:
-            summary = " ".join(strip_trailing_citations(line) for _, line in intro)
+            summary = " ".join(strip_citations(line) for _, line in intro)
             match = _TITLE_FROM_INTRO.match(first)
             if match:
                 title = match["title"].strip()
@@ -404,8 +477,9 @@ class _Body:
     """Reads the article's body line by line: sections with their blocks of lines, the FAQ's lines, and the
     "last updated" date, after which (like after the site's boilerplate) everything is ignored."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], title: str = "") -> None:
         self.problems = problems
+        self.title = title
         self.sections: list[ParsedSection] = []
         self.faq_lines: list[tuple[int, str]] = []
         self.faq_heading = "Frequently Asked Questions"
@@ -417,7 +491,7 @@ class _Body:
 
     def close_section(self) -> None:
         if self.current is not None:
-            _fill_section(self.current, self.blocks, self.problems)
+            _fill_section(self.current, self.blocks, self.problems, self.title)
             self.sections.append(self.current)
         self.current, self.blocks = None, []
 
@@ -433,7 +507,11 @@ class _Body:
             self.finished = True
             return
         kind = heading_kind(line)
-        if kind:
+        if kind and self._is_subheading_of_current(kind, line):
+            if any(block.lines or block.group for block in self.blocks):
+                self.blocks.append(_Block(group=line.rstrip(":"), line=number))
+            # else: the heading restated (`Types` then `Classification`): the list needs no sub-group for it
+        elif kind:
             self._open_section(number, line, kind)
         elif self.in_faq:
             self.faq_lines.append((number, line))
@@ -442,11 +520,22 @@ class _Body:
         else:
             self._add_line(number, line)
 
+    def _is_subheading_of_current(self, kind: str, line: str) -> bool:
+        """`Classification` right under `Types` (or `Structure` under `Anatomy`) names a sub-group of the list
+        it is in, not a second list."""
+        current = self.current
+        return (
+            current is not None
+            and kind == current.kind
+            and kind in _KINDS_WITH_SUBHEADINGS
+            and _looks_like_subheading(line)
+        )
+
     def _open_section(self, number: int, line: str, kind: str) -> None:
         self.close_section()
         self.in_faq = kind == "faq"
         if self.in_faq:
-            self.faq_heading = line.rstrip(":")
+            self.faq_heading = re.sub(r"^\d{1,3}[.)]\s*", "", line).rstrip(":").strip()
             return
         heading = re.sub(r"^\d{1,3}[.)]\s*", "", line).rstrip(":").strip()
         if kind != "other" and any(s.kind == kind for s in self.sections):
@@ -458,13 +547,37 @@ class _Body:
         self.blocks = [_Block(group="")]
 
     def _add_line(self, number: int, line: str) -> None:
-        clean = strip_trailing_citations(line)
+        clean = strip_citations(line)
         if not clean:
             return
         if self.current.kind in _KINDS_WITH_SUBHEADINGS and _looks_like_subheading(clean):
             self.blocks.append(_Block(group=clean, line=number))
         else:
             self.blocks[-1].lines.append((number, clean))
+
+
+def _title_case_item(text: str) -> bool:
+    """`Massive Tear (two or more tendons)`: a Title Case name, with or without a gloss."""
+    name = re.sub(r"\s*\([^)]*\)", "", text).strip()
+    return bool(name) and _looks_like_subheading(name)
+
+
+def _demote_title_case_items(blocks: list[_Block]) -> list[_Block]:
+    """In a list of types written in Title Case (`Partial-Thickness Tear`, `Full-Thickness Tear`), a line that
+    looks like a sub-heading is an item when it follows such an item and is bare or followed by one too.
+    `By …` lines stay sub-headings."""
+    settled: list[_Block] = []
+    for block in blocks:
+        previous = settled[-1] if settled else None
+        if block.group and previous is not None and not block.group.lower().startswith("by "):
+            after_item = bool(previous.lines) and _title_case_item(previous.lines[-1][1])
+            before_item = not block.lines or _title_case_item(block.lines[0][1])
+            if after_item and before_item:
+                previous.lines.append((block.line, block.group))
+                previous.lines.extend(block.lines)
+                continue
+        settled.append(block)
+    return settled
 
 
 def _settle_subheadings(blocks: list[_Block]) -> list[_Block]:
@@ -491,7 +604,9 @@ def _settle_subheadings(blocks: list[_Block]) -> list[_Block]:
     return [loose]
 
 
-def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[Problem]) -> None:
+def _fill_section(
+    section: ParsedSection, blocks: list[_Block], problems: list[Problem], title: str = ""
+) -> None:
     seen: set[str] = set()
 
     def add(item: ParsedItem) -> None:
@@ -504,13 +619,15 @@ def _fill_section(section: ParsedSection, blocks: list[_Block], problems: list[P
         seen.add(key)
         section.items.append(item)
 
+    if section.kind == "types":
+        blocks = _demote_title_case_items(blocks)
     for block in _settle_subheadings(blocks):
         notes, candidates, closing = _split_prose(list(block.lines))
         block_group = ParsedGroup(name=block.group) if block.group else None
         if block_group:
             section.groups.append(block_group)
         for number, text in candidates:
-            _read_entry(section, block.group, number, text, len(candidates), notes, add, problems)
+            _read_entry(section, block.group, number, text, len(candidates), notes, add, problems, title)
         if closing:
             notes.append(closing[1])
         if block_group:
@@ -526,8 +643,20 @@ def _split_prose(
 ) -> tuple[list[str], list[tuple[int, str]], tuple[int, str] | None]:
     """A block's lead-in sentences (notes), its list lines, and a closing sentence after the list, if any."""
     notes: list[str] = []
-    # Lead-in sentences end with a colon ("you may notice:").
+    # Lead-in sentences end with a colon ("you may notice:"), possibly after a sentence or two ("Usually none.
+    # Very high readings can cause:").
+    colon = next(
+        (
+            index
+            for index, (_n, text) in enumerate(candidates[:_MAX_LEAD_IN_LINES])
+            if text.endswith(":") and not _group_list(text) and not _LABEL.match(text)
+        ),
+        None,
+    )
     lead = 0
+    if colon and all(text.endswith((".", "!", "?")) for _n, text in candidates[:colon]):
+        notes.extend(text for _n, text in candidates[:colon])
+        lead = colon
     while (
         lead < len(candidates) and candidates[lead][1].endswith(":") and not _group_list(candidates[lead][1])
     ):
@@ -546,19 +675,47 @@ def _split_prose(
     closing = None
     if len(candidates) >= 2:
         last = candidates[-1][1]
-        others_are_phrases = sum(1 for _, t in candidates[:-1] if not t.endswith(".")) > len(candidates) // 2
-        if last.endswith(".") and (others_are_phrases or last.lower().startswith(_CLOSING_OPENERS)):
+        # List lines are phrases or `Label: text` lines; a plain sentence after them closes the list.
+        others_are_list_lines = (
+            sum(1 for _, t in candidates[:-1] if not t.endswith(".") or _LABEL.match(t))
+            > len(candidates) // 2
+        )
+        if (
+            last.endswith(".")
+            and not _LABEL.match(last)
+            and (others_are_list_lines or last.lower().startswith(_CLOSING_OPENERS))
+        ):
             closing = candidates.pop()
     return notes, candidates, closing
 
 
-def _read_entry(section, group, number, text, block_size, notes, add, problems) -> None:
+def _names_a_type(label: str, title: str) -> bool:
+    """`Allergic asthma` (in Asthma) and `Insulin-resistant form` name a type: after them come its features or
+    triggers, not a sub-group of types. `Primary benign tumors` names a group of types."""
+    words = normalise_term(label).split()
+    if not words:
+        return False
+    if words[-1] in _TYPE_NOUNS:
+        return True
+    condition = {word.rstrip("s") for word in normalise_term(title).split()}
+    return words[-1].rstrip("s") in condition
+
+
+def _read_entry(section, group, number, text, block_size, notes, add, problems, title="") -> None:
     """One list line: prose goes to the notes, `Group: a, b, c` gives a sub-group's items, else one item."""
     bare = _NUMBERING.sub("", text)
-    if len(bare) > MAX_ITEM_CHARS or _sentences(bare) > 1 or (block_size == 1 and len(text.split()) > 20):
+    lone_sentence = block_size == 1 and bare.endswith(".") and len(bare.split()) >= _LONE_SENTENCE_WORDS
+    if (
+        len(bare) > MAX_ITEM_CHARS
+        or _sentences(bare) > 1
+        or lone_sentence
+        or (block_size == 1 and len(text.split()) > 20)
+    ):
         notes.append(text)  # prose, not a list entry
         return
     group_list = _group_list(bare)
+    if group_list and section.kind == "types" and _names_a_type(group_list[0], title):
+        group_list = None  # `Allergic asthma: pollen, dust mites`: the type, with what sets it apart
     if group_list and section.kind in _KINDS_WITH_SUBHEADINGS:
         name, members = group_list
         section.groups.append(ParsedGroup(name=name))
@@ -573,12 +730,28 @@ def _read_entry(section, group, number, text, block_size, notes, add, problems) 
     add(ParsedItem(term=term, gloss=gloss, group=group, text=text, line=number))
 
 
-_SENTENCE_CHUNK = re.compile(r"[^.!?]*(?:[.!?]+[”\"’)]*|$)")
+# A sentence ends at `.`, `!` or `?` (and a closing quote) before a space or the end, or glued to a capital
+# ("cost.Does"): never inside "6.4%" or after "e.g.".
+_SENTENCE_END = re.compile(r"[.!?]+[”\"’)]*(?=\s|$)|(?<=[a-z0-9)])[.!?](?=[A-Z“])")
+_NOT_SENTENCE_ENDS = frozenset({"e.g.", "i.e.", "etc.", "vs.", "approx.", "dr.", "cf.", "(e.g.", "(i.e."})
+
+
+def split_sentences(text: str) -> list[str]:
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        words = text[start : match.end()].split()
+        if words and words[-1].casefold() in _NOT_SENTENCE_ENDS:
+            continue
+        sentences.append(text[start : match.end()].strip())
+        start = match.end()
+    sentences.append(text[start:].strip())
+    return [sentence for sentence in sentences if sentence]
 
 
 def _parse_faqs(lines: list[tuple[int, str]], problems: list[Problem]) -> list[ParsedFaq]:
     """Questions and answers run together: every sentence ending in `?` starts a new pair, and citation runs
-    (`...early. Cleveland ClinicWebMDIs pain always present?`) are boundaries as well."""
+    (`...early. Cleveland ClinicWebMDIs pain always present?`) are boundaries as well. A name inside a sentence
+    (`Is the NHS programme free?`) is not a boundary."""
     faqs: list[ParsedFaq] = []
     question: tuple[int, str] | None = None
     answer: list[str] = []
@@ -586,7 +759,7 @@ def _parse_faqs(lines: list[tuple[int, str]], problems: list[Problem]) -> list[P
     def close() -> None:
         if question is None:
             return
-        text = " ".join("".join(answer).split())
+        text = " ".join(" ".join(answer).split())
         if not text:
             problems.append(Problem(question[0], f"The question {question[1]!r} has no answer."))
             return
@@ -594,18 +767,15 @@ def _parse_faqs(lines: list[tuple[int, str]], problems: list[Problem]) -> list[P
 
     for number, line in lines:
         stray = False
-        for segment in CITATION_RUN.split(line):
-            for chunk in _SENTENCE_CHUNK.findall(segment):
-                if not chunk.strip():
-                    continue
-                if chunk.strip().rstrip(_CLOSERS).endswith("?") and re.search(r"[A-Za-z]", chunk):
+        for segment in split_at_citations(line):
+            for sentence in split_sentences(segment):
+                if sentence.rstrip(_CLOSERS).endswith("?") and re.search(r"[A-Za-z]", sentence):
                     close()
-                    question, answer = (number, chunk.strip()), []
+                    question, answer = (number, sentence), []
                 elif question is None:
                     stray = True
                 else:
-                    answer.append(chunk)
-            answer.append(" ")
+                    answer.append(sentence)
         if stray:
             problems.append(Problem(number, "FAQ text before the first question was skipped."))
     close()
