@@ -219,7 +219,7 @@ def _item_to_gloss(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
     anchor_norm = normalise(anchor.term)
     related = lib.glossed_terms().matches(anchor.term)
     same_term = [i for i in related if normalise(i.term) == anchor_norm]
-    correct_glosses = _unique_glosses(same_term)
+    correct_glosses = tuple(dict.fromkeys(terms.gloss_class(g) for g in _unique_glosses(same_term)))
     related_glosses = list(dict.fromkeys(i.gloss for i in related))
     pool = [
         _Option(gloss, (), (gloss,))
@@ -227,7 +227,8 @@ def _item_to_gloss(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
         if not names_clash(gloss, anchor.term)
         and not any(classes_overlap(gloss, other) for other in related_glosses)
     ]
-    correct = _Option(anchor.gloss, (anchor,), (anchor.gloss,))
+    asked = terms.gloss_class(anchor.gloss)
+    correct = _Option(asked, (anchor,), (asked,))
     arranged = _arrange(correct, pool, rng)
     if arranged is None:
         return None
@@ -249,10 +250,10 @@ def _item_to_gloss(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
 
 def _gloss_to_item(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     by_gloss = lib.items_by_gloss()
-    satisfying = [i for g, items in by_gloss.items() if gloss_satisfies(g, anchor.gloss) for i in items]
-    uncertain = [
-        i for g, items in by_gloss.items() if classes_overlap(items[0].gloss, anchor.gloss) for i in items
-    ]
+    # Asked as the class it names: "Which of these is an anticonvulsant?", not "… an anticonvulsant; first choice?"
+    asked = terms.gloss_class(anchor.gloss)
+    satisfying = [i for g, items in by_gloss.items() if gloss_satisfies(g, asked) for i in items]
+    uncertain = [i for g, items in by_gloss.items() if classes_overlap(items[0].gloss, asked) for i in items]
     blocked: terms.TermIndex = terms.TermIndex(
         (name, 0) for item in [*satisfying, *uncertain] for name in lib.names(item)
     )
@@ -263,9 +264,9 @@ def _gloss_to_item(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
         i
         for kind in GLOSS_CLASS_KINDS
         for i in lib.by_kind.get(kind, ())
-        if i.gloss.strip() and not classes_overlap(i.gloss, anchor.gloss)
+        if i.gloss.strip() and not classes_overlap(i.gloss, asked)
     ]
-    candidates = _sample(candidates, POOL_SAMPLE, f"gloss:{normalise(anchor.gloss)}")
+    candidates = _sample(candidates, POOL_SAMPLE, f"gloss:{normalise(asked)}")
     pool = [
         o
         for o in lib.options_from_items(candidates)
@@ -281,14 +282,14 @@ def _gloss_to_item(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
         f"{lib.list_name(anchor.deck_slug, anchor.section_kind)}."
     )
     if also:
-        explanation += f" Also listed as {anchor.gloss}: {_join(also)}."
+        explanation += f" Also listed as {asked}: {_join(also)}."
     return _question(
         kind=GLOSS_TO_ITEM,
-        stem=f"Which of these is {_article(anchor.gloss)} {anchor.gloss}?",
+        stem=f"Which of these is {_article(asked)} {asked}?",
         options=options,
         answer=position,
         section=anchor.section_kind,
-        gloss=anchor.gloss,
+        gloss=asked,
         correct_terms=_unique_terms(satisfying),
         deck_slug=anchor.deck_slug,
         explanation=explanation,
@@ -408,6 +409,10 @@ def _group_by(items, key) -> dict:
     return found
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
 def _question(
     *,
     kind: str,
@@ -427,7 +432,11 @@ def _question(
     return GeneratedQuestion(
         kind=kind,
         stem=stem,
-        options=tuple(option.text for option in options),
+        # Group members are written in lower case (`Hematologic: lymphoma, …`); shown as they are, the odd one
+        # out would stand out by its form.
+        options=tuple(
+            option.text if kind in (ITEM_TO_GLOSS, FAQ) else _capitalised(option.text) for option in options
+        ),
         answer=answer,
         section=section,
         gloss=gloss,

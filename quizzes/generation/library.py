@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
-from quizzes.generation.names import classes_overlap, normalise
+from quizzes.generation.names import classes_overlap, looks_like_class, normalise
 from quizzes.generation.questions import (
     _MAX_CLASS_GLOSS_WORDS,
     FAQ,
@@ -23,6 +23,38 @@ POOL_SAMPLE = 2000
 # Sub-group dimensions: groups under a "By …" heading classify along their own axis ("By Region" is not "By Tumor
 # Origin"), and the sub-sections of Anatomy (boundaries, blood supply, functions) are different kinds of thing.
 _OWN_DIMENSION_KINDS = frozenset({"anatomy"})
+
+
+# Words of a name that says only what kind of thing it is: "Some medicines", "Other infections", "Certain
+# conditions" could be any entry of another condition's list, so they are never a wrong option.
+_CATCH_ALL_WORDS = frozenset(
+    [
+        "some",
+        "certain",
+        "other",
+        "various",
+        "several",
+        "many",
+        "medicine",
+        "medication",
+        "drug",
+        "condition",
+        "disease",
+        "disorder",
+        "factor",
+        "cause",
+        "infection",
+        "problem",
+        "illness",
+        "treatment",
+        "test",
+    ]
+)
+
+
+def is_catch_all(term: str) -> bool:
+    words = normalise(term).split()
+    return bool(words) and all(word in _CATCH_ALL_WORDS for word in words)
 
 
 def group_dimension(section_kind: str, group: str) -> str:
@@ -120,8 +152,9 @@ class _Library:
         return (
             item.section_kind in GLOSS_CLASS_KINDS
             and bool(gloss)
-            and len(gloss.split()) <= _MAX_CLASS_GLOSS_WORDS
+            and len(normalise(terms.gloss_class(item.gloss)).split()) <= _MAX_CLASS_GLOSS_WORDS
             and gloss not in self.drug_term_norms()
+            and looks_like_class(item.gloss)
         )
 
     def items_by_gloss(self) -> dict[str, list[KnowledgeItem]]:
@@ -142,7 +175,9 @@ class _Library:
             for kind in GLOSS_CLASS_KINDS:
                 for item in self.by_kind.get(kind, ()):
                     if self.is_class_gloss(item):
-                        found.setdefault(normalise(item.gloss), item.gloss)
+                        # `anticonvulsant; first choice` is offered as the class it names.
+                        name = terms.gloss_class(item.gloss)
+                        found.setdefault(normalise(name), name)
             return found
 
         return self._cached(("class-glosses",), build)
@@ -202,7 +237,9 @@ class _Library:
         answer where NSAIDs are listed."""
 
         def build():
-            others = [i for i in self.by_kind.get(kind, ()) if i.deck_slug != deck_slug]
+            others = [
+                i for i in self.by_kind.get(kind, ()) if i.deck_slug != deck_slug and not is_catch_all(i.term)
+            ]
             if kind in GLOSS_CLASS_KINDS:
                 listed = self.listed_classes(deck_slug)
                 others = [
