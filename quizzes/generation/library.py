@@ -16,6 +16,7 @@ from quizzes.generation.questions import (
 )
 from quizzes.knowledge import KnowledgeBase, KnowledgeItem
 from studyapp import terms
+from studyapp.cardgen import condition_phrase
 
 # A distractor pool is drawn from at most this many entries: enough for options of every length, and the cost of
 # a question stays flat when another deck holds a list of 50,000 entries.
@@ -220,10 +221,8 @@ class _Library:
     # -- words for stems and explanations --
 
     def condition(self, deck_slug: str) -> str:
-        title = self.titles.get(deck_slug, deck_slug)
-        if len(title) > 1 and title[0].isupper() and title[1].islower():
-            return title[0].lower() + title[1:]
-        return title
+        """The condition inside a stem: `Type 2 Diabetes` → "Which of these is a cause of type 2 diabetes?"."""
+        return condition_phrase(self.titles.get(deck_slug, deck_slug))
 
     def list_name(self, deck_slug: str, kind: str) -> str:
         return f"“{self.headings.get((deck_slug, kind), kind)}” of {self.titles.get(deck_slug, deck_slug)}"

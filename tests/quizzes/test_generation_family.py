@@ -121,3 +121,10 @@ def test_term_options_are_written_alike(questions):
     term_kinds = (g.MEMBER, g.NOT_MEMBER, g.GROUP_MEMBER, g.GLOSS_TO_ITEM)
     lower = [(q.stem, o) for q in questions if q.kind in term_kinds for o in q.options if o[:1].islower()]
     assert lower == []
+
+
+def test_stems_name_a_title_case_condition_in_sentence_case(questions):
+    # Was: "Which of these is a cause of type 2 Diabetes?"
+    stems = {q.stem for q in questions if q.kind in (g.MEMBER, g.NOT_MEMBER)}
+    assert "Which of these is a symptom of type 2 diabetes?" in stems
+    assert not [s for s in stems if "Diabetes" in s or "High Blood" in s or "Trigeminal Neuralgia" in s]
