@@ -135,7 +135,14 @@ class _Body:
         if kind and self._is_subheading_of_current(kind, line):
             if any(block.lines or block.group for block in self.blocks):
                 self.blocks.append(Block(group=line.rstrip(":"), line=number))
-            # else: the heading restated (`Types` then `Classification`): the list needs no sub-group for it
+            else:
+                # The heading restated (`Types` then `Classification`): the list needs no sub-group for it, and
+                # the preview says where the line went.
+                self.problems.append(
+                    Problem(
+                        number, f"The heading {line!r} repeats {self.current.heading!r}; read as part of it."
+                    )
+                )
         elif kind:
             self._open_section(number, line, kind)
         elif self.in_faq:
