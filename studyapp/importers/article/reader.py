@@ -16,7 +16,7 @@ from studyapp.importers.citations import strip_citations
 from studyapp.importers.decoding import decode_upload
 from studyapp.importers.problems import ImportRejected, Problem
 
-_LAST_UPDATED = re.compile(r"^last updated:?\s*(?P<date>.+?)\.?$", re.IGNORECASE)
+_LAST_UPDATED = re.compile(r"^last updated:?\s*(?:on\s+)?(?P<date>.+?)\.?$", re.IGNORECASE)
 _BOILERPLATE = re.compile(r"^(disclaimer\b|the article is written by|written by|reviewed by)", re.IGNORECASE)
 _TITLE_FROM_INTRO = re.compile(
     r"^(?P<title>.{1,120}?)\s+(?:\([^)]*\)\s+)?(?:is|are|refers to|means|describes|happens)\b"

@@ -2,6 +2,8 @@
 the site has (headings worded otherwise, sections missing or reordered, CRLF and Windows-1252, glosses with
 dashes and nested parentheses, residue glued in other combinations). Each test names the defect it pins."""
 
+import datetime as dt
+
 import pytest
 
 from studyapp.importers.article import read_article, split_term_gloss
@@ -193,6 +195,12 @@ def test_a_multi_paragraph_answer_keeps_every_paragraph():
     faqs = {f.question: f.answer for f in _read("asthma").faqs}
     answer = faqs["Can asthma go away?"]
     assert answer.startswith("Childhood asthma often improves") and answer.endswith("quiet for years.")
+
+
+def test_last_updated_on_a_day_month_year_date_is_read():
+    # Was: "Last updated on 1 September 2024" gave the problem "Could not read the date 'on 1 September 2024'".
+    parsed = _read("trigeminal-neuralgia")
+    assert parsed.last_updated == dt.date(2024, 9, 1) and not parsed.problems
 
 
 def test_a_numbered_faq_heading_loses_its_number():
