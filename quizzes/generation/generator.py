@@ -20,7 +20,13 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 
-from quizzes.generation.library import POOL_SAMPLE, _Library, _sample, group_dimension
+from quizzes.generation.library import (
+    NAMED_BY_CONDITION_KINDS,
+    POOL_SAMPLE,
+    _Library,
+    _sample,
+    group_dimension,
+)
 from quizzes.generation.names import classes_overlap, gloss_satisfies, names_clash, normalise
 from quizzes.generation.questions import (
     _UNCLASSIFIED_GROUPS,
@@ -141,6 +147,8 @@ def _join(terms_: Sequence[str]) -> str:
 
 def _member(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     deck_slug, kind = anchor.deck_slug, anchor.section_kind
+    if kind in NAMED_BY_CONDITION_KINDS and lib.names_its_condition(anchor):
+        return None  # "Which is a type of asthma? Allergic asthma" answers itself
     pool = lib.list_pool(deck_slug, kind)
     if len(pool) < OPTION_COUNT - 1:
         return None
@@ -175,6 +183,9 @@ def _others_from_list(
     keys = list(entries) if len(entries) <= _OTHERS_SAMPLE else rng.sample(list(entries), _OTHERS_SAMPLE)
     anchor_key = normalise(anchor.text)
     others = [lib.option(entries[key]) for key in keys if key != anchor_key]
+    if kind in NAMED_BY_CONDITION_KINDS:
+        # Listed entries that name the condition are plainly on its list: not worth an option.
+        others = [o for o in others if not lib.names_its_condition(o.items[0])]
     return _pick_similar(others, anchor.text, n, rng, [anchor])
 
 
@@ -182,6 +193,8 @@ def _not_member(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> Gen
     deck_slug, kind = anchor.deck_slug, anchor.section_kind
     pool = lib.list_pool(deck_slug, kind)
     if not pool:
+        return None
+    if kind in NAMED_BY_CONDITION_KINDS and lib.names_its_condition(anchor):
         return None
     anchor_option = lib.list_option(deck_slug, kind, anchor.term)
     rest = _others_from_list(lib, deck_slug, kind, anchor_option, OPTION_COUNT - 2, rng)

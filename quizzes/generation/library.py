@@ -21,6 +21,10 @@ from studyapp.cardgen import condition_phrase
 # A distractor pool is drawn from at most this many entries: enough for options of every length, and the cost of
 # a question stays flat when another deck holds a list of 50,000 entries.
 POOL_SAMPLE = 2000
+# Lists whose entries often carry their condition's name (`Chronic migraine`, `Secondary hypertension`): as an
+# option in a question about another condition such a name gives itself away, and so does an answer that names
+# the asked condition among options that do not.
+NAMED_BY_CONDITION_KINDS = frozenset({"types"})
 # Sub-group dimensions: groups under a "By …" heading classify along their own axis ("By Region" is not "By Tumor
 # Origin"), and the sub-sections of Anatomy (boundaries, blood supply, functions) are different kinds of thing.
 _OWN_DIMENSION_KINDS = frozenset({"anatomy"})
@@ -56,6 +60,16 @@ _CATCH_ALL_WORDS = frozenset(
 def is_catch_all(term: str) -> bool:
     words = normalise(term).split()
     return bool(words) and all(word in _CATCH_ALL_WORDS for word in words)
+
+
+# Words of a title too general to say which condition a name belongs to.
+_GENERAL_TITLE_WORDS = frozenset({"syndrome", "disease", "disorder", "pain", "type", "chronic", "acute"})
+
+
+def condition_words(title: str) -> frozenset[str]:
+    """The words that name a condition (`gout`; `foraminal`, `narrowing`): an option holding one says which
+    condition it comes from."""
+    return frozenset(w for w in normalise(title).split() if len(w) > 3 and w not in _GENERAL_TITLE_WORDS)
 
 
 def group_dimension(section_kind: str, group: str) -> str:
@@ -218,6 +232,13 @@ class _Library:
 
         return self._cached(("by-group",), build)
 
+    def names_its_condition(self, item: KnowledgeItem) -> bool:
+        words = self._cached(
+            ("condition-words", item.deck_slug),
+            lambda: condition_words(self.titles.get(item.deck_slug, item.deck_slug)),
+        )
+        return bool(words & set(normalise(item.term).split()))
+
     # -- words for stems and explanations --
 
     def condition(self, deck_slug: str) -> str:
@@ -239,6 +260,9 @@ class _Library:
             others = [
                 i for i in self.by_kind.get(kind, ()) if i.deck_slug != deck_slug and not is_catch_all(i.term)
             ]
+            if kind in NAMED_BY_CONDITION_KINDS:
+                # "Intercritical gout" is no type of asthma, and says so by its own name.
+                others = [i for i in others if not self.names_its_condition(i)]
             if kind in GLOSS_CLASS_KINDS:
                 listed = self.listed_classes(deck_slug)
                 others = [

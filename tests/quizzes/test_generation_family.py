@@ -128,3 +128,27 @@ def test_stems_name_a_title_case_condition_in_sentence_case(questions):
     stems = {q.stem for q in questions if q.kind in (g.MEMBER, g.NOT_MEMBER)}
     assert "Which of these is a symptom of type 2 diabetes?" in stems
     assert not [s for s in stems if "Diabetes" in s or "High Blood" in s or "Trigeminal Neuralgia" in s]
+
+
+def test_type_options_do_not_say_which_condition_they_come_from(questions):
+    # Was: "Which of these is a type of asthma? … Chronic migraine | Intercritical gout", ruled out by their names,
+    # and "Which of these is a type of asthma? Allergic asthma" answered by its own.
+    from quizzes.generation.library import condition_words
+
+    words = {d.slug: condition_words(d.title) for d in LIBRARY.decks}
+    decks_of: dict[str, set[str]] = {}
+    for item in LIBRARY.items():
+        decks_of.setdefault(g.normalise(item.term), set()).add(item.deck_slug)
+
+    def named(option, slugs):
+        return any(words[s] & set(g.normalise(option).split()) for s in slugs)
+
+    types = [q for q in questions if q.kind in (g.MEMBER, g.NOT_MEMBER) and q.section == "types"]
+    assert len(types) >= 20
+    giveaways = [
+        (q.stem, option)
+        for q in types
+        for option in q.options
+        if named(option, decks_of[g.normalise(option)])
+    ]
+    assert giveaways == []
