@@ -65,7 +65,9 @@ def classes_overlap(a: str, b: str) -> bool:
 # "experimental" describe a drug without classing it, and are no option among classes.
 _CLASS_WORD = re.compile(
     r"(?:inhibitor|agonist|antagonist|blocker|diuretic|steroid|relaxant|biologic|analgesic|ide|dione|urea|insulin"
-    r"|inhaler|ase|ic|ant|tan|statin|mab|opioid|hormone|vaccine|antibody|supplement|agent|drug|medicine)s?$"
+    r"|inhaler|ase|ic|ant|tan|statin|mab|opioid|hormone|vaccine|antibody|supplement|agent|drug|medicine"
+    r"|azepine|phonate|nitrate|analogue|analog|glycoside|derivative|modulator|stabili[sz]er|sensiti[sz]er"
+    r"|secretagogue|dilator|laxative|sedative|emollient|retinoid)s?$"
 )
 
 

@@ -152,3 +152,26 @@ def test_type_options_do_not_say_which_condition_they_come_from(questions):
         if named(option, decks_of[g.normalise(option)])
     ]
     assert giveaways == []
+
+
+@pytest.mark.parametrize(
+    ("gloss", "is_class"),
+    [
+        ("SGLT2 inhibitor", True),
+        ("NSAID", True),
+        ("antineuropathic", True),
+        ("anticonvulsant; first choice", True),
+        ("long-acting insulin (basal)", True),
+        ("bisphosphonate", True),
+        ("benzodiazepine", True),
+        ("vitamin D analogue", True),
+        ("short-term pain relief", False),
+        ("experimental", False),
+        ("first-line", False),
+        ("for calcific tendinitis", False),
+    ],
+)
+def test_looks_like_class(gloss, is_class):
+    from quizzes.generation.names import looks_like_class
+
+    assert looks_like_class(gloss) is is_class

@@ -16,8 +16,16 @@ from studyapp.importers.citations import strip_citations
 from studyapp.importers.decoding import decode_upload
 from studyapp.importers.problems import ImportRejected, Problem
 
-_LAST_UPDATED = re.compile(r"^last updated:?\s*(?:on\s+)?(?P<date>.+?)\.?$", re.IGNORECASE)
-_BOILERPLATE = re.compile(r"^(disclaimer\b|the article is written by|written by|reviewed by)", re.IGNORECASE)
+_LAST_UPDATED = re.compile(
+    r"^last (?:updated|reviewed|revised|modified):?\s*(?:on\s+)?(?P<date>.+?)\.?$", re.IGNORECASE
+)
+# The site's closing lines; everything after the first of them is boilerplate. Without this a byline after the
+# FAQ ("Medically reviewed by …") would end the last answer.
+_BOILERPLATE = re.compile(
+    r"^(?:(?:medical\s+)?disclaimer\b|the article is written by"
+    r"|(?:written|reviewed|medically reviewed|fact[- ]checked) by\b|references:?$|sources:?$)",
+    re.IGNORECASE,
+)
 _TITLE_FROM_INTRO = re.compile(
     r"^(?P<title>.{1,120}?)\s+(?:\([^)]*\)\s+)?(?:is|are|refers to|means|describes|happens)\b"
 )

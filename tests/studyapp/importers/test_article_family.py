@@ -203,6 +203,17 @@ def test_last_updated_on_a_day_month_year_date_is_read():
     assert parsed.last_updated == dt.date(2024, 9, 1) and not parsed.problems
 
 
+def test_a_byline_and_last_reviewed_date_after_the_faq_are_not_part_of_the_last_answer():
+    # Was: "… until the morning pain settles. Medically reviewed by the studyapp test authors; … Last reviewed:
+    # June 30, 2024." was the last answer (an article without a disclaimer line).
+    parsed = _read("plantar-fasciitis")
+    assert (
+        parsed.faqs[-1].answer
+        == "Cut back rather than stop: switch to cycling or swimming until the morning pain settles."
+    )
+    assert parsed.last_updated == dt.date(2024, 6, 30)
+
+
 def test_a_numbered_faq_heading_loses_its_number():
     assert _read("trigeminal-neuralgia").faq_heading == "Frequently Asked Questions"
 
