@@ -190,7 +190,9 @@ class _Body:
         clean = strip_citations(line)
         if not clean:
             return
-        if self.current.kind in KINDS_WITH_SUBHEADINGS and looks_like_subheading(clean):
-            self.blocks.append(Block(group=clean, line=number))
+        # A sub-heading may end with a colon (`By Location:`); a lead-in in words (`Types include:`) is not one.
+        name = clean[:-1].rstrip() if clean.endswith(":") else clean
+        if self.current.kind in KINDS_WITH_SUBHEADINGS and name and looks_like_subheading(name):
+            self.blocks.append(Block(group=name, line=number))
         else:
             self.blocks[-1].lines.append((number, clean))

@@ -253,6 +253,14 @@ def test_a_types_heading_restated_under_types_is_not_a_second_section():
     ]
 
 
+def test_a_sub_heading_ending_with_a_colon_is_a_sub_heading():
+    # Was: "By Cause:" became a lead-in note and "By Setting:" an item of hypertension's types.
+    types = _section(_read("hypertension"), "types")
+    assert [g.name for g in types.groups] == ["By Cause", "By Setting"]
+    assert [i.group for i in types.items] == ["By Cause"] * 2 + ["By Setting"] * 3
+    assert types.notes == ["Hypertension can be described by cause and by setting:"]
+
+
 def test_title_case_types_between_items_are_items_not_subheadings():
     # Was: "Partial-Thickness Tear" and "Full-Thickness Tear" became empty sub-groups and were lost as items.
     types = _section(_read("rotator-cuff-tendinopathy"), "types")
