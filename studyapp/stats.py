@@ -1,5 +1,5 @@
 """Dashboard figures, aggregated by the database so the cost stays flat as the review log grows. Reads only,
-except for roll_up_reviews, which keeps a cache of hourly review totals.
+except for summarise_review_days, which keeps per-day review sums of the learner's closed days.
 
 Decisions the issue left open:
 - Only flashcard reviews (`Review.source == "review"`) count as reviews here; quiz answers have their own panels.
@@ -8,8 +8,8 @@ Decisions the issue left open:
 - Per-day values use the learner's day exactly as `studyday.study_date` does (DST included): the database adds the
   UTC offset of the period (a CASE over the time zone's changes) less the rollover hour, and takes the date.
 - The review log is read for the last 365 learner days (heatmap, retention, today); so a streak shows at most 365.
-  Reviews settled for two days are read from hourly totals (ReviewHour, see roll_up_reviews), the rest directly.
-  Hourly totals stay when a deck is deleted: the days studied remain studied.
+  Closed days are read from per-day sums (ReviewDay, see summarise_review_days), today from the reviews.
+  Sums stay when a deck is deleted: the days studied remain studied.
 - Predicted recall is the FSRS-6 forgetting curve of `scheduling.forgetting_curve` with t the days since the last
   review, computed in SQL; its decay is parameters[20] of the learner's latest fit (`services.fitting.latest_parameters`,
   clamped as the scheduler uses it), else the default.
@@ -18,32 +18,34 @@ Decisions the issue left open:
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import (
     Avg,
     Count,
     DateField,
     DateTimeField,
+    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
     Max,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Power, TruncHour
+from django.db.models.functions import Cast, Coalesce, Greatest, Power
 from django.utils import timezone
 
 from studyapp import scheduling
 from studyapp.models import (
     CardState,
     Review,
-    ReviewHour,
-    ReviewRollup,
+    ReviewDay,
+    ReviewSummary,
     SectionKind,
     User,
     card_list_kind,
@@ -193,7 +195,6 @@ class Day:
     mature_total: int = 0
 
 
-ROLLUP_LAG = dt.timedelta(hours=48)
 DAY_FIELDS = [f for f in Day.__dataclass_fields__]
 
 
@@ -214,71 +215,101 @@ def _day_totals(rows: QuerySet) -> QuerySet:
     )
 
 
-def roll_up_reviews(user: User, now: dt.datetime) -> dt.datetime:
-    """Bring the learner's hourly review totals up to two days ago and return how far they reach.
+def _first_stale_day(user: User, mark: ReviewSummary | None, window_start: dt.date) -> dt.date | None:
+    """The first closed day whose sums no longer match the review log (None: all still good).
 
-    Reviews older than that are settled (undo only takes back the latest answer), so each is summed once; the
-    dashboard then reads at most a year of hours plus two days of reviews, whatever the size of the log. Reviews
-    added later with an older timestamp (an imported history) are noticed and the totals rebuilt."""
-    cutoff = (now - ROLLUP_LAG).replace(minute=0, second=0, microsecond=0)
-    mark = ReviewRollup.objects.filter(user=user).first()
-    start = mark.through if mark else None
-    reviews = flashcard_reviews(user)
-    if mark and reviews.filter(id__gt=mark.max_id, reviewed_at__lt=mark.through).exists():
-        ReviewHour.objects.filter(user=user).delete()
-        start = None
-    if start is not None and start >= cutoff:
-        return start
-    pending = reviews.filter(reviewed_at__lt=cutoff)
-    if start is not None:
-        pending = pending.filter(reviewed_at__gte=start)
-    rows = _day_totals(pending.annotate(h=TruncHour("reviewed_at", tzinfo=dt.UTC)).values("h")).annotate(
-        top=Max("id")
+    Three things change closed days: a new time zone or day start (every day is cut anew); reviews written
+    after the summary with older times (an imported history), from their day on; and undo, which deletes the
+    learner's newest answer, so it reaches summed days only once it has deleted the newest summed review
+    (`latest_id`): the sums are then good up to the newest summed review still there."""
+    if mark is None or (mark.time_zone, mark.day_start_hour) != (user.time_zone, user.day_start_hour):
+        return window_start
+    stale = []
+    added = flashcard_reviews(user).filter(id__gt=mark.max_id).aggregate(earliest=Min("reviewed_at"))
+    if added["earliest"] is not None and added["earliest"] < user.day_bounds(mark.through)[0]:
+        stale.append(user.study_date(added["earliest"]))
+    if mark.latest_id is not None and not mark.latest_kept:
+        survivor = (
+            flashcard_reviews(user)
+            .filter(id__lte=mark.max_id, reviewed_at__lt=user.day_bounds(mark.through)[0])
+            .order_by("-reviewed_at", "-id")
+            .values_list("reviewed_at", flat=True)
+            .first()
+        )
+        stale.append(window_start if survivor is None else user.study_date(survivor))
+    return max(min(stale), window_start) if stale else None
+
+
+def summarise_review_days(user: User, now: dt.datetime, window_start: dt.date) -> dt.date:
+    """Bring the learner's per-day review sums (ReviewDay) up to yesterday and return the first day not summed
+    (today). Days before `window_start` are never summed (the dashboard shows a year).
+
+    Called by the dashboard (lazily: the answer path writes nothing here). A closed study day never changes
+    except as `_first_stale_day` says, so each review is summed once a day at most, and a load reads at most a
+    year of rows plus today's reviews, whatever the size of the log."""
+    today = user.study_date(now)
+    mark = (
+        ReviewSummary.objects.filter(user=user)
+        .annotate(latest_kept=Exists(Review.objects.filter(pk=OuterRef("latest_id"))))
+        .first()
     )
-    hours, top = [], mark.max_id if mark and start is not None else 0
-    for row in rows.order_by():
-        top = max(top, row.pop("top"))
-        hours.append(ReviewHour(user=user, hour=row.pop("h"), **row))
-    try:
-        with transaction.atomic():
-            ReviewHour.objects.bulk_create(
-                hours, ignore_conflicts=True
-            )  # a concurrent render wrote the same sums
-            ReviewRollup.objects.update_or_create(user=user, defaults={"through": cutoff, "max_id": top})
-    except IntegrityError:  # two tabs rendered at once and the other one recorded the mark first
-        pass
-    return cutoff
+    stale = _first_stale_day(user, mark, window_start)
+    if stale is None and mark.through >= today:
+        return today
+    start = min(max(mark.through if stale is None else stale, window_start), today)
+    start_at, end_at = user.day_bounds(start)[0], user.day_bounds(today)[0]
+    top = flashcard_reviews(user).aggregate(top=Max("id"))["top"] or 0
+    rows = _day_totals(
+        flashcard_reviews(user)
+        .filter(reviewed_at__gte=start_at, reviewed_at__lt=end_at, id__lte=top)
+        .annotate(day=learner_day("reviewed_at", user, start_at, end_at))
+        .values("day")
+    ).order_by()
+    days = [ReviewDay(user=user, date=row.pop("day"), **row) for row in rows]
+    latest = (
+        flashcard_reviews(user)
+        .filter(reviewed_at__lt=end_at, id__lte=top)
+        .order_by("-reviewed_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    with transaction.atomic():
+        # Two tabs may summarise at once: both compute the same sums, and the second replaces the first's.
+        ReviewDay.objects.filter(user=user, date__gte=start).delete()
+        ReviewDay.objects.bulk_create(days, ignore_conflicts=True)
+        ReviewSummary.objects.update_or_create(
+            user=user,
+            defaults={
+                "through": today,
+                "max_id": top,
+                "latest_id": latest,
+                "time_zone": user.time_zone,
+                "day_start_hour": user.day_start_hour,
+            },
+        )
+    return today
 
 
 def review_days(user: User, now: dt.datetime, days: int = HEATMAP_DAYS) -> dict[dt.date, Day]:
-    """The last `days` learner days ending today, those with reviews only: hourly totals for the settled past
-    and the reviews themselves since, each grouped by learner day in the database.
-
-    An hour is placed on the learner day it starts in: exact for time zones with whole-hour offsets."""
+    """The last `days` learner days ending today, those with reviews only: the summed closed days (ReviewDay)
+    and today's reviews themselves."""
     date = user.study_date(now)
-    start = user.day_bounds(date - dt.timedelta(days=days - 1))[0]
-    end = user.day_bounds(date)[1]
-    through = roll_up_reviews(user, now)
+    first = date - dt.timedelta(days=days - 1)
+    through = summarise_review_days(user, now, window_start=date - dt.timedelta(days=HEATMAP_DAYS - 1))
     out: dict[dt.date, Day] = {}
-    settled = (
-        ReviewHour.objects.filter(user=user, hour__gte=start, hour__lt=min(through, end))
-        .annotate(day=learner_day("hour", user, start, end))
-        .values("day")
-        .annotate(**{f"t_{f}": Sum(f) for f in DAY_FIELDS})
-        .order_by()
+    closed = ReviewDay.objects.filter(user=user, date__gte=first, date__lt=through).values(
+        "date", *DAY_FIELDS
     )
-    for row in settled:
-        out[row["day"]] = Day(**{f: row[f"t_{f}"] for f in DAY_FIELDS})
-    recent = (
-        flashcard_reviews(user)
-        .filter(reviewed_at__gte=max(start, through), reviewed_at__lt=end)
-        .annotate(day=learner_day("reviewed_at", user, start, end))
-        .values("day")
-    )
-    for row in _day_totals(recent).order_by():
-        day = row.pop("day")
-        earlier = out.get(day, Day())
-        out[day] = Day(**{f: getattr(earlier, f) + row[f] for f in DAY_FIELDS})
+    for row in closed:
+        date_of_row = row.pop("date")
+        out[date_of_row] = Day(**row)
+    start, end = user.day_bounds(date)
+    live = _day_totals(
+        flashcard_reviews(user).filter(reviewed_at__gte=start, reviewed_at__lt=end).values("user")
+    ).order_by()
+    for row in live:
+        if row["reviews"]:
+            out[date] = Day(**{f: row[f] for f in DAY_FIELDS})
     return out
 
 

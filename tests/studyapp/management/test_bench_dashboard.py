@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from studyapp.models import Card, Review, ReviewHour, User
+from studyapp.models import Card, Review, ReviewDay, User
 
 
 @pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_bench_dashboard_prints_one_json_object_per_size_and_cleans_up(capsys):
         User.objects.count(),
         Card.objects.count(),
         Review.objects.count(),
-        ReviewHour.objects.count(),
+        ReviewDay.objects.count(),
     ) == (
         0,
         0,
