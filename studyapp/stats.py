@@ -18,9 +18,8 @@ Decisions the issue left open:
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
-    Avg,
     Count,
     DateField,
     DateTimeField,
@@ -28,7 +27,6 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -40,20 +38,18 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Power
 from django.utils import timezone
 
-from studyapp import scheduling
+from studyapp import card_figures, scheduling
+from studyapp.card_figures import MATURE_DAYS, Mastery, WeakItem
 from studyapp.models import (
     CardState,
     Review,
     ReviewDay,
     ReviewSummary,
-    SectionKind,
     User,
-    card_list_kind,
 )
 from studyapp.queue import Today as Answered, daily_allowance
 from studyapp.services import fitting
 
-MATURE_DAYS = 21
 RETENTION_WINDOWS = (7, 30, 365)
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
@@ -109,6 +105,29 @@ def shift_segments(
     return boundaries, shifts
 
 
+def learner_date_sql(
+    column: str, boundaries: list[dt.datetime], shifts: list[int], connection=connection
+) -> tuple[str, list]:
+    """SQL for the learner's study date of a datetime `column` (see shift_segments), with its parameters."""
+    as_text = connection.vendor == "sqlite"
+
+    def value(seconds: int):
+        return f"{seconds:+d} seconds" if as_text else seconds
+
+    if not boundaries:
+        case, params = "%s", [value(shifts[0])]
+    else:
+        case, params = "CASE", []
+        for boundary, seconds in zip(boundaries, shifts, strict=False):
+            case += f" WHEN {column} < %s THEN %s"
+            params += [connection.ops.adapt_datetimefield_value(boundary), value(seconds)]
+        case += " ELSE %s END"
+        params.append(value(shifts[-1]))
+    if as_text:
+        return f"date({column}, {case})", params
+    return f"(({column} AT TIME ZONE 'UTC') + ({case}) * INTERVAL '1 second')::date", params
+
+
 class LearnerDate(Func):
     """The learner's study date of a datetime column, in native SQL on SQLite and PostgreSQL (no per-row Python
     function, which is what made grouping 100,000 reviews by day slow on SQLite)."""
@@ -119,31 +138,11 @@ class LearnerDate(Func):
         super().__init__(F(field))
         self.boundaries, self.shifts = boundaries, shifts
 
-    def _case(self, column: str, column_params: list, connection, as_text: bool) -> tuple[str, list]:
-        def value(seconds: int):
-            return f"{seconds:+d} seconds" if as_text else seconds
-
-        if not self.boundaries:
-            return "%s", [value(self.shifts[0])]
-        sql, params = "CASE", []
-        for boundary, seconds in zip(self.boundaries, self.shifts, strict=False):
-            sql += f" WHEN {column} < %s THEN %s"
-            params += [*column_params, connection.ops.adapt_datetimefield_value(boundary), value(seconds)]
-        sql += " ELSE %s END"
-        return sql, [*params, value(self.shifts[-1])]
-
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, **extra):
         column, column_params = compiler.compile(self.source_expressions[0])
-        case, case_params = self._case(column, column_params, connection, as_text=True)
-        return f"date({column}, {case})", [*column_params, *case_params]
-
-    def as_postgresql(self, compiler, connection, **extra):
-        column, column_params = compiler.compile(self.source_expressions[0])
-        case, case_params = self._case(column, column_params, connection, as_text=False)
-        return f"(({column} AT TIME ZONE 'UTC') + ({case}) * INTERVAL '1 second')::date", [
-            *column_params,
-            *case_params,
-        ]
+        if column_params:
+            raise ValueError("LearnerDate takes a plain datetime column")
+        return learner_date_sql(column, self.boundaries, self.shifts, connection)
 
 
 def learner_day(field: str, user: User, start: dt.datetime, end: dt.datetime) -> LearnerDate:
@@ -335,26 +334,21 @@ class Today:
         return self.due + self.new + self.learning
 
 
-def today(user: User, now: dt.datetime, days: dict[dt.date, Day] | None = None) -> Today:
+def today(
+    user: User,
+    now: dt.datetime,
+    days: dict[dt.date, Day] | None = None,
+) -> Today:
     """What is left to study today (within the daily limits) and what was done."""
     date = user.study_date(now)
-    end = user.day_bounds(date)[1]
     done = (review_days(user, now, days=1) if days is None else days).get(date, Day())
-    available = (
-        studied_states(user)
-        .showable(date)
-        .aggregate(
-            n_due=Count("id", filter=Q(state=State.REVIEW, due__lt=end)),
-            n_learning=Count("id", filter=Q(state__in=[State.LEARNING, State.RELEARNING], due__lt=end)),
-            n_new=Count("id", filter=Q(state=State.NEW)),
-        )
-    )
     allowance = daily_allowance(user, Answered(new_introduced=done.new, reviews_done=done.review_state))
+    available = card_figures.available_today(user, now, allowance)
     return Today(
         date=date,
-        due=min(available["n_due"], allowance.review),
-        new=min(available["n_new"], allowance.new),
-        learning=available["n_learning"],
+        due=min(available.due, allowance.review),
+        new=min(available.new, allowance.new),
+        learning=available.learning,
         reviews_done=done.reviews,
         minutes=round(done.ms / 60000),
     )
@@ -397,21 +391,28 @@ def heatmap(per_day: dict[dt.date, int], today: dt.date, days: int = HEATMAP_DAY
 
 
 def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tuple[dt.date, int]]:
-    """Cards coming due on each of the next `days` learner days; overdue cards count on today."""
+    """Cards coming due on each of the next `days` learner days; overdue cards count on today. Hand-written SQL
+    (card_figures explains why); it walks the (user, state, due) index up to the horizon."""
     date = user.study_date(now)
     _, horizon = user.day_bounds(date + dt.timedelta(days=days - 1))
-    rows = (
-        studied_states(user)
-        .filter(suspended=False, due__lt=horizon)
-        .exclude(state=State.NEW)
-        .annotate(day=learner_day("due", user, now - dt.timedelta(days=1), horizon))
-        .values("day")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("day", "n")
+    day_sql, day_params = learner_date_sql(
+        "s.due", *shift_segments(user.tzinfo, user.day_start_hour, now - dt.timedelta(days=1), horizon)
     )
+    # The day expression's parameters get names, as the shared SQL of card_figures uses named ones.
+    params = {f"d{i}": value for i, value in enumerate(day_params)}
+    day_sql = day_sql.replace("%s", "%({})s").format(*params)
+    params.update(user=user.pk, horizon=connection.ops.adapt_datetimefield_value(horizon))
+    sql = (
+        f"SELECT {day_sql}, COUNT(*) FROM {card_figures.FROM_STATES}"
+        f" WHERE {card_figures.LIVE} AND NOT s.suspended AND s.state IN (1, 2, 3) AND s.due < %(horizon)s"
+        " GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     counts = [0] * days
     for day, n in rows:
+        day = dt.date.fromisoformat(day) if isinstance(day, str) else day
         counts[max(0, (day - date).days)] += n
     return [(date + dt.timedelta(days=i), counts[i]) for i in range(days)]
 
@@ -473,91 +474,16 @@ def retention(
 # --- Mastery and weakest items ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mastery:
-    key: object
-    label: str
-    cards: int
-    mastered: int
-    studied: int
-    recall: float | None
-
-    @property
-    def share(self) -> float:
-        return self.mastered / self.cards if self.cards else 0.0
-
-
-def _mastery_rows(states: QuerySet, group: dict, now: dt.datetime, decay: float) -> QuerySet:
-    studied = Q(last_review__isnull=False, stability__gt=0)
-    return (
-        states.annotate(**group)
-        .values(*group)
-        .annotate(
-            cards=Count("id"),
-            mastered=Count("id", filter=Q(stability__gte=MATURE_DAYS)),
-            studied=Count("id", filter=studied),
-            recall=Avg(retrievability(now, decay), filter=studied),
-        )
-        .order_by()
-    )
-
-
 def mastery_by_deck(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
-    rows = _mastery_rows(
-        studied_states(user), {"g": F("card__deck_id"), "t": F("card__deck__title")}, now, decay
-    )
-    out = [Mastery(r["g"], r["t"], r["cards"], r["mastered"], r["studied"], r["recall"]) for r in rows]
-    return sorted(out, key=lambda m: m.label.lower())
+    return card_figures.mastery(user, now, decay)[0]
 
 
 def mastery_by_list(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
-    rows = _mastery_rows(studied_states(user), {"g": card_list_kind()}, now, decay)
-    order = {value: i for i, value in enumerate(SectionKind.values)}
-    labels = dict(SectionKind.choices)
-    out = [
-        Mastery(r["g"], labels.get(r["g"], r["g"]), r["cards"], r["mastered"], r["studied"], r["recall"])
-        for r in rows
-    ]
-    return sorted(out, key=lambda m: order.get(m.key, len(order)))
-
-
-@dataclass(frozen=True)
-class WeakItem:
-    item_id: int
-    term: str
-    gloss: str
-    deck: str
-    recall: float
-    lapses: int
+    return card_figures.mastery(user, now, decay)[1]
 
 
 def weakest_items(user: User, now: dt.datetime, decay: float, limit: int = WEAKEST_LIMIT) -> list[WeakItem]:
-    """Studied items by lowest predicted recall of any of their cards a day from now, then most lapses.
-
-    Ranking on tomorrow's recall rather than this minute's: a card just answered Again reads 100 % now, but its
-    stability is low, so by tomorrow it is among the first to be forgotten."""
-    rows = (
-        studied_states(user)
-        .filter(card__item__isnull=False, last_review__isnull=False, stability__gt=0, suspended=False)
-        .values("card__item_id", "card__item__term", "card__item__gloss", "card__deck__title")
-        .annotate(
-            recall=Min(retrievability(now, decay)),
-            recall_tomorrow=Min(retrievability(now + dt.timedelta(days=1), decay)),
-            lapses=Sum("lapses", output_field=IntegerField()),
-        )
-        .order_by("recall_tomorrow", "-lapses", "card__item__term")[:limit]
-    )
-    return [
-        WeakItem(
-            r["card__item_id"],
-            r["card__item__term"],
-            r["card__item__gloss"],
-            r["card__deck__title"],
-            r["recall"],
-            r["lapses"],
-        )
-        for r in rows
-    ]
+    return card_figures.weakest_items(user, now, decay, limit)
 
 
 # --- The learner dashboard in one call ----------------------------------------------------------------------
@@ -582,6 +508,7 @@ def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDash
     decay = decay_for(user)
     days = review_days(user, now)
     today_figures = today(user, now, days)
+    by_deck, by_list = card_figures.mastery(user, now, decay)
     per_day = {day: totals.reviews for day, totals in days.items()}
     return LearnerDashboard(
         today=today_figures,
@@ -589,8 +516,8 @@ def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDash
         heatmap=heatmap(per_day, today_figures.date),
         forecast=forecast(user, now),
         retention=retention(user, now, days=days),
-        by_deck=mastery_by_deck(user, now, decay),
-        by_list=mastery_by_list(user, now, decay),
+        by_deck=by_deck,
+        by_list=by_list,
         weakest=weakest_items(user, now, decay),
         decay=decay,
     )
