@@ -404,7 +404,7 @@ def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tu
     params.update(user=user.pk, horizon=connection.ops.adapt_datetimefield_value(horizon))
     sql = (
         f"SELECT {day_sql}, COUNT(*) FROM {card_figures.FROM_STATES}"
-        f" WHERE {card_figures.LIVE} AND NOT s.suspended AND s.state IN (1, 2, 3) AND s.due < %(horizon)s"
+        f" WHERE {card_figures.LIVE} AND NOT s.suspended AND s.state <> 0 AND s.due < %(horizon)s"
         " GROUP BY 1"
     )
     with connection.cursor() as cursor:
