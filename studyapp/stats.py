@@ -28,10 +28,10 @@ from django.db.models import (
     FloatField,
     Func,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -224,9 +224,8 @@ def _first_stale_day(user: User, mark: ReviewSummary | None, window_start: dt.da
     if mark is None or (mark.time_zone, mark.day_start_hour) != (user.time_zone, user.day_start_hour):
         return window_start
     stale = []
-    added = flashcard_reviews(user).filter(id__gt=mark.max_id).aggregate(earliest=Min("reviewed_at"))
-    if added["earliest"] is not None and added["earliest"] < user.day_bounds(mark.through)[0]:
-        stale.append(user.study_date(added["earliest"]))
+    if mark.earliest_added is not None and mark.earliest_added < user.day_bounds(mark.through)[0]:
+        stale.append(user.study_date(mark.earliest_added))
     if mark.latest_id is not None and not mark.latest_kept:
         survivor = (
             flashcard_reviews(user)
@@ -247,9 +246,13 @@ def summarise_review_days(user: User, now: dt.datetime, window_start: dt.date) -
     except as `_first_stale_day` says, so each review is summed once a day at most, and a load reads at most a
     year of rows plus today's reviews, whatever the size of the log."""
     today = user.study_date(now)
+    added = flashcard_reviews(user).filter(id__gt=OuterRef("max_id")).order_by("reviewed_at")
     mark = (
         ReviewSummary.objects.filter(user=user)
-        .annotate(latest_kept=Exists(Review.objects.filter(pk=OuterRef("latest_id"))))
+        .annotate(
+            latest_kept=Exists(Review.objects.filter(pk=OuterRef("latest_id"))),
+            earliest_added=Subquery(added.values("reviewed_at")[:1]),
+        )
         .first()
     )
     stale = _first_stale_day(user, mark, window_start)
@@ -296,12 +299,9 @@ def review_days(user: User, now: dt.datetime, days: int = HEATMAP_DAYS) -> dict[
     first = date - dt.timedelta(days=days - 1)
     through = summarise_review_days(user, now, window_start=date - dt.timedelta(days=HEATMAP_DAYS - 1))
     out: dict[dt.date, Day] = {}
-    closed = ReviewDay.objects.filter(user=user, date__gte=first, date__lt=through).values(
-        "date", *DAY_FIELDS
-    )
-    for row in closed:
-        date_of_row = row.pop("date")
-        out[date_of_row] = Day(**row)
+    closed = ReviewDay.objects.filter(user=user, date__gte=first, date__lt=through)
+    for day, *figures in closed.values_list("date", *DAY_FIELDS):
+        out[day] = Day(*figures)
     start, end = user.day_bounds(date)
     live = _day_totals(
         flashcard_reviews(user).filter(reviewed_at__gte=start, reviewed_at__lt=end).values("user")
