@@ -160,6 +160,9 @@ class WeakItem:
     lapses: int
 
 
+CANDIDATE_CARDS = 100
+
+
 def weakest_items(user: User, now: dt.datetime, decay: float, limit: int) -> list[WeakItem]:
     """Studied items by lowest predicted recall of any of their cards a day from now, then most lapses.
 
@@ -172,25 +175,50 @@ def weakest_items(user: User, now: dt.datetime, decay: float, limit: int) -> lis
         "factor": scheduling.curve_factor(decay),
         "exponent": -decay,
         "limit": limit,
+        "candidates": CANDIDATE_CARDS,
     }
-    # The item's lowest recall is that of its card with the largest t / S: the curve is computed once per row
-    # shown, on that largest ratio, which gives exactly the smallest of the cards' values.
-    sql = f"""
-        SELECT w.item_id, i.term, i.gloss, d.title, POWER(1.0 + %(factor)s * w.worst_now, %(exponent)s), w.lapses
-        FROM (
-            SELECT c.item_id, c.deck_id,
-                MAX({_days_since("now")} / s.stability) AS worst_now,
-                MAX({_days_since("tomorrow")} / s.stability) AS worst_tomorrow,
-                SUM(s.lapses) AS lapses
-            FROM {FROM_STATES}
-            WHERE {LIVE} AND c.item_id IS NOT NULL AND {_STUDIED} AND NOT s.suspended
-            GROUP BY c.item_id, c.deck_id
-        ) w
-        JOIN {_ITEM} i ON i.id = w.item_id
-        JOIN {_DECK} d ON d.id = w.deck_id
-        ORDER BY w.worst_tomorrow DESC, w.lapses DESC, i.term
-        LIMIT %(limit)s
-    """
+    where = f"{LIVE} AND c.item_id IS NOT NULL AND {_STUDIED} AND NOT s.suspended"
+    worst_tomorrow = f"{_days_since('tomorrow')} / s.stability"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        # First the cards with the largest t / S (a bounded sort, no grouping of every item): if they name
+        # `limit` items and the list ends below the ratio of the last of those, no other item can rank among
+        # them, so only these items need grouping. Otherwise (ties, or items with many cards) all are grouped.
+        cursor.execute(
+            f"SELECT c.item_id, {worst_tomorrow} FROM {FROM_STATES} WHERE {where}"
+            f" ORDER BY 2 DESC LIMIT %(candidates)s",
+            params,
+        )
+        cards = cursor.fetchall()
+        items: dict[int, float] = {}
+        for item_id, ratio in cards:
+            if len(items) == limit:
+                break
+            items.setdefault(item_id, ratio)
+        only = ""
+        if len(cards) == CANDIDATE_CARDS and len(items) == limit and cards[-1][1] < min(items.values()):
+            threshold = min(items.values())
+            chosen = sorted({item_id for item_id, ratio in cards if ratio >= threshold})
+            only = f" AND c.item_id IN ({', '.join(str(int(pk)) for pk in chosen)})"
+        # The item's lowest recall is that of its card with the largest t / S: the curve is computed once per
+        # item, on that largest ratio, which gives exactly the smallest of the cards' values.
+        cursor.execute(
+            f"""
+            SELECT w.item_id, i.term, i.gloss, d.title, POWER(1.0 + %(factor)s * w.worst_now, %(exponent)s),
+                w.lapses
+            FROM (
+                SELECT c.item_id, c.deck_id,
+                    MAX({_days_since("now")} / s.stability) AS worst_now,
+                    MAX({worst_tomorrow}) AS worst_tomorrow,
+                    SUM(s.lapses) AS lapses
+                FROM {FROM_STATES}
+                WHERE {where}{only}
+                GROUP BY c.item_id, c.deck_id
+            ) w
+            JOIN {_ITEM} i ON i.id = w.item_id
+            JOIN {_DECK} d ON d.id = w.deck_id
+            ORDER BY w.worst_tomorrow DESC, w.lapses DESC, i.term
+            LIMIT %(limit)s
+            """,
+            params,
+        )
         return [WeakItem(*row) for row in cursor.fetchall()]
