@@ -18,7 +18,7 @@ Decisions the issue left open:
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Count,
     DateField,
@@ -275,20 +275,23 @@ def summarise_review_days(user: User, now: dt.datetime, window_start: dt.date) -
         .values_list("id", flat=True)
         .first()
     )
-    with transaction.atomic():
-        # Two tabs may summarise at once: both compute the same sums, and the second replaces the first's.
-        ReviewDay.objects.filter(user=user, date__gte=start).delete()
-        ReviewDay.objects.bulk_create(days, ignore_conflicts=True)
-        ReviewSummary.objects.update_or_create(
-            user=user,
-            defaults={
-                "through": today,
-                "max_id": top,
-                "latest_id": latest,
-                "time_zone": user.time_zone,
-                "day_start_hour": user.day_start_hour,
-            },
-        )
+    try:
+        with transaction.atomic():
+            # Two tabs may summarise at once: both compute the same sums, and the second replaces the first's.
+            ReviewDay.objects.filter(user=user, date__gte=start).delete()
+            ReviewDay.objects.bulk_create(days, ignore_conflicts=True)
+            ReviewSummary.objects.update_or_create(
+                user=user,
+                defaults={
+                    "through": today,
+                    "max_id": top,
+                    "latest_id": latest,
+                    "time_zone": user.time_zone,
+                    "day_start_hour": user.day_start_hour,
+                },
+            )
+    except IntegrityError:  # both created the learner's first mark: the other one's sums are as good
+        pass
     return today
 
 
