@@ -193,9 +193,9 @@ def set_class_exam(
 
 
 @transaction.atomic
-def delete_class_exam(*, exam: ClassExam) -> None:
-    """Members' plans for it go; their cards keep the dates they were given and relax at their next answer."""
-    ExamPlan.objects.filter(source=exam.source).delete()
+def delete_class_exam(*, exam: ClassExam, now: dt.datetime) -> None:
+    """Members' plans for it go, and the cards it brought forward go back to each member's own schedule."""
+    plans.remove_exam_plans(plans=ExamPlan.objects.filter(source=exam.source), now=now)
     exam.delete()
 
 
@@ -269,12 +269,17 @@ def regenerate_join_code(*, classroom: Classroom) -> str:
 
 
 @transaction.atomic
-def remove_student(*, classroom: Classroom, student_id: int) -> bool:
+def remove_student(*, classroom: Classroom, student_id: int, now: dt.datetime) -> bool:
     """Takes the student out of the class. Their attempts stay in the database (out of the gradebook) and come
     back if they rejoin."""
     deleted, _ = ClassMembership.objects.filter(classroom=classroom, student_id=student_id).delete()
     releases.clear_holds(source=release_source(classroom.pk), user_ids=[student_id])
-    ExamPlan.objects.filter(user_id=student_id, source__in=[e.source for e in classroom.exams.all()]).delete()
+    plans.remove_exam_plans(
+        plans=ExamPlan.objects.filter(
+            user_id=student_id, source__in=[e.source for e in classroom.exams.all()]
+        ),
+        now=now,
+    )
     return bool(deleted)
 
 
@@ -349,7 +354,9 @@ def delete_class(*, classroom: Classroom, now: dt.datetime) -> str:
     Either way, what its release plan still held back is released to its students, and its exams leave their
     plans."""
     releases.clear_holds(source=release_source(classroom.pk))
-    ExamPlan.objects.filter(source__in=[e.source for e in classroom.exams.all()]).delete()
+    plans.remove_exam_plans(
+        plans=ExamPlan.objects.filter(source__in=[e.source for e in classroom.exams.all()]), now=now
+    )
     return _archive_or_delete(classroom, now)
 
 

@@ -196,6 +196,18 @@ def answer(
     return _with_interval(outcome, now, chosen)
 
 
+def relaxed_interval(after: Memory, config: Config, fuzz_seed: str, exams: Sequence[Exam] = ()) -> int:
+    """The interval (days from its last review) a review card's last answer would have given without the exam
+    plans that are gone: FSRS's interval for its stability at the learner's desired retention (ramped for the
+    `exams` still ahead, counted from that review's day), fuzzed with the answer's seed, capped for `exams`."""
+    ahead = upcoming(exams)
+    retention = ramped_retention(config.desired_retention, ahead)
+    if retention != config.desired_retention:
+        config = dataclasses.replace(config, desired_retention=retention)
+    days = scheduling.review_interval(after.stability, config, fuzz_seed)
+    return exam_interval(days, after, ahead, config) if ahead else days
+
+
 def preview(
     memory: Memory, now: dt.datetime, config: Config, fuzz_seed: str, **plans
 ) -> dict[Rating, Outcome]:

@@ -234,9 +234,66 @@ def reschedule_for_exam(*, user: User, plan: ExamPlan, now: dt.datetime) -> int:
     return len(changed)
 
 
-def remove_exam_plan(*, user: User, plan_id: int) -> None:
-    """Cards keep the earlier dates they were given: the next answer schedules them as usual again."""
-    ExamPlan.objects.filter(user=user, pk=plan_id, source=ExamPlan.OWN).delete()
+def remove_exam_plan(*, user: User, plan_id: int, now: dt.datetime) -> int:
+    """The learner drops one of their own exams (see remove_exam_plans)."""
+    return remove_exam_plans(
+        plans=ExamPlan.objects.filter(user=user, pk=plan_id, source=ExamPlan.OWN), now=now
+    )
+
+
+def remove_exam_plans(*, plans, now: dt.datetime) -> int:
+    """Delete these exam plans and put their material back on each learner's own schedule: a review card that
+    the exam brought forward moves to the date its last answer would have given without it (planning.
+    relaxed_interval; other exams still ahead keep their hold). Cards due today or earlier stay due, and no card
+    moves earlier. Returns how many cards moved."""
+    with transaction.atomic():
+        removed = list(plans.select_related("user").select_for_update(of=("self",)))
+        ExamPlan.objects.filter(pk__in=[p.pk for p in removed]).delete()
+        moved = 0
+        for user, scopes in _scopes_by_user(removed).items():
+            moved += _relax_after_exams(user=user, scopes=scopes, now=now)
+    return moved
+
+
+def _scopes_by_user(removed: list[ExamPlan]) -> dict[User, list[ExamPlan]]:
+    by_user: dict[int, tuple[User, list]] = {}
+    for plan in removed:
+        by_user.setdefault(plan.user_id, (plan.user, []))[1].append(plan)
+    return dict(by_user.values())
+
+
+def _relax_after_exams(*, user: User, scopes: list[ExamPlan], now: dt.datetime) -> int:
+    from studyapp.services.reviews import config_for, memory_of
+
+    config = config_for(user, now)  # read after the delete: only the exams that remain
+    _, today_end = user.day_bounds(user.study_date(now))
+    in_scope = Q()
+    for plan in scopes:  # cards answered while the exam was still ahead: the ones it could have scheduled
+        exam_start, _ = user.day_bounds(plan.exam_date)
+        in_scope |= Q(card__deck_id=plan.deck_id, last_review__lt=exam_start) & (
+            Q(card__section_id=plan.section_id) if plan.section_id else Q()
+        )
+    states = CardState.objects.filter(
+        in_scope,
+        user=user,
+        state=REVIEW,
+        due__gte=today_end,
+        last_review__isnull=False,
+        stability__isnull=False,
+    )
+    changed = []
+    for state in states.select_related("card").select_for_update(of=("self",)):
+        exams = config.plans.exams_for(state.card.deck_id, state.card.section_id, state.last_review)
+        # The seed the last answer fuzzed with (reviews.fuzz_seed, before `reps` counted that answer).
+        seed = f"{state.card_id}:{max(state.reps - 1, 0)}"
+        days = planning.relaxed_interval(memory_of(state), config, seed, exams)
+        due = state.last_review + dt.timedelta(days=days)
+        if due > state.due:
+            state.due = due
+            state.version += 1
+            changed.append(state)
+    CardState.objects.bulk_update(changed, ["due", "version"])
+    return len(changed)
 
 
 # --- Backlog plans ------------------------------------------------------------------------------------------

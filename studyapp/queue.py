@@ -8,20 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection, models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from studyapp import plans
+from studyapp import plans, review_sql
 from studyapp.models import (
     BacklogPlan,
-    Card,
     CardState,
-    Deck,
-    Enrollment,
-    Item,
-    ItemGroup,
     ReleaseHold,
-    Section,
     live_q,
     showable_q,
 )
@@ -141,16 +134,6 @@ def _due_conditions(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[Q, 
     return learning, review, new
 
 
-def shown_now(user, now: dt.datetime, scope: Scope = Scope()) -> ExpressionWrapper:
-    """A boolean expression on CardState: the queue (in `scope`) has this card due now, daily limits aside.
-    Annotated on the grade's locking query it checks the answered card without a query of its own, and on the
-    row as locked: its own columns are read again once a concurrent answer (burying it) commits."""
-    learning_q, review_q, new_q = _due_conditions(user, now, scope)
-    return ExpressionWrapper(
-        _studyable_q(user, now, scope) & (learning_q | review_q | new_q), output_field=BooleanField()
-    )
-
-
 def within_limits(user, card_state: CardState, now: dt.datetime) -> bool:
     """The learner's daily limits leave room for this card (learning cards have none)."""
     if card_state.state not in (NEW, REVIEW):
@@ -159,124 +142,32 @@ def within_limits(user, card_state: CardState, now: dt.datetime) -> bool:
     return (allowance.new if card_state.state == NEW else allowance.review) > 0
 
 
-def would_show(user, card_state: CardState, now: dt.datetime, scope: Scope = Scope()) -> bool:
-    """Whether the queue (in `scope`) would show this card now, daily limits included. The server grades only
-    such cards: a crafted answer for a card not due, suspended or buried must not schedule it."""
-    shown = CardState.objects.filter(pk=card_state.pk, user=user).filter(shown_now(user, now, scope)).exists()
-    return shown and within_limits(user, card_state, now)
-
-
 # Learning cards have no daily limit; past this many the count reads as this many.
 LEARNING_COUNT_CAP = 999
-
-# The queue in SQL. It says what `studyable` and `_due_conditions` say (tests/test_queue.py holds both to the
-# same behaviour) but is written out by hand: built with the ORM, its seven subqueries took ten times longer to
-# compile in Python than the database took to run them. Each subquery walks `cardstate_due_idx` (user, state,
-# due) from its start and stops at its LIMIT, so the cost is set by the daily limits, not the collection.
-_STATE, _CARD, _ENROLLMENT = CardState._meta.db_table, Card._meta.db_table, Enrollment._meta.db_table
-_FROM = f"{_STATE} s JOIN {_CARD} c ON c.id = s.card_id"
-_SHOWABLE = (
-    "s.user_id = %(user)s AND NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %(today)s)"
-    f" AND c.is_active AND c.deck_id IN (SELECT e.deck_id FROM {_ENROLLMENT} e"
-    " WHERE e.user_id = %(user)s AND e.active)"
-    f" AND (c.item_id IS NULL OR EXISTS (SELECT 1 FROM {Item._meta.db_table} i"
-    " WHERE i.id = c.item_id AND i.retired_at IS NULL))"
-)
-_LEARNING_NOW = "s.state IN (1, 3) AND s.due <= %(now)s"
-_LEARNING = "s.state IN (1, 3) AND s.due <= %(ahead)s"
-_REVIEW = "s.state = 2 AND s.due < %(day_end)s"
-_LEARNING_CHOSEN = "s.state IN (1, 3)"  # custom study of chosen items: their steps need not wait
-_REVIEW_CHOSEN = "s.state = 2 AND (s.due < %(day_end)s OR s.last_review < %(day_start)s)"
-_HOLD = (
-    f"SELECT 1 FROM {ReleaseHold._meta.db_table} h WHERE h.user_id = %(user)s AND h.deck_id = c.deck_id AND "
-)
-_HELD = (  # held_back() in SQL: held by some source past now, released by none yet
-    f"(EXISTS ({_HOLD}h.section_id = c.section_id AND h.available_from > %(now)s)"
-    f" AND NOT EXISTS ({_HOLD}h.section_id = c.section_id AND h.available_from <= %(now)s))"
-    f" OR (EXISTS ({_HOLD}h.section_id IS NULL AND h.available_from > %(now)s)"
-    f" AND NOT EXISTS ({_HOLD}h.section_id IS NULL AND h.available_from <= %(now)s))"
-)
-_NEW = f"s.state = 0 AND NOT ({_HELD})"
-# Every column of the card but its timestamps (deferred: nothing on the review screen reads them).
-_CARD_FIELDS = tuple(f.attname for f in Card._meta.concrete_fields if not isinstance(f, models.DateTimeField))
-_CARD_BOOLEANS = {f.attname for f in Card._meta.concrete_fields if isinstance(f, models.BooleanField)}
-# What Card.context_line reads (deck · list · sub-group), joined in rather than loaded one by one.
-_CONTEXT_JOINS = (
-    f" JOIN {Deck._meta.db_table} d ON d.id = c.deck_id"
-    f" LEFT JOIN {Section._meta.db_table} sec ON sec.id = c.section_id"
-    f" LEFT JOIN {Item._meta.db_table} it ON it.id = c.item_id"
-    f" LEFT JOIN {ItemGroup._meta.db_table} g ON g.id = it.group_id"
-)
-_CONTEXT_COLUMNS = "d.title AS deck_title, sec.heading AS section_heading, it.group_id AS item_group_id, g.name AS group_name"
-
-
-def _scope_sql(scope: Scope, params: dict) -> str:
-    sql = ""
-    if scope.deck_id is not None:
-        sql += " AND c.deck_id = %(deck)s"
-        params["deck"] = scope.deck_id
-    if scope.section_id is not None:
-        sql += " AND c.section_id = %(section)s"
-        params["section"] = scope.section_id
-    if scope.item_ids:
-        names = [f"item{i}" for i in range(len(scope.item_ids))]
-        sql += " AND c.item_id IN (" + ", ".join(f"%({name})s" for name in names) + ")"
-        params.update(zip(names, scope.item_ids, strict=True))
-    return sql
 
 
 def queue_sql(
     user, now: dt.datetime, scope: Scope, prefer: int | None, allowance: Allowance | None = None
 ) -> tuple[str, dict]:
-    today = user.study_date(now)
-    day_start, day_end = user.day_bounds(today)
+    """The statement build_queue runs (review_sql.queue_statement) and its parameters."""
     allowance = allowance or daily_allowance(user, answered_today(user, now))
-    new_left, reviews_left = allowance.new, allowance.review
-    adapt = connection.ops.adapt_datetimefield_value
-    params = {
-        "user": user.pk,
-        "today": connection.ops.adapt_datefield_value(today),
-        "now": adapt(now),
-        "ahead": adapt(now + LEARN_AHEAD),
-        "day_start": adapt(day_start),
-        "day_end": adapt(day_end),
-        "learning_cap": LEARNING_COUNT_CAP,
-        "review_cap": reviews_left,
-        "new_cap": new_left,
-    }
-    where = _SHOWABLE + _scope_sql(scope, params)
-    review = _REVIEW_CHOSEN if scope.item_ids else _REVIEW
-    learning = _LEARNING_CHOSEN if scope.item_ids else _LEARNING
-
-    def first(kind: str, order: str) -> str:
-        return f"(SELECT s.id FROM {_FROM} WHERE {where} AND {kind} ORDER BY {order} LIMIT 1)"
-
-    def count(kind: str, cap: str) -> str:
-        return (
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {_FROM} WHERE {where} AND {kind} LIMIT %({cap})s) capped)"
-        )
-
-    candidates = []
-    if prefer and 0 < prefer < 2**63:  # past a 64-bit id no card can match, and SQLite refuses to compare
-        kinds = [learning] + ([review] if reviews_left else []) + ([_NEW] if new_left else [])
-        candidates.append(
-            f"(SELECT s.id FROM {_FROM} WHERE {where} AND s.id = %(prefer)s AND (({') OR ('.join(kinds)})))"
-        )
-        params["prefer"] = prefer
-    candidates.append(first(_LEARNING_NOW, "s.due, s.id"))
-    if reviews_left:
-        candidates.append(first(review, "s.due, s.id"))
-    if new_left:
-        candidates.append(first(_NEW, "c.position, s.id"))
-    candidates.append(first(learning, "s.due, s.id"))
-    card_columns = ", ".join(f"c.{name} AS card_{name}" for name in _CARD_FIELDS)
-    sql = (
-        f"SELECT s.*, {card_columns}, {count(learning, 'learning_cap')} AS count_learning,"
-        f" {count(review, 'review_cap') if reviews_left else '0'} AS count_review,"
-        f" {count(_NEW, 'new_cap') if new_left else '0'} AS count_new"
-        f", {_CONTEXT_COLUMNS} FROM {_FROM}{_CONTEXT_JOINS} WHERE s.id = COALESCE({', '.join(candidates)})"
+    params = review_sql.day_params(user, now, LEARN_AHEAD)
+    sql = review_sql.queue_statement(
+        scope,
+        params,
+        prefer=prefer,
+        new_left=allowance.new,
+        reviews_left=allowance.review,
+        learning_cap=LEARNING_COUNT_CAP,
     )
     return sql, params
+
+
+def shown_sql(user, now: dt.datetime, scope: Scope = Scope()) -> tuple[str, dict]:
+    """A condition on the learner's card state `s` (and its card `c`): the queue (in `scope`) has this card due
+    now, daily limits aside. The grade's locking statement reads it as `is_shown` (review_sql.lock_statement)."""
+    params = review_sql.day_params(user, now, LEARN_AHEAD)
+    return review_sql.shown_sql(scope, params), params
 
 
 def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int | None = None) -> Queue:
@@ -285,25 +176,9 @@ def build_queue(user, now: dt.datetime, scope: Scope = Scope(), *, prefer: int |
     cards (in deck order), then learning cards due within the learn-ahead window. One query."""
     allowance = daily_allowance(user, answered_today(user, now))
     sql, params = queue_sql(user, now, scope, prefer, allowance)
-    card_state = next(iter(CardState.objects.raw(sql, params)), None)
+    card_state = next(iter(review_sql.card_states(sql, params, context=True)), None)
     if card_state is None:  # no candidate of any kind: every count is zero
         return Queue(counts=Counts(new=0, learning=0, review=0), card_state=None, backlog=allowance.backlog)
-    values = [getattr(card_state, f"card_{name}") for name in _CARD_FIELDS]
-    values = [bool(v) if name in _CARD_BOOLEANS else v for name, v in zip(_CARD_FIELDS, values, strict=True)]
-    card = card_state.card = Card.from_db(connection.alias, _CARD_FIELDS, values)
-    card.deck = Deck.from_db(connection.alias, ["id", "title"], [card.deck_id, card_state.deck_title])
-    if card.section_id is not None:
-        card.section = Section.from_db(
-            connection.alias, ["id", "heading"], [card.section_id, card_state.section_heading]
-        )
-    if card.item_id is not None:
-        card.item = Item.from_db(
-            connection.alias, ["id", "group_id"], [card.item_id, card_state.item_group_id]
-        )
-        if card.item.group_id is not None:
-            card.item.group = ItemGroup.from_db(
-                connection.alias, ["id", "name"], [card.item.group_id, card_state.group_name]
-            )
     counts = Counts(
         new=card_state.count_new, learning=card_state.count_learning, review=card_state.count_review
     )
@@ -344,22 +219,3 @@ def due_cards(
     ready = [s for s in learning if s.due <= now]
     ahead = [s for s in learning if s.due > now]
     return counts, (ready + reviews + new + ahead)[:limit]
-
-
-def cards_for_offline(user, now: dt.datetime, *, limit: int = 500) -> list[CardState]:
-    """What the learner may review until the end of tomorrow's study day without a connection: learning cards,
-    reviews falling due by then, and new cards within today's remaining and tomorrow's new-card limits."""
-    allowance = daily_allowance(user, answered_today(user, now))
-    tomorrow = user.study_date(now) + dt.timedelta(days=1)
-    _start, horizon = user.day_bounds(tomorrow)
-    base = studyable(user, now).select_related("card__deck", "card__section", "card__item__group")
-    learning = list(base.filter(state__in=(LEARNING, RELEARNING)).order_by("due", "pk")[:limit])
-    review_room = allowance.review + user.reviews_per_day
-    reviews = list(
-        base.filter(state=REVIEW, due__lt=horizon).order_by("due", "card__position", "pk")[
-            : min(review_room, limit)
-        ]
-    )
-    new_room = allowance.new + user.new_cards_per_day
-    new = list(base.filter(state=NEW).order_by("card__position", "pk")[: min(new_room, limit)])
-    return (learning + reviews + new)[:limit]

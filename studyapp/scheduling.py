@@ -140,6 +140,15 @@ def answer(memory: Memory, rating: Rating, now: dt.datetime, config: Config, fuz
     )
 
 
+def review_interval(stability: float, config: Config, fuzz_seed: str) -> int:
+    """Whole days until a review card of this stability falls due at the config's desired retention, fuzzed as
+    `answer` fuzzes it with the same seed: the interval its last answer would have given under this config."""
+    days = config._scheduler._next_interval(stability=stability)
+    if not config.fuzz:
+        return days
+    return _fuzzed(dt.timedelta(days=days), config.maximum_interval, fuzz_seed).days
+
+
 def preview(memory: Memory, now: dt.datetime, config: Config, fuzz_seed: str) -> dict[Rating, Outcome]:
     """All four outcomes, for the answer buttons' labels."""
     return {rating: answer(memory, rating, now, config, fuzz_seed) for rating in Rating}

@@ -116,7 +116,7 @@ def class_join_code(request: HttpRequest, classroom_id: int) -> HttpResponse:
 def class_remove_student(request: HttpRequest, classroom_id: int, student_id: int) -> HttpResponse:
     classroom = get_classroom_for_instructor(request.user, classroom_id)
     membership = get_object_or_404(classroom.memberships.select_related("student"), student_id=student_id)
-    services.remove_student(classroom=classroom, student_id=membership.student_id)
+    services.remove_student(classroom=classroom, student_id=membership.student_id, now=timezone.now())
     messages.success(
         request,
         f"{membership.student.username} removed from {classroom.name}. "

@@ -49,6 +49,6 @@ def class_exams(request: HttpRequest, classroom_id: int) -> HttpResponse:
 def class_exam_delete(request: HttpRequest, classroom_id: int, exam_id: int) -> HttpResponse:
     classroom = get_classroom_for_instructor(request.user, classroom_id)
     exam = get_object_or_404(classroom.exams.select_related("deck", "section"), pk=exam_id)
-    services.delete_class_exam(exam=exam)
+    services.delete_class_exam(exam=exam, now=timezone.now())
     messages.success(request, f"Exam removed: {exam}. Students' cards go back to their own schedules.")
     return redirect("quizzes:class-exams", classroom_id=classroom.pk)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from studyapp import queue, stats
+from studyapp import offline, queue, stats
 from studyapp.access import get_deck_for_user
 from studyapp.api import schemas as s
 from studyapp.forms import StudySettingsForm
@@ -198,23 +198,19 @@ def due(request, query: Query[ScopeQuery], limit: int = Query(100, ge=1, le=500)
     summary="Cards to review offline until the end of tomorrow's study day",
 )
 def offline_package(request):
+    """The queue's own cards and limits (studyapp.offline): offline shows what the review page would."""
     now = timezone.now()
-    user = request.user
-    states = queue.cards_for_offline(user, now)
-    today = user.study_date(now)
-    done = queue.answered_today(user, now)
-    _start, today_ends = user.day_bounds(today)
-    _start, valid_until = user.day_bounds(today + dt.timedelta(days=1))
+    batch = offline.offline_batch(request.user, now)
     return {
         "generated_at": now,
-        "today_ends": today_ends,
+        "today_ends": batch.today_ends,
         "learn_ahead_seconds": int(queue.LEARN_AHEAD.total_seconds()),
-        "new_left_today": max(0, user.new_cards_per_day - done.new_introduced),
-        "reviews_left_today": max(0, user.reviews_per_day - done.reviews_done),
-        "new_per_day": user.new_cards_per_day,
-        "reviews_per_day": user.reviews_per_day,
-        "valid_until": valid_until,
-        "cards": _with_siblings(states, now, reviews.config_for(user)),
+        "new_left_today": batch.today.new,
+        "reviews_left_today": batch.today.review,
+        "new_per_day": batch.per_day.new_per_day,
+        "reviews_per_day": batch.per_day.reviews_per_day,
+        "valid_until": batch.valid_until,
+        "cards": _with_siblings(batch.cards, now, reviews.config_for(request.user)),
     }
 
 

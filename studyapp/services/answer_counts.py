@@ -6,35 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
+from django.db.models import Case, F, PositiveIntegerField, Value, When
 
+from studyapp import review_sql
 from studyapp.models import CardState, Review, User
 
 _COUNT = PositiveIntegerField()
-
-
-def _today_fields(day: dt.date, state_before: int) -> dict:
-    """Add the answer to the day's counts, starting them afresh when the stored day is not this one."""
-    new = int(state_before == CardState.State.NEW)
-    review = int(state_before == CardState.State.REVIEW)
-    same_day = Q(answers_day=day)
-    return {
-        "answers_day": Value(day),
-        "new_answered": Case(
-            When(same_day, then=F("new_answered") + new), default=Value(new), output_field=_COUNT
-        ),
-        "reviews_answered": Case(
-            When(same_day, then=F("reviews_answered") + review), default=Value(review), output_field=_COUNT
-        ),
-    }
 
 
 def count_answer(*, user: User, state_before: int, now: dt.datetime) -> None:
     """One more flashcard answer: one UPDATE of the learner's row, and the same change on `user` in memory
     (the queue shown after the answer reads it)."""
     day = user.study_date(now)
-    User.objects.filter(pk=user.pk).update(
-        reviews_since_fit=F("reviews_since_fit") + 1, **_today_fields(day, state_before)
+    review_sql.count_answer(
+        user_id=user.pk,
+        day=day,
+        new=int(state_before == CardState.State.NEW),
+        review=int(state_before == CardState.State.REVIEW),
     )
     new, reviews = user.answered_on(day)
     user.reviews_since_fit += 1

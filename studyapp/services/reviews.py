@@ -7,11 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, Subquery
 from django.utils import timezone
 
-from studyapp import planning, plans, queue, scheduling, tasks
-from studyapp.models import Card, CardState, Review
+from studyapp import planning, plans, queue, review_sql, scheduling, tasks
+from studyapp.models import CardState, Review
 from studyapp.services import answer_counts, fitting
 from studyapp.services.conflicts import retry_on_conflict
 from studyapp.steps import parse_steps
@@ -33,6 +32,20 @@ SNAPSHOT_FIELDS = (
     "version",
 )
 _DATETIMES = {"due", "last_review"}
+# What an answer changes on the (locked) CardState row.
+_SCHEDULE_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "is_leech",
+    "version",
+)
 
 
 def config_for(user, now: dt.datetime | None = None) -> scheduling.Config:
@@ -143,7 +156,7 @@ def record_review(
     scope = scope or queue.Scope()
     with transaction.atomic():
         flashcard = source == Review.Source.REVIEW
-        shown = queue.shown_now(user, now, scope) if flashcard else None
+        shown = queue.shown_sql(user, now, scope) if flashcard else None
         card_state, siblings = _lock_with_siblings(user, shown=shown, pk=card_state_id)
         if card_state.version != shown_version:
             return STALE
@@ -163,22 +176,18 @@ def record_review(
     return ReviewResult(recorded=True, message=message, review=review, became_leech=became_leech)
 
 
-def _lock_with_siblings(user, *, shown=None, **target) -> tuple[CardState, list[CardState]]:
-    """Lock the learner's card named by `target` (one field: pk or card_id) and its siblings (the other cards
-    of its item) in one query, in primary-key order. Every writer that touches several cards locks them in
-    that order, so two answers to sibling cards wait for each other instead of deadlocking. `shown`, an
-    expression on CardState, comes back as each row's `is_shown`. Raises CardState.DoesNotExist."""
-    ((field, value),) = target.items()
-    mine = CardState.objects.filter(user=user)
-    # From the item: the card and its item's cards, then the learner's state of each through the (user, card)
-    # unique index; never a walk over every card state of the learner.
-    card = Subquery(mine.filter(**target).values("card_id")[:1])
-    item = Subquery(Card.objects.filter(pk=card).values("item_id")[:1])
-    cards = Card.objects.filter(Q(pk=card) | Q(item_id=item)).values("pk")
-    locked = mine.select_for_update(of=("self",)).select_related("card")
-    if shown is not None:
-        locked = locked.annotate(is_shown=shown)
-    locked = list(locked.filter(card_id__in=cards).order_by("pk"))
+def _lock_with_siblings(
+    user, *, shown: tuple[str, dict] | None = None, pk: int | None = None, card_id: int | None = None
+) -> tuple[CardState, list[CardState]]:
+    """Lock the learner's card named by `pk` or `card_id` and its siblings (the other cards of its item) in one
+    statement (review_sql.lock_statement). `shown`, a condition with its parameters (queue.shown_sql), comes
+    back as each row's `is_shown`. Raises CardState.DoesNotExist."""
+    field, value = ("pk", pk) if pk is not None else ("card_id", card_id)
+    if not 0 < value < 2**63:  # no row has such an id, and SQLite refuses to compare with one past 64 bits
+        raise CardState.DoesNotExist
+    condition, params = shown if shown is not None else (None, {"user": user.pk})
+    sql = review_sql.lock_statement(by="pk" if field == "pk" else "card", shown=condition)
+    locked = review_sql.card_states(sql, {**params, "target": value})
     chosen = next((card_state for card_state in locked if getattr(card_state, field) == value), None)
     if chosen is None:
         raise CardState.DoesNotExist
@@ -210,8 +219,8 @@ def _apply(user, card_state, rating, now, config, duration_ms, source, buried=()
         card_state.is_leech = became_leech = True
         if user.leech_suspends:
             card_state.suspended = True
-    card_state.save()
-    review = Review.objects.create(
+    review_sql.save_fields(card_state, _SCHEDULE_FIELDS)
+    review = Review(
         user_id=card_state.user_id,
         card_id=card_state.card_id,
         rating=int(rating),
@@ -227,6 +236,7 @@ def _apply(user, card_state, rating, now, config, duration_ms, source, buried=()
         last_interval_days=last_interval_days,
         snapshot_before=before,
     )
+    review_sql.insert(review)
     return review, became_leech
 
 
@@ -240,7 +250,7 @@ def _bury_siblings(user, siblings: list[CardState], now: dt.datetime) -> list[li
         if sibling.buried_until is None or sibling.buried_until < tomorrow
     ]
     if previous:
-        CardState.objects.filter(pk__in=[pk for pk, _ in previous]).update(buried_until=tomorrow)
+        review_sql.bury([pk for pk, _ in previous], tomorrow)
     return previous
 
 

@@ -71,7 +71,7 @@ def exam_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def exam_plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = get_object_or_404(ExamPlan, pk=plan_id, user=request.user, source=ExamPlan.OWN)
-    plans.remove_exam_plan(user=request.user, plan_id=plan.pk)
+    plans.remove_exam_plan(user=request.user, plan_id=plan.pk, now=timezone.now())
     messages.success(request, "Exam plan removed; your cards go back to your own desired retention.")
     return redirect("studyapp:plans")
 

@@ -26,6 +26,15 @@ DRUGS = [
     ("Lidocaine patch", "local anaesthetic"),
 ]
 
+KEPT = "key => localStorage.getItem(key) !== null"
+# The study page as the service worker keeps it, and the CSRF token in it (masked afresh on every render, so it
+# tells the kept copy from a page the server renders now).
+KEPT_PAGE_TOKEN = """() => caches.match('/study/', {ignoreSearch: true, ignoreVary: true})
+  .then(r => r ? r.text() : '')
+  .then(html => (html.match(/&quot;x-csrftoken&quot;: &quot;([^&]+)&quot;|"x-csrftoken": "([^"]+)"/) || [])
+    .slice(1).find(Boolean) || null)"""
+PAGE_TOKEN = "() => JSON.parse(document.body.getAttribute('hx-headers'))['x-csrftoken']"
+
 REPLAY = """(queue) => fetch('/api/v1/study/sync', {
   method: 'POST', credentials: 'same-origin',
   headers: {'Content-Type': 'application/json',
@@ -33,7 +42,8 @@ REPLAY = """(queue) => fetch('/api/v1/study/sync', {
   body: JSON.stringify({answers: queue})}).then(r => r.json())"""
 
 
-def test_install_go_offline_review_ten_cards_and_sync_them_once(page, transactional_db):
+def _student_with_drug_cards():
+    """alice studies one card per drug ("Ibuprofen: drug class?" and so on), all new."""
     student = factories.make_user("alice")
     deck = factories.make_deck(title="Foraminal narrowing")
     deck.disabled_card_templates = ["gloss_items", "group_members", "cloze", "list_recall", "faq"]
@@ -43,7 +53,20 @@ def test_install_go_offline_review_ten_cards_and_sync_them_once(page, transactio
         factories.make_item(drugs, term, gloss=gloss, position=n)
     factories.study_deck(student, deck)
     sync_cards(deck)
+    return student
 
+
+def _wait_until(page, script: str, arg, what: str) -> None:
+    """Polled from Python: wait_for_function would evaluate a string, which our CSP (rightly) forbids."""
+    for _ in range(100):
+        if page.evaluate(script, arg):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(what)
+
+
+def test_install_go_offline_review_ten_cards_and_sync_them_once(page, transactional_db):
+    student = _student_with_drug_cards()
     login(page, "alice")
     page.goto("/study/")
     expect(page.locator("#card-front")).to_have_text("Ibuprofen: drug class?")
@@ -55,13 +78,7 @@ def test_install_go_offline_review_ten_cards_and_sync_them_once(page, transactio
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)").endswith("/sw.js")
 
     package_key = f"studyapp:{student.pk}:package"
-    # Polled from Python: wait_for_function would evaluate a string, which our CSP (rightly) forbids.
-    for _ in range(100):
-        if page.evaluate("key => localStorage.getItem(key) !== null", package_key):
-            break
-        page.wait_for_timeout(50)
-    else:
-        raise AssertionError("the study page did not keep the cards for offline use")
+    _wait_until(page, KEPT, package_key, "the study page did not keep the cards for offline use")
 
     page.context.set_offline(True)
     expect(page.locator("#offline-review")).to_be_visible()
@@ -121,3 +138,51 @@ def test_the_api_docs_render_under_our_content_security_policy(page, transaction
     expect(page.locator(".opblock").first).to_be_visible()
     expect(page.locator(".opblock-summary-path", has_text="/api/v1/study/sync")).to_have_count(1)
     assert errors == []
+
+
+def test_cold_start_offline_opens_the_kept_study_page_and_its_answers_reach_the_server_once(
+    page, transactional_db
+):
+    student = _student_with_drug_cards()
+    login(page, "alice")
+    page.goto("/study/")  # online once: the worker, the page and the cards are kept on this device
+    expect(page.locator("#card-front")).to_have_text("Ibuprofen: drug class?")
+    _wait_until(page, KEPT, f"studyapp:{student.pk}:package", "the cards were not kept for offline use")
+    _wait_until(
+        page, "() => navigator.serviceWorker.controller !== null", None, "no worker controls the page"
+    )
+    kept_token = None
+    for _ in range(100):
+        kept_token = page.evaluate(KEPT_PAGE_TOKEN)
+        if kept_token:
+            break
+        page.wait_for_timeout(50)
+    assert kept_token, "the worker did not keep the study page"
+
+    # The app opened again with no network: the page comes from the worker's cache, the cards from this device.
+    page.context.set_offline(True)
+    page.reload()
+    assert page.evaluate(PAGE_TOKEN) == kept_token
+    expect(page.locator("#offline-review")).to_be_visible()
+    expect(page.locator("#review-card")).to_be_hidden()
+    expect(page.locator("#offline-left")).to_have_text(f"{len(DRUGS)} left offline")
+    front = page.locator("#offline-front")
+    for term, gloss in DRUGS[:2]:
+        expect(front).to_have_text(f"{term}: drug class?")
+        page.keyboard.press("Space")
+        expect(page.locator("#offline-back")).to_have_text(gloss)
+        page.keyboard.press("3")
+    expect(page.locator("#offline-queued")).to_have_text("2 answers waiting to be sent")
+    assert Review.objects.count() == 0
+
+    queue = json.loads(page.evaluate(f"localStorage.getItem('studyapp:{student.pk}:queue')"))
+    page.context.set_offline(False)
+    expect(page.locator("#offline-status")).to_have_text(
+        "Back online: 2 answers sent, 2 applied, 0 skipped (cards that changed meanwhile)."
+    )
+    reviews = list(Review.objects.filter(user=student).order_by("pk").values_list("card__front", "rating"))
+    assert reviews == [("Ibuprofen: drug class?", 3), ("Celecoxib: drug class?", 3)]
+    assert page.evaluate(f"localStorage.getItem('studyapp:{student.pk}:queue')") == "[]"
+    replay = page.evaluate(REPLAY, queue)
+    assert (replay["applied"], replay["skipped"]) == (0, 2)
+    assert Review.objects.filter(user=student).count() == 2

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from quizzes import services
 from quizzes.models import ClassExam
-from studyapp.models import Enrollment, ExamPlan
+from studyapp.models import CardState, Enrollment, ExamPlan
 from studyapp.services import reviews
 from tests import factories
 
@@ -52,7 +52,7 @@ def test_a_student_joining_later_gets_the_exam_and_leaving_drops_it(classroom_ex
     classroom, exam = classroom_exam
     services.join_class(student=other_student, code=classroom.join_code)
     assert ExamPlan.objects.filter(user=other_student, source=exam.source).exists()
-    services.remove_student(classroom=classroom, student_id=other_student.pk)
+    services.remove_student(classroom=classroom, student_id=other_student.pk, now=NOW)
     assert not ExamPlan.objects.filter(user=other_student).exists()
 
 
@@ -62,6 +62,28 @@ def test_removing_the_exam_removes_the_members_plans(client, instructor, classro
     client.force_login(instructor)
     client.post(reverse("quizzes:class-exam-delete", args=[classroom.pk, exam.pk]))
     assert not ClassExam.objects.exists() and not ExamPlan.objects.exists()
+
+
+def test_removing_the_exam_puts_the_members_cards_back_on_their_own_schedule(
+    client, instructor, student, setting
+):
+    classroom, deck, drugs = setting
+    factories.enroll(student, deck)
+    state = factories.make_card_state(student, deck.cards.get())
+    state.state, state.stability, state.difficulty, state.reps = CardState.State.REVIEW, 46.3, 5.0, 3
+    state.last_review, state.due = NOW, NOW + dt.timedelta(days=46)
+    state.save()
+    with time_machine.travel(NOW, tick=False):
+        exam = services.set_class_exam(
+            classroom=classroom, deck=deck, section=drugs, exam_date=dt.date(2025, 4, 2), target=0.95, now=NOW
+        )
+    state.refresh_from_db()
+    assert state.due.date() == dt.date(2025, 3, 21)  # brought forward for the exam
+    with time_machine.travel(NOW + dt.timedelta(days=2), tick=False):
+        client.force_login(instructor)
+        client.post(reverse("quizzes:class-exam-delete", args=[classroom.pk, exam.pk]))
+    state.refresh_from_db()
+    assert state.due.date() > dt.date(2025, 4, 2)  # its own interval again: about 46 days after its review
 
 
 @time_machine.travel(NOW, tick=False)

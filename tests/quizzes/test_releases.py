@@ -99,7 +99,7 @@ def test_removing_a_student_or_the_release_lifts_the_hold(instructor, student, o
     deck, _causes, drugs = course
     classroom = factories.make_classroom(instructor, students=(student, other_student))
     release = services.schedule_release(classroom=classroom, deck=deck, section=drugs, release_at=NEXT_MONDAY)
-    services.remove_student(classroom=classroom, student_id=student.pk)
+    services.remove_student(classroom=classroom, student_id=student.pk, now=MONDAY)
     assert "Ibuprofen" in _queued_fronts(student, MONDAY)
     assert "Ibuprofen" not in _queued_fronts(other_student, MONDAY)
     services.delete_release(release=release)

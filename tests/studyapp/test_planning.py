@@ -68,6 +68,24 @@ def test_two_exams_the_nearer_one_caps_first():
     )
 
 
+def test_without_the_exam_a_card_gets_back_the_interval_its_answer_gives_without_one():
+    card = _learned(3)
+    for config, seed in [(NO_FUZZ, ""), (Config(), "7:3")]:
+        capped = planning.answer(card, Rating.GOOD, card.due, config, seed, exams=[Exam(30)]).memory
+        plain = planning.answer(card, Rating.GOOD, card.due, config, seed).memory
+        assert capped.due < plain.due
+        days = planning.relaxed_interval(capped, config, seed)
+        assert capped.last_review + dt.timedelta(days=days) == plain.due
+    assert planning.relaxed_interval(capped, NO_FUZZ, "") == 46
+
+
+def test_a_remaining_exam_still_caps_the_relaxed_interval():
+    card = _learned(3)
+    after = planning.answer(card, Rating.GOOD, card.due, NO_FUZZ, "", exams=[Exam(10)]).memory
+    assert planning.relaxed_interval(after, NO_FUZZ, "", [Exam(30)]) == 18
+    assert planning.relaxed_interval(after, NO_FUZZ, "", [Exam(-1)]) == 46  # a past exam holds nothing
+
+
 def test_labels_show_the_capped_interval():
     card = _learned(3)
     labels = {r: o.label for r, o in planning.preview(card, card.due, NO_FUZZ, "", exams=[Exam(30)]).items()}

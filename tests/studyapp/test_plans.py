@@ -98,6 +98,72 @@ def test_an_exam_on_one_list_leaves_the_other_lists_alone(student):
     assert reviews.preview_for(state, NOW, config)[Rating.GOOD].interval.days > 30
 
 
+def _good(student, state, now):
+    state.refresh_from_db()
+    result = reviews.record_review(
+        user=student, card_state_id=state.pk, rating=3, shown_version=state.version, duration_ms=5000, now=now
+    )
+    assert result.recorded
+    state.refresh_from_db()
+    return state
+
+
+def test_removing_an_exam_gives_its_cards_the_dates_they_would_have_had_without_it(student, student_client):
+    deck, _section, (state, *_) = _deck_with_cards(student, 1)
+    _in_review(state, stability=11.0, last_review=NOW - dt.timedelta(days=11), due=NOW)
+    without_exam = reviews.preview_for(state, NOW, reviews.config_for(student, NOW))[Rating.GOOD].memory.due
+    with time_machine.travel(NOW, tick=False):
+        plan = plans.set_exam_plan(
+            user=student, deck=deck, section=None, exam_date=dt.date(2025, 4, 2), target=0.95, now=NOW
+        )
+        tight = _good(student, state, NOW).due
+    assert tight.date() < dt.date(2025, 4, 2) < without_exam.date()
+    later = NOW + dt.timedelta(days=5)
+    with time_machine.travel(later, tick=False):
+        response = student_client.post(reverse("studyapp:exam-plan-delete", args=[plan.pk]))
+        assert response.status_code == 302
+        state.refresh_from_db()
+        assert state.due == without_exam and not ExamPlan.objects.exists()
+        forecast = dict(stats.forecast(student, later, days=60))
+        assert forecast.get(tight.date(), 0) == 0 and forecast[without_exam.date()] == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_after_removing_an_exam_cards_already_due_stay_due_and_none_comes_earlier(student):
+    deck, _section, (weak, early) = _deck_with_cards(student, 2)
+    # brought forward to today by the exam (alone it would come in 15 days): stays due today
+    _in_review(weak, stability=40.0, last_review=NOW - dt.timedelta(days=25), due=NOW + dt.timedelta(days=40))
+    # set by hand later than its normal interval (as after a break): not pulled earlier
+    _in_review(early, stability=2.0, last_review=NOW, due=NOW + dt.timedelta(days=20))
+    plan = plans.set_exam_plan(
+        user=student, deck=deck, section=None, exam_date=dt.date(2025, 4, 2), target=0.95, now=NOW
+    )
+    weak.refresh_from_db()
+    assert weak.due == NOW
+    assert plans.remove_exam_plan(user=student, plan_id=plan.pk, now=NOW) == 0
+    for state, due in [(weak, NOW), (early, NOW + dt.timedelta(days=20))]:
+        state.refresh_from_db()
+        assert state.due == due
+
+
+@time_machine.travel(NOW, tick=False)
+def test_removing_one_of_two_exams_leaves_the_card_held_for_the_other(student):
+    deck, section, (state, *_) = _deck_with_cards(student, 1)
+    _in_review(state, stability=46.3, last_review=NOW, due=NOW + dt.timedelta(days=46))
+    near = plans.set_exam_plan(
+        user=student, deck=deck, section=section, exam_date=dt.date(2025, 3, 25), target=0.97, now=NOW
+    )
+    plans.set_exam_plan(
+        user=student, deck=deck, section=None, exam_date=dt.date(2025, 4, 2), target=0.95, now=NOW
+    )
+    state.refresh_from_db()
+    assert state.due.date() == dt.date(2025, 3, 13)
+    assert plans.remove_exam_plan(user=student, plan_id=near.pk, now=NOW) == 1
+    state.refresh_from_db()
+    # the date the 2 April exam alone gives (see the first test of this file)
+    assert state.due.date() == dt.date(2025, 3, 21)
+
+
 # --- Backlog plans ------------------------------------------------------------------------------------------
 
 
