@@ -5,7 +5,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from studyapp.models import AnkiImport, Deck
+from studyapp.models import AnkiExport, AnkiImport, Deck
 
 
 def get_deck_for_user(user, deck_id: int) -> Deck:
@@ -21,6 +21,11 @@ def get_deck_for_editor(user, deck_id: int) -> Deck:
 def get_anki_import_for_user(user, import_id: int) -> AnkiImport:
     """One of the user's own Anki imports, else 404."""
     return get_object_or_404(AnkiImport, pk=import_id, owner=user)
+
+
+def get_anki_export_for_user(user, export_id: int) -> AnkiExport:
+    """One of the user's own Anki exports, else 404."""
+    return get_object_or_404(AnkiExport, pk=export_id, owner=user)
 
 
 def instructor_required(view):

@@ -16,6 +16,12 @@ urlpatterns = [
     path("decks/<int:deck_id>/media/<str:name>", media.deck_media, name="deck-media"),
     path("decks/<int:deck_id>/export.apkg", exports.deck_export, name="deck-export"),
     path("decks/export.apkg", exports.collection_export, name="collection-export"),
+    path("decks/exports/<int:export_id>/", exports.anki_export_status, name="anki-export"),
+    path(
+        "decks/exports/<int:export_id>/package.apkg",
+        exports.anki_export_download,
+        name="anki-export-download",
+    ),
     path("decks/<int:deck_id>/", decks.deck, name="deck"),
     path("decks/<int:deck_id>/items/<int:item_id>/edit/", items.item_edit, name="item-edit"),
     path("decks/<int:deck_id>/study/", decks.add_to_studies, name="deck-add"),

@@ -241,6 +241,31 @@ class ItemCorrectionForm(forms.Form):
             del self.fields["group"]
 
 
+class AnkiNoteForm(forms.Form):
+    """An imported Anki note's fields, as HTML like Anki's own editor keeps them (cards are sanitised when
+    they are rendered)."""
+
+    def __init__(self, *args, item, field_names, **kwargs):
+        current = (item.anki_note or {}).get("fields") or {}
+        super().__init__(
+            *args,
+            initial={f"field_{n}": current.get(name, "") for n, name in enumerate(field_names)},
+            **kwargs,
+        )
+        self.field_names = list(field_names)
+        for n, name in enumerate(field_names):
+            self.fields[f"field_{n}"] = forms.CharField(
+                label=name,
+                required=False,
+                strip=False,
+                max_length=100_000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def note_fields(self) -> dict[str, str]:
+        return {name: self.cleaned_data[f"field_{n}"] for n, name in enumerate(self.field_names)}
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="What uses it, e.g. “phone app” or “export script”.", strip=True

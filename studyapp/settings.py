@@ -227,6 +227,9 @@ ANKI_MEDIA_MAX_PACKAGE_BYTES = env_int("ANKI_MEDIA_MAX_PACKAGE_BYTES", 200 * 102
 ANKI_MEDIA_MAX_OWNER_BYTES = env_int("ANKI_MEDIA_MAX_OWNER_BYTES", 1024 * 1024 * 1024)
 # Where uploaded packages wait for their import (a private folder, never served).
 ANKI_UPLOAD_DIR = Path(env_str("ANKI_UPLOAD_DIR", str(BASE_DIR / "var" / "anki-uploads")))
+# Exports of more active cards than this are prepared by a background task and downloaded when ready.
+ANKI_EXPORT_SYNC_CARDS = env_int("ANKI_EXPORT_SYNC_CARDS", 5000)
+ANKI_EXPORT_DIR = Path(env_str("ANKI_EXPORT_DIR", str(BASE_DIR / "var" / "anki-exports")))
 # Deck media (Anki images and sounds) go through the default storage; files are served by a view that checks
 # who may see the deck, never straight from MEDIA_ROOT.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))

@@ -51,6 +51,18 @@ def import_anki_task(import_id: int) -> str | None:
 
 
 @task()
+def export_anki_task(export_id: int) -> str | None:
+    """Prepare a queued Anki export (services.anki_jobs); the job's final status."""
+    from studyapp.models import AnkiExport
+    from studyapp.services.anki_jobs import run_anki_export
+
+    job = AnkiExport.objects.filter(pk=export_id).select_related("owner", "deck").first()
+    if job is None or job.status != AnkiExport.Status.QUEUED:
+        return None
+    return run_anki_export(job).status
+
+
+@task()
 def send_reminders_task() -> int:
     """Send the reminders due now, then queue the next run (one chain only: see ReminderTick)."""
     from studyapp.services.reminders import send_due_reminders

@@ -215,3 +215,176 @@ def genanki_package(folder: Path, notes: list[tuple[str, str]], *, name: str = "
     path = folder / name
     genanki.Package(deck).write_to_file(str(path), timestamp=time.time())
     return path
+
+
+# --- A shared medical deck, as students trade them ---------------------------------------------------------
+
+IMAGE_NAME = "heart diagram é.png"  # spaces and a non-ASCII letter, as pasted on a phone
+SOUND_NAME = "murmur 1.mp3"
+ANKING_FIELDS = ("Text", "Extra", "Lecture Notes", "Missed Questions", "One by one")
+MED_FIELDS = ("Front", "Back", "Mnemonic", "Image", "Reverse")
+
+
+def _anking_notetype(col):
+    notetype = col.models.new("AnKingOverhaul")
+    notetype["type"] = 1  # cloze
+    for name in ANKING_FIELDS:
+        col.models.add_field(notetype, col.models.new_field(name))
+    template = col.models.new_template("AnKing")
+    template["qfmt"] = '{{cloze:Text}}\n<div id="extra">{{#Extra}}{{/Extra}}</div>'
+    template["afmt"] = (
+        '{{cloze:Text}}\n<br>{{#Extra}}<div id="extra">{{Extra}}</div>{{/Extra}}\n'
+        "{{#Lecture Notes}}{{hint:Lecture Notes}}{{/Lecture Notes}}\n"
+        "{{#Missed Questions}}{{hint:Missed Questions}}{{/Missed Questions}}"
+    )
+    col.models.add_template(notetype, template)
+    col.models.add(notetype)
+
+
+def _med_basic_notetype(col):
+    """Many fields, a type-in answer, `{{^…}}` and `{{text:…}}`, and an optional second card whose front is
+    empty unless Reverse is filled (Anki makes no such card)."""
+    notetype = col.models.new("MedBasic")
+    for name in MED_FIELDS:
+        col.models.add_field(notetype, col.models.new_field(name))
+    forward = col.models.new_template("Forward")
+    forward["qfmt"] = "{{Front}}{{^Mnemonic}}<br><i>no mnemonic</i>{{/Mnemonic}}<br>{{type:Back}}"
+    forward["afmt"] = (
+        "{{FrontSide}}<hr id=answer>{{type:Back}}<br>{{text:Back}}"
+        "{{#Mnemonic}}<br>{{hint:Mnemonic}}{{/Mnemonic}}{{Image}}"
+    )
+    reverse = col.models.new_template("Reverse")
+    reverse["qfmt"] = "{{#Reverse}}{{Back}}{{/Reverse}}"
+    reverse["afmt"] = "{{FrontSide}}<hr id=answer>{{Front}}"
+    col.models.add_template(notetype, forward)
+    col.models.add_template(notetype, reverse)
+    col.models.add(notetype)
+
+
+def medical_collection(folder: Path, *, fsrs: bool = True):
+    """A shared medical deck: nested decks and an empty one, an AnKing-style cloze type (hints, 20 clozes,
+    nested, coloured spans, hierarchical tags), a many-field type, media with spaces in their names, sound,
+    LaTeX, a leech; then history: learning, relearning and review cards, a manual reschedule (revlog type 4),
+    a suspended, a buried and a flagged card, and a cram deck without rescheduling holding the Renal cards
+    (odid/odue set; one answered there, revlog type 3). Returns the open Collection."""
+    from anki.collection import Collection
+
+    col = Collection(str(folder / "med.anki2"))
+    col.set_config("fsrs", fsrs)
+    (folder / IMAGE_NAME).write_bytes(PNG)
+    (folder / SOUND_NAME).write_bytes(SOUND)
+    image = col.media.add_file(str(folder / IMAGE_NAME))
+    sound = col.media.add_file(str(folder / SOUND_NAME))
+    assert (image, sound) == (IMAGE_NAME, SOUND_NAME)
+    drugs = col.decks.id("Med::Cardio::Drugs")
+    physiology = col.decks.id("Med::Cardio::Physiology")
+    renal = col.decks.id("Med::Renal")
+    col.decks.id("Med::Empty")
+    _anking_notetype(col)
+    _med_basic_notetype(col)
+    _note(
+        col,
+        "AnKingOverhaul",
+        drugs,
+        {
+            "Text": "{{c1::Metoprolol::drug}} is a {{c2::β1-selective}}&nbsp;blocker &amp; lowers {{c3::HR}}",
+            "Extra": "<table><tr><td>HR</td><td>&darr;</td></tr></table>",
+            "Lecture Notes": "<ul><li>Slide 12</li></ul>",
+        },
+        ["#AK_Step1_v12::#B&B::Cardio", "#AK_Step1_v12::!FreeResources::Pathoma"],
+    )
+    _note(col, "AnKingOverhaul", drugs, {"Text": " ".join(f"{{{{c{i}::w{i}}}}}" for i in range(1, 21))})
+    _note(
+        col,
+        "AnKingOverhaul",
+        physiology,
+        {"Text": "{{c1::Preload {{c2::increases}} with venous return}}", "Missed Questions": "UW 1234"},
+    )
+    _note(
+        col,
+        "AnKingOverhaul",
+        physiology,
+        {"Text": '<span style="color: rgb(255, 0, 0); font-weight: bold;">{{c1::Starling}}</span> law'},
+    )
+    _note(
+        col,
+        "MedBasic",
+        renal,
+        {
+            "Front": "Loop diuretic site",
+            "Back": "Thick ascending limb",
+            "Image": f'<img src="{image}">',
+            "Reverse": "y",
+        },
+    )
+    _note(col, "MedBasic", renal, {"Front": "Thiazide site", "Back": "DCT", "Mnemonic": "D for Distal"})
+    _note(
+        col,
+        "Basic",
+        renal,
+        {"Front": f"Listen [sound:{sound}]", "Back": r"[$]\frac{a}{b}[/$] and [latex]x^2[/latex]"},
+    )
+    _note(
+        col,
+        "Basic",
+        renal,
+        {"Front": "<ol><li>one</li><li>two</li></ol> &lt;tag&gt; &eacute;", "Back": "x"},
+        ["leech"],
+    )
+    _note(col, "Basic (and reversed card)", physiology, {"Front": "SA node", "Back": "Pacemaker"})
+    _note(col, "Basic", physiology, {"Front": f"[sound:{sound}]", "Back": "Aortic stenosis"})  # heart sounds
+    cards = col.find_cards("", order="c.id")
+    for index, card_id in enumerate(cards[:12]):
+        for rating in [3, 3, 3] if index % 3 == 0 else [1, 3] if index % 3 == 1 else [1]:
+            card = col.get_card(card_id)
+            card.start_timer()
+            col.sched.answerCard(card, rating)
+    lapsed = col.get_card(cards[3])  # a review card forgotten: relearning, due in seconds
+    lapsed.start_timer()
+    col.sched.answerCard(lapsed, 1)
+    # The last note added is moved to the front of the new cards (decks are reordered by topic).
+    col.sched.reposition_new_cards(
+        [cards[-1]], starting_from=0, step_size=1, randomize=False, shift_existing=True
+    )
+    col.sched.set_due_date([cards[0]], "3")  # a manual reschedule: revlog type 4, ease 0
+    col.sched.suspend_cards([cards[13]])
+    col.sched.bury_cards([cards[14]], manual=True)
+    col.set_user_flag_for_cards(2, [cards[15]])
+    cram = col.decks.new_filtered("Cram")
+    config = col.decks.get(cram)
+    config["resched"] = False
+    config["terms"] = [["deck:Med::Renal", 100, 0]]
+    col.decks.save(config)
+    col.sched.rebuild_filtered_deck(cram)
+    crammed = col.get_card(col.find_cards("deck:Cram", order="c.id")[0])
+    crammed.start_timer()
+    col.sched.answerCard(crammed, 3)  # revlog type 3: a cram answer that changes nothing
+    return col
+
+
+def anki_view(col) -> dict[tuple[str, int], dict]:
+    """What Anki itself says of each card, keyed by (note GUID, template ordinal)."""
+    view = {}
+    for card_id in col.find_cards(""):
+        card = col.get_card(card_id)
+        note = card.note()
+        memory = card.memory_state
+        view[(note.guid, card.ord)] = {
+            "question": card.question(),
+            "answer": card.answer(),
+            "fields": dict(note.items()),
+            "notetype": note.note_type()["name"],
+            "deck": col.decks.name(card.odid or card.did),
+            "type": card.type,
+            "queue": card.queue,
+            "due": card.odue if card.odid else card.due,
+            "flag": card.user_flag(),
+            "reps": card.reps,
+            "lapses": card.lapses,
+            "leech": note.has_tag("leech"),
+            "stability": memory.stability if memory else None,
+            "answers": col.db.scalar(
+                "select count() from revlog where cid = ? and ease between 1 and 4 and type < 3", card_id
+            ),
+        }
+    return view

@@ -57,6 +57,13 @@ def _anki_import(owner) -> dict:
     return {"import_id": job.pk}
 
 
+def _anki_export(owner) -> dict:
+    from studyapp.models import AnkiExport
+
+    job = AnkiExport.objects.create(owner=owner, file_name="x.apkg", status=AnkiExport.Status.DONE)
+    return {"export_id": job.pk}
+
+
 def _deck_media(owner) -> dict:
     from studyapp.models import DeckMedia
 
@@ -173,6 +180,8 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     "studyapp:anki-import-start": ObjectUrl(_anki_import, method="post"),
     "studyapp:deck-media": ObjectUrl(_deck_media),
     "studyapp:deck-export": ObjectUrl(_private_deck),
+    "studyapp:anki-export": ObjectUrl(_anki_export),
+    "studyapp:anki-export-download": ObjectUrl(_anki_export),
     "quizzes:class-dashboard": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-dashboard-csv": ObjectUrl(_classroom_with_student, owner_role="instructor"),
     "quizzes:class-detail": ObjectUrl(_classroom, owner_role="instructor"),

@@ -6,7 +6,9 @@ from studyapp.models.api import (
     ClientAnswer as ClientAnswer,
 )
 from studyapp.models.core import (
+    AnkiExport as AnkiExport,
     AnkiImport as AnkiImport,
+    AnkiNoteType as AnkiNoteType,
     Card as Card,
     CardState as CardState,
     CardStateQuerySet as CardStateQuerySet,

@@ -216,8 +216,9 @@ class Item(models.Model):
     # An Anki note's cards as rendered through its note type (sanitised HTML): [{"ord", "template", "front",
     # "back"}]. Empty for items of articles and CSV decks, whose cards come from cardgen's templates.
     note_cards = models.JSONField(default=list, blank=True)
-    # The Anki note itself, for export: {"notetype", "kind" ("standard", "cloze" or "image_occlusion"),
-    # "fields": {name: html as in Anki, media by Anki name}}. Empty for other items.
+    # The Anki note itself, for export and editing: {"notetype", "notetype_id" (Anki's, see AnkiNoteType),
+    # "kind" ("standard", "cloze" or "image_occlusion"), "fields": {name: html as in Anki, media by Anki name}}.
+    # Empty for other items.
     anki_note = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
@@ -473,6 +474,24 @@ class DeckMedia(models.Model):
         constraints = [models.UniqueConstraint(fields=["deck", "name"], name="one_media_name_per_deck")]
 
 
+class AnkiNoteType(models.Model):
+    """A note type of an imported Anki deck, its fields and card templates as Anki had them, so a note edited
+    here renders its cards again exactly as an import would."""
+
+    deck = models.ForeignKey(Deck, on_delete=models.CASCADE, related_name="anki_notetypes")
+    anki_id = models.BigIntegerField()
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20)  # "standard", "cloze" or "image_occlusion"
+    fields = models.JSONField(default=list)  # field names in Anki's order
+    templates = models.JSONField(default=list)  # [{"ord", "name", "front", "back"}]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deck", "anki_id"], name="one_anki_notetype_per_deck")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AnkiImport(models.Model):
     """An uploaded Anki package waiting for, or going through, its import (a background task)."""
 
@@ -495,6 +514,30 @@ class AnkiImport(models.Model):
     message = models.TextField(blank=True)
     report = models.JSONField(default=dict, blank=True)
     deck = models.ForeignKey(Deck, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class AnkiExport(models.Model):
+    """A package prepared in the background (a deck or collection too big to export within a request), which
+    its owner downloads once done. `deck` None: every deck the owner studies."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Preparing"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="anki_exports")
+    deck = models.ForeignKey(Deck, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    with_progress = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(max_length=255)
+    path = models.CharField(
+        max_length=500, blank=True, help_text="The finished package, private to the server."
+    )
+    size = models.PositiveBigIntegerField(default=0)
+    message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

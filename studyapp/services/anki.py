@@ -10,7 +10,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -24,7 +23,7 @@ from django.utils.text import slugify
 from studyapp.importers.anki import ParsedAnki, ParsedNote, render_notes
 from studyapp.importers.anki.package import AnkiError, read_member
 from studyapp.importers.article import ParsedSection
-from studyapp.models import Deck, DeckMedia, Item, SectionKind, User
+from studyapp.models import AnkiNoteType, Deck, DeckMedia, Item, SectionKind, User
 from studyapp.services.cards import sync_cards
 from studyapp.services.imports import ImportRejected, _check_scope, _save_sections
 
@@ -71,7 +70,9 @@ def media_limits() -> tuple[int, int, int]:
 
 
 def media_url(deck: Deck, name: str) -> str:
-    return reverse("studyapp:deck-media", kwargs={"deck_id": deck.pk, "name": quote(name, safe="")})
+    # reverse() percent-encodes the name once (spaces, accents, "?", "#", "%"); quoting it first as well made
+    # links like heart%2520diagram.png, which Anki could not resolve once exported.
+    return reverse("studyapp:deck-media", kwargs={"deck_id": deck.pk, "name": name})
 
 
 def check_media(parsed: ParsedAnki, owner: User | None) -> tuple[list[str], list[str]]:
@@ -130,6 +131,7 @@ def save_anki(
             rendered = render_notes(
                 parsed.package, lambda name: media_url(deck, name) if name in saved_media else None
             )
+            _save_notetypes(deck, rendered)
             result = _save_notes(deck, rendered.notes, created)
             result.media_saved = len(saved_media)
             result.media_skipped = skipped
@@ -235,6 +237,32 @@ def _deck_for_notes(parsed: ParsedAnki, *, owner, scope, title) -> tuple[Deck, b
     return deck, True
 
 
+def _save_notetypes(deck: Deck, parsed: ParsedAnki) -> None:
+    """The note types the notes use, as the package has them now (templates edited in Anki follow)."""
+    used = {note.notetype_id: note.kind for note in parsed.notes}
+    existing = {n.anki_id: n for n in AnkiNoteType.objects.filter(deck=deck, anki_id__in=used)}
+    new, changed = [], []
+    for anki_id, kind in used.items():
+        notetype = parsed.package.notetypes[anki_id]
+        values = {
+            "name": notetype.name[:200],
+            "kind": kind,
+            "fields": list(notetype.fields),
+            "templates": [
+                {"ord": t.ord, "name": t.name, "front": t.front, "back": t.back} for t in notetype.templates
+            ],
+        }
+        row = existing.get(anki_id)
+        if row is None:
+            new.append(AnkiNoteType(deck=deck, anki_id=anki_id, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            changed.append(row)
+    AnkiNoteType.objects.bulk_create(new)
+    AnkiNoteType.objects.bulk_update(changed, ["name", "kind", "fields", "templates"])
+
+
 _ITEM_FIELDS = [
     "section",
     "position",
@@ -243,6 +271,7 @@ _ITEM_FIELDS = [
     "text",
     "tags",
     "note_cards",
+    "anki_note",
     "retired_at",
     "updated_at",
 ]
@@ -252,7 +281,11 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
     """Items keyed on the note's GUID: new notes added, changed ones updated in place (their cards keep their
     keys, so every learner keeps their progress). Notes missing from this package are left alone: a package
     may hold part of a deck, and Anki's own importer never deletes either."""
-    deck_names = list(dict.fromkeys(note.deck for note in notes))
+    # Anki's default gathers new cards deck by deck in the deck tree's order, then by position within each.
+    # A section's heading holds 200 characters: a longer Anki deck path is cut here, once, so a re-import finds
+    # the same section instead of adding another.
+    heading = {note.deck: note.deck[:200] for note in notes}
+    deck_names = sorted(set(heading.values()), key=lambda name: [p.lower() for p in name.split("::")])
     sections = dict(
         zip(
             deck_names,
@@ -264,12 +297,12 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
     )
     existing = {item.key: item for item in Item.objects.filter(deck=deck, key__startswith=ITEM_KEY_PREFIX)}
     result = AnkiImportResult(deck=deck, created=created)
-    new, changed = [], []
+    new, changed, moved = [], [], []
     now = timezone.now()
     for position, note in enumerate(notes):
         key = item_key(note.guid)
         values = {
-            "section": sections[note.deck],
+            "section": sections[heading[note.deck]],
             "position": position,
             "term": note.term[:500],
             "answer": note.answer,
@@ -278,20 +311,30 @@ def _save_notes(deck: Deck, notes: list[ParsedNote], created: bool) -> AnkiImpor
             "note_cards": [
                 {"ord": c.ord, "template": c.template, "front": c.front, "back": c.back} for c in note.cards
             ],
-            "anki_note": {"notetype": note.notetype, "kind": note.kind, "fields": note.fields},
+            "anki_note": {
+                "notetype": note.notetype,
+                "notetype_id": note.notetype_id,
+                "kind": note.kind,
+                "fields": note.fields,
+            },
             "retired_at": None,
         }
         item = existing.get(key)
         if item is None:
             new.append(Item(deck=deck, key=key, **values))
-        elif any(getattr(item, name) != value for name, value in values.items()):
+        elif any(getattr(item, name) != value for name, value in values.items() if name != "position"):
             for name, value in values.items():
                 setattr(item, name, value)
             item.updated_at = now
             changed.append(item)
         else:
+            # Unchanged, though it may have moved (new cards reordered in Anki): the move is kept quietly.
+            if item.position != position:
+                item.position = position
+                moved.append(item)
             result.unchanged += 1
     Item.objects.bulk_create(new, batch_size=500)
     Item.objects.bulk_update(changed, _ITEM_FIELDS, batch_size=500)
+    Item.objects.bulk_update(moved, ["position"], batch_size=500)
     result.added, result.updated = len(new), len(changed)
     return result

@@ -90,11 +90,47 @@ def _anki_html(card: Card) -> tuple[str, str]:
 
 def _media_names(fragment: str) -> str:
     """Our media URLs back to the file names Anki uses (the files travel in the package under those names)."""
-    return _MEDIA_SRC.sub(lambda m: m.group(1) + html.escape(unquote(m.group(2))) + m.group(3), fragment)
+    return _MEDIA_SRC.sub(lambda m: m.group(1) + html.escape(_media_name(m.group(2))) + m.group(3), fragment)
+
+
+def _media_name(encoded: str) -> str:
+    name = unquote(encoded)
+    # Cards rendered before media links were encoded once hold doubly encoded names (heart%2520diagram.png).
+    return unquote(name) if _ENCODED.search(name) else name
+
+
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def _guid(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+_CLOZE_IN = re.compile(r"\{\{c\d+(?:\s*,\s*\d+)*::")
+
+
+def _cloze_model(notetype: str, field_names: tuple[str, ...], cloze_field: str) -> genanki.Model:
+    """A cloze note type with the note's own fields (AnKing's Extra, Lecture Notes…), so nothing is lost: the
+    cloze field on the front, every other field on the back when it is filled."""
+    if field_names == ("Text", "Back Extra"):
+        return _CLOZE
+    rest = "".join(
+        f"{{{{#{name}}}}}<br>{{{{{name}}}}}{{{{/{name}}}}}" for name in field_names if name != cloze_field
+    )
+    model_id = int(hashlib.sha256("\x1f".join((notetype, *field_names)).encode()).hexdigest()[:8], 16)
+    return genanki.Model(
+        model_id,
+        f"{notetype} (studyapp)",
+        fields=[{"name": name} for name in field_names],
+        templates=[
+            {
+                "name": "Cloze",
+                "qfmt": f"{{{{cloze:{cloze_field}}}}}",
+                "afmt": f"{{{{cloze:{cloze_field}}}}}{rest}",
+            }
+        ],
+        model_type=genanki.Model.CLOZE,
+    )
 
 
 def _notes_for_item(deck: Deck, item: Item, cards: list[Card]) -> list[tuple[genanki.Note, dict[int, int]]]:
@@ -103,14 +139,23 @@ def _notes_for_item(deck: Deck, item: Item, cards: list[Card]) -> list[tuple[gen
     fields = note.get("fields") or {}
     guid = item.key.removeprefix("anki:") if item.key.startswith("anki:") else _guid(deck.slug, item.key)
     tags = [re.sub(r"\s+", "_", t) for t in item.tags or []]
-    if note.get("kind") == "cloze" and "Text" in fields:
+    # The field holding the deletions: "Text" in stock and AnKing types, another name in some custom ones.
+    candidates = sorted(fields, key=lambda name: name != "Text")
+    cloze_field = next(
+        (n for n in candidates if _CLOZE_IN.search(fields[n])), "Text" if "Text" in fields else None
+    )
+    if note.get("kind") == "cloze" and cloze_field:
         ords = {card.pk: int(card.key.rsplit(":", 1)[1]) for card in cards}
-        text, extra = fields.get("Text", ""), fields.get("Back Extra", "")
-        return [(genanki.Note(model=_CLOZE, fields=[text, extra], tags=tags, guid=guid), ords)]
+        model = _cloze_model(note.get("notetype") or "Cloze", tuple(fields), cloze_field)
+        return [(genanki.Note(model=model, fields=list(fields.values()), tags=tags, guid=guid), ords)]
     ords_of = {card.pk: card.key.rsplit(":", 1)[1] for card in cards} if note else {}
+    # Only a plain Front/Back note travels as a Basic note; a note with more filled fields (a mnemonic, an
+    # image) travels as the cards it gave, so what its templates showed is not lost.
+    extra = {name for name, value in fields.items() if value.strip()} - {"Front", "Back", "Add Reverse"}
     if (
         note.get("kind") == "standard"
         and {"Front", "Back"} <= set(fields)
+        and not extra
         and sorted(ords_of.values()) in (["0"], ["0", "1"])
     ):
         model = _REVERSED if len(cards) == 2 else _BASIC
@@ -137,24 +182,50 @@ def _notes_for_item(deck: Deck, item: Item, cards: list[Card]) -> list[tuple[gen
     return notes
 
 
+def _deck_id(*parts: str) -> int:
+    return int(hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:8], 16)
+
+
+def _home_deck(
+    deck: Deck, item: Item, whole: genanki.Deck, subdecks: dict, package_decks: list
+) -> genanki.Deck:
+    """Where an item's notes go in Anki: for a deck imported from Anki, the Anki deck its notes came from (the
+    section's heading is that deck's full name, `Med::Cardio::Drugs`), so the hierarchy survives the round trip;
+    otherwise the deck itself."""
+    if deck.source != Deck.Source.ANKI or item.section is None or not item.section.heading.strip():
+        return whole
+    if item.section_id not in subdecks:
+        subdecks[item.section_id] = genanki.Deck(
+            _deck_id(deck.slug, item.section.heading), item.section.heading
+        )
+        package_decks.append(subdecks[item.section_id])
+    return subdecks[item.section_id]
+
+
 def export_apkg(*, decks: list[Deck], user: User | None = None) -> ExportResult:
     """The decks' active cards as one package (each deck an Anki deck of its title); with `user`, that learner's
     scheduling and review history of those cards come along."""
     package_decks, media_rows, card_of = [], [], {}
     note_count = 0
     for deck in decks:
-        anki_deck = genanki.Deck(int(hashlib.sha256(deck.slug.encode()).hexdigest()[:8], 16), deck.title)
+        anki_deck = genanki.Deck(_deck_id(deck.slug), deck.title)
+        package_decks.append(anki_deck)
+        subdecks: dict[int, genanki.Deck] = {}
         cards = list(Card.objects.filter(deck=deck, is_active=True).order_by("position", "pk"))
         items = {
-            i.pk: i for i in Item.objects.filter(deck=deck, pk__in={c.item_id for c in cards if c.item_id})
+            i.pk: i
+            for i in Item.objects.filter(
+                deck=deck, pk__in={c.item_id for c in cards if c.item_id}
+            ).select_related("section")
         }
         by_item: dict[int, list[Card]] = {}
         loose = []
         for card in cards:
             (by_item.setdefault(card.item_id, []) if card.item_id in items else loose).append(card)
         for item_id, item_cards in by_item.items():
+            home = _home_deck(deck, items[item_id], anki_deck, subdecks, package_decks)
             for note, ords in _notes_for_item(deck, items[item_id], item_cards):
-                anki_deck.add_note(note)
+                home.add_note(note)
                 card_of.update({card_id: (note.guid, ordinal) for card_id, ordinal in ords.items()})
                 note_count += 1
         for card in loose:
@@ -163,7 +234,8 @@ def export_apkg(*, decks: list[Deck], user: User | None = None) -> ExportResult:
             anki_deck.add_note(note)
             card_of[card.pk] = (note.guid, 0)
             note_count += 1
-        package_decks.append(anki_deck)
+        if subdecks and not anki_deck.notes:
+            package_decks.remove(anki_deck)  # every note went to its own Anki deck: no empty parent
         media_rows += list(DeckMedia.objects.filter(deck=deck))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -1,8 +1,8 @@
 """A learner's Anki scheduling and review history, brought into their card states and our review log.
 
 Each Anki card maps to our card of the same note GUID and template ordinal. Its review log becomes Review
-rows (answers only: manual reschedules carry no rating), replayed through our scheduler so every row holds the
-memory state after it; the card's state, due date, suspension, burying and flag come from Anki. Its FSRS memory
+rows (answers only: reschedules carry no rating, cram answers changed nothing), replayed through our scheduler
+so every row holds the memory state after it; the card's state, due date, suspension, burying and flag come from Anki. Its FSRS memory
 (stability, difficulty) is Anki's own when the collection ran FSRS, else the one the replay arrives at.
 Importing the same history again adds nothing: a review already logged for that card at that instant is skipped.
 """
@@ -25,7 +25,6 @@ _STATE = {
     3: CardState.State.RELEARNING,
 }
 _SUSPENDED, _BURIED = -1, (-2, -3)
-_ANSWER_KINDS = (0, 1, 2, 3)  # learn, review, relearn, filtered; 4/5 are manual changes without an answer
 _EPOCH_SECONDS_FLOOR = (
     1_000_000_000  # a learning card's due is a time stamp, a day-learning card's a day number
 )
@@ -68,12 +67,14 @@ def import_history(*, user: User, deck: Deck, parsed: ParsedAnki, result) -> Non
             memory, rows = _replay(user.pk, card_id, reviews_by_card.get(record.id, []), config, logged)
             new_reviews += rows
             _apply_record(state, record, memory, parsed.package.created, tomorrow)
+            # Anki marks a leech by tagging its note (and usually suspending the card, which the queue says).
+            state.is_leech = any(tag.lower() == "leech" for tag in note.tags)
             changed.append(state)
     Review.objects.bulk_create(new_reviews, batch_size=1000)
     CardState.objects.bulk_update(
         changed,
         ["state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "suspended",
-         "buried_until", "flag", "version"],
+         "buried_until", "flag", "is_leech", "version"],
         batch_size=1000,
     )  # fmt: skip
     result.reviews = len(new_reviews)
@@ -85,7 +86,7 @@ def _replay(user_id, card_id, entries, config, logged) -> tuple[scheduling.Memor
     rows = []
     reps = 0
     for entry in entries:
-        if entry.ease not in (1, 2, 3, 4) or entry.kind not in _ANSWER_KINDS:
+        if not entry.is_answer:
             continue
         when = _utc(entry.id / 1000)
         outcome = scheduling.answer(memory, scheduling.Rating(entry.ease), when, config, f"{card_id}:{reps}")

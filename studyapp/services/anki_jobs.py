@@ -1,19 +1,23 @@
 """Anki imports as jobs: a previewed upload is staged on disk (AnkiImport), "Import" queues a background task,
-and the task reads the package again and saves it, recording its progress for the polling page."""
+and the task reads the package again and saves it, recording its progress for the polling page. Exports too big
+for a request likewise: a task writes the package to disk (AnkiExport) and its owner downloads it when ready."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from studyapp.importers.anki import AnkiError, ParsedAnki, read_anki
 from studyapp.importers.anki.package import AnkiPackage
 from studyapp.importers.anki.render import media_names
-from studyapp.models import AnkiImport, User
+from studyapp.models import AnkiExport, AnkiImport, Card, Deck, User
 from studyapp.services.anki import save_anki
+from studyapp.services.anki_export import export_apkg
 from studyapp.services.imports import ImportRejected, owner_and_scope_for
 
 logger = logging.getLogger(__name__)
@@ -72,7 +76,7 @@ def quick_report(package: AnkiPackage) -> dict:
             row(notetype_of[card.note_id])["cards"] += 1
     for entry in package.reviews:
         note_id = card_note.get(entry.card_id)
-        if entry.ease and note_id in notetype_of:
+        if entry.is_answer and note_id in notetype_of:
             row(notetype_of[note_id])["reviews"] += 1
     by_notetype = list(rows.values())
     return {
@@ -168,4 +172,59 @@ def run_anki_import(job: AnkiImport) -> AnkiImport:
     finally:
         path.unlink(missing_ok=True)
     job.save(update_fields=["status", "message", "stage", "deck", "progress", "report", "updated_at"])
+    return job
+
+
+# --- Exports too big for a request ----------------------------------------------------------------------------
+
+
+def collection_decks(user: User) -> list[Deck]:
+    """Every deck the learner studies, as their collection export holds them."""
+    return list(
+        Deck.objects.visible_to(user)
+        .filter(enrollments__user=user, enrollments__active=True)
+        .order_by("title")
+    )
+
+
+def export_needs_task(decks: list[Deck]) -> bool:
+    """Whether the decks hold more active cards than a request should package (ANKI_EXPORT_SYNC_CARDS)."""
+    limit = settings.ANKI_EXPORT_SYNC_CARDS
+    return Card.objects.filter(deck__in=decks, is_active=True)[: limit + 1].count() > limit
+
+
+def start_anki_export(*, owner: User, deck: Deck | None, with_progress: bool, file_name: str) -> AnkiExport:
+    """Queue the package's preparation. The owner's earlier exports give up their files (one kept on disk)."""
+    from studyapp.tasks import export_anki_task
+
+    for old in AnkiExport.objects.filter(owner=owner).exclude(path=""):
+        Path(old.path).unlink(missing_ok=True)
+    AnkiExport.objects.filter(owner=owner).delete()
+    job = AnkiExport.objects.create(owner=owner, deck=deck, with_progress=with_progress, file_name=file_name)
+    transaction.on_commit(lambda: export_anki_task.enqueue(job.pk))
+    return job
+
+
+def run_anki_export(job: AnkiExport) -> AnkiExport:
+    """Write the package to the export folder; the job records where, or why it failed."""
+    AnkiExport.objects.filter(pk=job.pk).update(status=AnkiExport.Status.RUNNING)
+    decks = [job.deck] if job.deck_id else collection_decks(job.owner)
+    try:
+        result = export_apkg(decks=decks, user=job.owner if job.with_progress else None)
+        folder = Path(settings.ANKI_EXPORT_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{job.pk}-{secrets.token_hex(8)}.apkg"
+        path.write_bytes(result.data)
+    except Exception:
+        logger.exception("Anki export %s failed", job.pk)
+        job.status, job.message = (
+            AnkiExport.Status.FAILED,
+            "The package could not be prepared. Please try again.",
+        )
+    else:
+        job.status, job.path, job.size = AnkiExport.Status.DONE, str(path), len(result.data)
+        job.message = f"{result.notes:,} notes, {result.cards:,} cards, {result.media:,} media files"
+        if job.with_progress:
+            job.message += f" and {result.reviews:,} reviews"
+    job.save(update_fields=["status", "path", "size", "message", "updated_at"])
     return job

@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from studyapp.access import get_deck_for_editor
-from studyapp.forms import ItemCorrectionForm
+from studyapp.forms import AnkiNoteForm, ItemCorrectionForm
 from studyapp.models import Item
+from studyapp.services.anki_notes import NoteEditRefused, edit_anki_note, notetype_of
 from studyapp.services.items import ItemConflict, correct_item, restore_item, retire_item
 
 
@@ -31,6 +32,23 @@ def item_edit(request: HttpRequest, deck_id: int, item_id: int) -> HttpResponse:
             action_error = str(exc)
         else:
             return redirect("studyapp:deck", deck_id=deck.pk)
+    elif item.anki_note and (notetype := notetype_of(item)) is not None:
+        form = AnkiNoteForm(request.POST or None, item=item, field_names=notetype.fields)
+        if form.is_valid():
+            try:
+                edit_anki_note(item=item, fields=form.note_fields())
+            except NoteEditRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                item.refresh_from_db(fields=["term"])
+                messages.success(
+                    request, f"Saved {item.term!r}; its cards are rendered again from its fields."
+                )
+                return redirect("studyapp:deck", deck_id=deck.pk)
+    elif item.anki_note:
+        # An Anki note imported before decks kept their note types: its cards cannot be rendered again, and a
+        # corrected term would not reach them, so only retire/restore is offered until the package is re-imported.
+        form = None
     else:
         form = ItemCorrectionForm(request.POST or None, item=item)
         if form.is_valid():

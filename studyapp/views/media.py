@@ -14,7 +14,9 @@ from studyapp.models import DeckMedia
 @login_required
 def deck_media(request: HttpRequest, deck_id: int, name: str) -> FileResponse:
     deck = get_deck_for_user(request.user, deck_id)
-    media = DeckMedia.objects.filter(deck=deck, name=unquote(name)).first()
+    # Cards rendered before media links were encoded once still hold doubly encoded names.
+    found = {m.name: m for m in DeckMedia.objects.filter(deck=deck, name__in={name, unquote(name)})}
+    media = found.get(name) or found.get(unquote(name))
     if media is None:
         raise Http404("No such file in this deck.")
     try:

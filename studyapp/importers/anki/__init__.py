@@ -34,6 +34,7 @@ class ParsedNote:
     cards: list[RenderedCard]
     records: dict[int, CardRecord]  # Anki's own cards of this note, by template ordinal
     media: set[str]
+    notetype_id: int = 0
 
     @property
     def term(self) -> str:
@@ -89,6 +90,11 @@ class ParsedAnki:
         return sum(row.reviews for row in self.by_notetype)
 
 
+def home_deck(record: CardRecord) -> int:
+    """The deck a card lives in: a filtered (cram) deck only borrows it, keeping its home in `odid`."""
+    return record.original_deck_id or record.deck_id
+
+
 def read_anki(path: Path, workdir: Path, media_url: MediaUrl | None = None) -> ParsedAnki:
     """Read and render every note of the package at `path`. Raises AnkiError (nothing usable). Notes that
     give no card are listed in `skipped` with their reason; nothing is dropped silently."""
@@ -102,7 +108,7 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
     cards_by_note: dict[int, dict[int, CardRecord]] = {}
     for card in package.cards:
         cards_by_note.setdefault(card.note_id, {})[card.ord] = card
-    reviews_by_card = Counter(entry.card_id for entry in package.reviews if entry.ease)
+    reviews_by_card = Counter(entry.card_id for entry in package.reviews if entry.is_answer)
     counts: dict[str, NotetypeCounts] = {}
     parsed, skipped, seen = [], [], set()
     for note in package.notes:
@@ -120,8 +126,7 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
             continue
         records = cards_by_note.get(note.id, {})
         ords = sorted(records) or card_ords(note, notetype)
-        deck_id = next(iter(records.values())).deck_id if records else 0
-        deck = package.decks.get(deck_id, "Default")
+        deck = package.decks.get(home_deck(records[min(records)]) if records else 0, "Default")
         cards = [c for o in ords if (c := render_card(note, notetype, o, media_url, deck)) is not None]
         if not cards:
             reason = (
@@ -149,10 +154,24 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
                 cards=cards,
                 records={c.ord: records[c.ord] for c in cards if c.ord in records},
                 media=names,
+                notetype_id=notetype.id,
             )
         )
         row.notes += 1
         row.cards += len(cards)
         row.media += len(names)
         row.reviews += sum(reviews_by_card[records[c.ord].id] for c in cards if c.ord in records)
+    parsed.sort(key=_new_card_position)
     return ParsedAnki(package=package, notes=parsed, skipped=skipped, by_notetype=list(counts.values()))
+
+
+def _new_card_position(note: ParsedNote) -> tuple[int, int]:
+    """Anki introduces new cards in the order of their position (a new card's due; `odue` while a cram deck
+    borrows it), which a deck's author or the learner may have changed; notes follow it, then their ids.
+    Notes with no new card keep their place at the start, in id order."""
+    positions = [
+        record.original_due if record.original_deck_id else record.due
+        for record in note.records.values()
+        if record.type == 0
+    ]
+    return (min(positions) if positions else -1, note.note_id)

@@ -107,6 +107,15 @@ class ReviewEntry:
     time_ms: int
     kind: int  # 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled
 
+    @property
+    def is_answer(self) -> bool:
+        """A real answer, as Anki's FSRS counts them: manual and FSRS reschedules (kinds 4, 5) carry no rating,
+        and a cram answer in a filtered deck without rescheduling (kind 3, factor 0) changed nothing. A kind-3
+        entry with a factor is an early review that did reschedule (older schedulers), so it counts."""
+        if not 1 <= self.ease <= 4 or self.kind in (4, 5):
+            return False
+        return self.kind != 3 or self.factor != 0
+
 
 @dataclass(frozen=True)
 class MediaFile:

@@ -5,7 +5,8 @@ Templates use Anki's syntax: `{{Field}}`, filters such as `{{text:Field}}`, `{{c
 special fields FrontSide, Tags, Type, Deck, Subdeck, Card. Cloze deletions `{{c1::text::hint}}` may overlap
 (`{{c1,2::…}}`) and nest. Image Occlusion notes (Anki draws them with a script) are drawn here as an SVG of masks
 over the image. The finished HTML goes through nh3 (the Ammonia sanitiser): formatting, lists, tables, images,
-audio, MathML and our SVG masks survive; scripts, styles, event handlers and remote resources never do.
+audio, MathML and our SVG masks survive; scripts, styles, event handlers and remote resources never do (inline
+colour, bold and the like become plain tags first: see styles.py).
 LaTeX (`[latex]`, `[$]`, `[$$]`) and MathJax (`\\(…\\)`, `\\[…\\]`) become MathML on the server (latex2mathml).
 """
 
@@ -23,6 +24,7 @@ import latex2mathml.converter
 import nh3
 
 from studyapp.importers.anki.package import Note, NoteType
+from studyapp.importers.anki.styles import restyle
 
 MediaUrl = Callable[[str], str | None]
 
@@ -102,11 +104,11 @@ def _replacement(tag: str, ctx: _Context) -> str:
         return ctx.front_side
     value = ctx.fields.get(name, ctx.special.get(name, ""))
     for name_of_filter in reversed(filters):
-        value = _apply_filter(name_of_filter, value, ctx)
+        value = _apply_filter(name_of_filter, value, ctx, name)
     return value
 
 
-def _apply_filter(name: str, value: str, ctx: _Context) -> str:
+def _apply_filter(name: str, value: str, ctx: _Context, field: str) -> str:
     if name == "cloze":
         return render_cloze(value, ctx.cloze, ctx.answer)
     if name == "cloze-only":
@@ -121,7 +123,9 @@ def _apply_filter(name: str, value: str, ctx: _Context) -> str:
             'spellcheck="false">'
         )
     if name == "hint":
-        return f"<details><summary>Hint</summary>{value}</details>" if not field_is_empty(value) else ""
+        # Anki's hint link reads as the field's name ("Lecture Notes"), not a generic "Hint".
+        label = html.escape(field)
+        return f"<details><summary>{label}</summary>{value}</details>" if not field_is_empty(value) else ""
     if name in {"furigana", "kana", "kanji"}:
         return _furigana(value, name)
     if name.startswith("tts"):
@@ -454,19 +458,23 @@ def sanitise(text: str, media_url: MediaUrl) -> str:
     lacks, or a remote address the page's content policy would block anyway)."""
     token = _media_url.set(media_url)
     try:
-        return _CLEANER.clean(text).strip()
+        return _CLEANER.clean(restyle(text)).strip()
     finally:
         _media_url.reset(token)
 
 
-_MEDIA_REF = re.compile(r"""<img[^>]*?\ssrc\s*=\s*["']?([^"'>\s]+)|\[sound:([^\]]+)\]""", re.I)
+# A quoted src runs to its closing quote (Anki keeps file names as typed, spaces included); an unquoted one to
+# the first space.
+_MEDIA_REF = re.compile(
+    r"""<img[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^"'>\s]+))|\[sound:([^\]]+)\]""", re.I
+)
 
 
 def media_names(text: str) -> set[str]:
     """The media files a field refers to (images and sounds), as Anki names them."""
     names = set()
     for match in _MEDIA_REF.finditer(text or ""):
-        raw = html.unescape(match.group(1) or match.group(2) or "")
+        raw = html.unescape(next((group for group in match.groups() if group), ""))
         names.update({raw, unquote(raw)})
     return {n for n in names if n}
 
@@ -519,7 +527,9 @@ def card_ords(note: Note, notetype: NoteType) -> list[int]:
 
 
 def _visible(text: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<(?!img)[^>]*>", " ", text))).strip()
+    """What a face shows: its text, images, sounds and answer box (a heart-sound card's front is only a sound,
+    a spelling card's only the box)."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<(?!img|audio|input)[^>]*>", " ", text))).strip()
 
 
 def _face(template, fields, note, notetype, front_side, cloze, answer, template_name, deck="") -> str:

@@ -213,7 +213,10 @@ def test_math_that_latex2mathml_cannot_read_stays_as_code():
     [
         ("<script>alert(1)</script>x", "x"),
         ('<b onclick="steal()">bold</b>', "<b>bold</b>"),
-        ('<p style="color:red">p</p>', "<p>p</p>"),
+        ('<p style="color:red">p</p>', '<p><font color="red">p</font></p>'),
+        ('<p style="position:fixed;top:0">p</p>', "<p>p</p>"),
+        ('<span style="color: expression(alert(1))">s</span>', "<span>s</span>"),
+        ('<span style="background-image: url(https://x.example/y.png)">s</span>', "<span>s</span>"),
         ("<style>body{}</style>t", "t"),
         ('<img src="https://evil.example/x.png">', "<img>"),
         ('<a href="javascript:alert(1)">l</a>', '<a rel="noopener noreferrer nofollow">l</a>'),

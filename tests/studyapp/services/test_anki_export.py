@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.importers.anki import read_anki
-from studyapp.models import Card, CardState, Review
+from studyapp.models import Card, CardState, Item, Review
 from studyapp.services.anki import save_anki
 from studyapp.services.anki_export import export_apkg
 from studyapp.services.cards import sync_cards
@@ -141,3 +141,26 @@ def test_our_export_imported_by_us_again_keeps_notes_cards_and_history(
     theirs = sorted(s.due.date() for s in CardState.objects.filter(user=other_student, state=2))
     assert mine == theirs
     assert CardState.objects.filter(user=other_student, suspended=True).count() == 1
+
+
+def test_a_cloze_note_whose_deletions_are_not_in_text_exports_on_the_right_field(tmp_path, student):
+    deck = factories.make_deck(owner=student, title="Custom cloze")
+    item = factories.make_item(factories.make_section(deck), "Aspirin")
+    Item.objects.filter(pk=item.pk).update(
+        key="anki:custom-guid",
+        note_cards=[
+            {"ord": 0, "template": "Cloze 1", "front": "[…] inhibits COX", "back": "Aspirin inhibits COX"}
+        ],
+        anki_note={
+            "notetype": "Cloze (Front)",
+            "kind": "cloze",
+            "fields": {"Text": "a plain note", "Front": "{{c1::Aspirin}} inhibits COX"},
+        },
+    )
+    sync_cards(deck)
+    col = open_in_anki(export_apkg(decks=[deck]).data, tmp_path)
+    (note_id,) = col.find_notes("")
+    note = col.get_note(note_id)
+    assert note["Front"] == "{{c1::Aspirin}} inhibits COX" and note["Text"] == "a plain note"
+    assert len(note.cards()) == 1 and "inhibits COX" in note.cards()[0].question()
+    col.close()

@@ -1,6 +1,8 @@
 """The Anki import pages: upload and preview (nothing written), Import queues a background task, the progress
 page polls until the result, which says what was kept and what was not; media served only to deck viewers."""
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -231,3 +233,88 @@ def test_a_big_package_is_previewed_from_its_own_counts_and_the_result_is_comple
     job.refresh_from_db()
     assert job.status == "done" and "quick" not in job.report
     assert (job.report["notes"], job.report["cards"], job.report["skipped"]) == (19, 26, [])
+
+
+def test_media_whose_name_has_spaces_is_served_from_the_link_on_the_card(client, student, tmp_path, settings):
+    """Links are encoded once (`heart%20diagram%20%C3%A9.png`); links of cards rendered before that fix were
+    encoded twice and still work."""
+    from anki.collection import Collection
+
+    from studyapp.importers.anki import read_anki
+    from studyapp.services.anki import save_anki
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    col = Collection(str(tmp_path / "c.anki2"))
+    (tmp_path / anki_fixtures.IMAGE_NAME).write_bytes(anki_fixtures.PNG)
+    name = col.media.add_file(str(tmp_path / anki_fixtures.IMAGE_NAME))
+    note = col.new_note(col.models.by_name("Basic"))
+    note["Front"], note["Back"] = f'What is this? <img src="{name}">', "Heart"
+    col.add_note(note, col.decks.id("Default"))
+    path = tmp_path / "c.colpkg"
+    col.export_collection_package(str(path), include_media=True, legacy=False)
+    (tmp_path / "w").mkdir()
+    parsed = read_anki(path, tmp_path / "w")
+    deck = save_anki(parsed=parsed, package_path=path, owner=student, scope="personal", title="Mine").deck
+    url = f"/decks/{deck.pk}/media/heart%20diagram%20%C3%A9.png"
+    assert f'<img src="{url}">' in Card.objects.get(deck=deck).front
+    client.force_login(student)
+    for link in (url, url.replace("%", "%25")):
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert b"".join(response.streaming_content) == anki_fixtures.PNG
+
+
+def test_a_big_export_is_prepared_in_the_background_and_downloaded_when_ready(
+    client, student, other_student, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from studyapp.models import AnkiExport
+    from studyapp.services.cards import sync_cards
+    from studyapp.services.enrollment import add_deck_to_studies
+
+    settings.ANKI_EXPORT_SYNC_CARDS = 1
+    settings.ANKI_EXPORT_DIR = tmp_path / "exports"
+    deck = factories.make_deck(owner=student, title="Pain drugs")
+    section = factories.make_section(deck)
+    for term in ("Ibuprofen", "Naproxen"):
+        factories.make_item(section, term, gloss="NSAID")
+    sync_cards(deck)
+    add_deck_to_studies(user=student, deck=deck)
+    client.force_login(student)
+    url = reverse("studyapp:deck-export", args=[deck.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Prepare the package" in page.content.decode()
+    assert not AnkiExport.objects.exists()  # a GET prepares nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    job = AnkiExport.objects.get()
+    status_url = reverse("studyapp:anki-export", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == status_url
+    job.refresh_from_db()
+    assert job.status == AnkiExport.Status.DONE and job.with_progress
+    html = client.get(status_url, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="anki-export-status"' in html and "<html" not in html and "every 2s" not in html
+    download = client.get(reverse("studyapp:anki-export-download", args=[job.pk]))
+    assert download.status_code == 200 and f'filename="{deck.slug}.apkg"' in download["Content-Disposition"]
+    data = b"".join(download.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "collection.anki2" in archive.namelist()
+    # A second export replaces the first, file and all.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("studyapp:collection-export"))
+    assert AnkiExport.objects.get().deck is None and not Path(job.path).exists()
+    client.force_login(other_student)
+    assert (
+        client.get(reverse("studyapp:anki-export-download", args=[AnkiExport.objects.get().pk])).status_code
+        == 404
+    )
+
+
+def test_a_queued_export_has_nothing_to_download_yet(client, student):
+    from studyapp.models import AnkiExport
+
+    job = AnkiExport.objects.create(owner=student, file_name="x.apkg")
+    client.force_login(student)
+    assert (
+        'hx-trigger="every 2s"' in client.get(reverse("studyapp:anki-export", args=[job.pk])).content.decode()
+    )
+    assert client.get(reverse("studyapp:anki-export-download", args=[job.pk])).status_code == 404

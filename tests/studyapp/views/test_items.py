@@ -205,3 +205,55 @@ def test_reimporting_the_corrected_article_keeps_the_corrected_item_and_its_prog
     assert not deck.items.filter(key="drugs:sumatriptan").exists()
     state = CardState.objects.get(user=student, card=card)
     assert (state.reps, state.stability, state.card.is_active) == (4, 12.0, True)
+
+
+def test_an_anki_note_is_edited_field_by_field_and_its_cards_follow(
+    client, student, other_student, tmp_path, settings
+):
+    from studyapp.importers.anki import read_anki
+    from studyapp.services.anki import save_anki
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = tmp_path / "d.apkg"
+    path.write_bytes(factories.make_apkg([(("Ibuprofen", "NSAID"), "pain")]))
+    (tmp_path / "w").mkdir()
+    parsed = read_anki(path, tmp_path / "w")
+    deck = save_anki(parsed=parsed, package_path=path, owner=student, scope="personal", title="Pain").deck
+    item = deck.items.get()
+    client.force_login(student)
+    page = client.get(_url(item)).content.decode()
+    assert 'name="field_0"' in page and 'name="field_1"' in page and "<label" in page and "Front" in page
+    response = client.post(
+        _url(item), {"field_0": "Ibuprofen <b>(oral)</b>", "field_1": "NSAID<script>x()</script>"}
+    )
+    assert response.status_code == 302
+    card = Card.objects.get(item=item)
+    assert (card.front, card.back) == ("Ibuprofen <b>(oral)</b>", "NSAID")
+    item.refresh_from_db()
+    assert item.term == "Ibuprofen (oral)" and item.anki_note["fields"]["Front"] == "Ibuprofen <b>(oral)</b>"
+    empty = client.post(_url(item), {"field_0": "", "field_1": ""})
+    assert empty.status_code == 200 and "gives no card" in empty.content.decode()
+    client.force_login(other_student)
+    assert client.post(_url(item), {"field_0": "x", "field_1": "y"}).status_code == 404
+
+
+def test_an_anki_note_imported_before_note_types_were_kept_is_not_offered_a_correction_that_would_not_show(
+    client, student
+):
+    deck = factories.make_deck(owner=student)
+    item = factories.make_item(factories.make_section(deck), "Ibuprofen")
+    Item.objects.filter(pk=item.pk).update(
+        key="anki:old-guid",
+        note_cards=[{"ord": 0, "template": "Card 1", "front": "Ibuprofen", "back": "NSAID"}],
+        anki_note={
+            "notetype": "Basic",
+            "kind": "standard",
+            "fields": {"Front": "Ibuprofen", "Back": "NSAID"},
+        },
+    )
+    client.force_login(student)
+    page = client.get(_url(item)).content.decode()
+    assert "Import the package again" in page and 'name="term"' not in page
+    client.post(_url(item), {"term": "Changed"})
+    item.refresh_from_db()
+    assert item.term == "Ibuprofen"
