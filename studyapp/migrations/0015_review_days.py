@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studyapp', '0012_learner_counters_queue_index'),
+        ('studyapp', '0014_anki_exports'),
     ]
 
     operations = [
