@@ -23,11 +23,12 @@ _STATE, _CARD, _DECK = CardState._meta.db_table, Card._meta.db_table, Deck._meta
 _ITEM, _SECTION, _ENROLLMENT = Item._meta.db_table, Section._meta.db_table, Enrollment._meta.db_table
 
 # CardStateQuerySet.live, in SQL: an active card, of an item not retired, in a deck the learner still studies.
-LIVE = (
-    "s.user_id = %(user)s AND c.is_active"
+_LIVE_CARD = (
+    "c.is_active"
     f" AND c.deck_id IN (SELECT e.deck_id FROM {_ENROLLMENT} e WHERE e.user_id = %(user)s AND e.active)"
     " AND (c.item_id IS NULL OR i.retired_at IS NULL)"
 )
+LIVE = f"s.user_id = %(user)s AND {_LIVE_CARD}"
 FROM_STATES = f"{_STATE} s JOIN {_CARD} c ON c.id = s.card_id LEFT JOIN {_ITEM} i ON i.id = c.item_id"
 _SHOWABLE = "NOT s.suspended AND (s.buried_until IS NULL OR s.buried_until <= %(today)s)"
 _STUDIED = "s.last_review IS NOT NULL AND s.stability > 0"
@@ -180,24 +181,37 @@ def weakest_items(user: User, now: dt.datetime, decay: float, limit: int) -> lis
     where = f"{LIVE} AND c.item_id IS NOT NULL AND {_STUDIED} AND NOT s.suspended"
     worst_tomorrow = f"{_days_since('tomorrow')} / s.stability"
     with connection.cursor() as cursor:
-        # First the cards with the largest t / S (a bounded sort, no grouping of every item): if they name
-        # `limit` items and the list ends below the ratio of the last of those, no other item can rank among
-        # them, so only these items need grouping. Otherwise (ties, or items with many cards) all are grouped.
+        # First the cards with the largest t / S, from the states alone (a bounded sort; cards and items are read
+        # for those only): if the live ones name `limit` items and the list ends below the ratio of the last of
+        # those, no other item can rank among them, so only these items need grouping. Otherwise (ties, items
+        # with many cards, cards not live) every item is grouped.
         cursor.execute(
-            f"SELECT c.item_id, {worst_tomorrow} FROM {FROM_STATES} WHERE {where}"
-            f" ORDER BY 2 DESC LIMIT %(candidates)s",
+            f"""
+            SELECT top.ratio, CASE WHEN c.item_id IS NOT NULL AND {_LIVE_CARD} THEN c.item_id END
+            FROM (
+                SELECT s.card_id, {worst_tomorrow} AS ratio FROM {_STATE} s
+                WHERE s.user_id = %(user)s AND {_STUDIED} AND NOT s.suspended
+                ORDER BY ratio DESC LIMIT %(candidates)s
+            ) top
+            JOIN {_CARD} c ON c.id = top.card_id
+            LEFT JOIN {_ITEM} i ON i.id = c.item_id
+            ORDER BY top.ratio DESC
+            """,
             params,
         )
         cards = cursor.fetchall()
         items: dict[int, float] = {}
-        for item_id, ratio in cards:
+        for ratio, item_id in cards:
             if len(items) == limit:
                 break
-            items.setdefault(item_id, ratio)
+            if item_id is not None:
+                items.setdefault(item_id, ratio)
         only = ""
-        if len(cards) == CANDIDATE_CARDS and len(items) == limit and cards[-1][1] < min(items.values()):
+        if len(cards) == CANDIDATE_CARDS and len(items) == limit and cards[-1][0] < min(items.values()):
             threshold = min(items.values())
-            chosen = sorted({item_id for item_id, ratio in cards if ratio >= threshold})
+            chosen = sorted(
+                {item_id for ratio, item_id in cards if item_id is not None and ratio >= threshold}
+            )
             only = f" AND c.item_id IN ({', '.join(str(int(pk)) for pk in chosen)})"
         # The item's lowest recall is that of its card with the largest t / S: the curve is computed once per
         # item, on that largest ratio, which gives exactly the smallest of the cards' values.
