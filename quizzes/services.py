@@ -461,21 +461,25 @@ def update_assignment(
     assignment.shuffle_questions = shuffle_questions
     assignment.shuffle_options = shuffle_options
     assignment.save()
-    if timing_changed:
-        moved = 0
-        for attempt in Attempt.objects.select_for_update().filter(
-            assignment=assignment, status=Attempt.Status.IN_PROGRESS
-        ):
-            deadline = closes_at
-            if time_limit_minutes:
-                deadline = min(deadline, attempt.started_at + dt.timedelta(minutes=time_limit_minutes))
-            if deadline != attempt.deadline:
-                attempt.deadline = deadline
-                attempt.save(update_fields=["deadline"])
-                moved += 1
-        if moved:
-            notes.append(f"{_attempts(moved)} in progress now end at the new deadline.")
+    if timing_changed and (moved := _move_deadlines(assignment)):
+        notes.append(f"{_attempts(moved)} in progress now end at the new deadline.")
     return notes
+
+
+def _move_deadlines(assignment: Assignment) -> int:
+    """Attempts in progress end at the assignment's closing time, or sooner by its time limit; how many moved."""
+    moved = 0
+    for attempt in Attempt.objects.select_for_update().filter(
+        assignment=assignment, status=Attempt.Status.IN_PROGRESS
+    ):
+        deadline = assignment.closes_at
+        if assignment.time_limit_minutes:
+            deadline = min(deadline, attempt.started_at + dt.timedelta(minutes=assignment.time_limit_minutes))
+        if deadline != attempt.deadline:
+            attempt.deadline = deadline
+            attempt.save(update_fields=["deadline"])
+            moved += 1
+    return moved
 
 
 def _students(n: int) -> str:

@@ -173,47 +173,63 @@ def backlog_strategies(learner: Learner, days: int, seed: int, cap: int) -> dict
         "overdue_first": (Limits(BACKLOG_NEW_PER_DAY, cap), overdue_first, paused_until_caught_up),
         "nothing": (normal, None, None),
     }
-    results = {}
-    for name, (limits, order, new_paused) in strategies.items():
-        deck = copy.deepcopy(cards)
+    catch_up = _CatchUp(learner, cards, backlog, recall_at_resume, resume, days, seed)
+    return {name: catch_up.run(*strategy) for name, strategy in strategies.items()}
+
+
+@dataclass(frozen=True)
+class _CatchUp:
+    """The state at the end of a break, and how one way of catching up from it is scored."""
+
+    learner: Learner
+    cards: list[SimCard]
+    backlog: set[int]  # keys of the cards due by the end of the day study resumes
+    recall_at_resume: dict[int, float]
+    resume: int  # the day study resumes
+    days: int
+    seed: int
+
+    def run(self, limits: Limits, order, new_paused) -> dict:
+        """Catch up on a copy of the cards: days to see every backlog card, the busiest day, the recall lost."""
+        truth = self.learner.truth
+        deck = copy.deepcopy(self.cards)
         first_seen: dict[int, tuple[int, float]] = {}
 
-        def on_answer(d, card, rating, now, first_seen=first_seen):
-            if card.key in backlog and card.key not in first_seen:
+        def on_answer(d, card, rating, now):
+            if card.key in self.backlog and card.key not in first_seen:
                 first_seen[card.key] = (d, scheduling.retrievability(card.truth, now, truth))
 
         log = planning.run_days(
             deck,
-            app,
+            self.learner.app,
             truth,
             START,
-            days - resume,
+            self.days - self.resume,
             limits,
-            learner.habits,
-            random.Random(f"catch-up:{seed}:{learner.number}"),
+            self.learner.habits,
+            random.Random(f"catch-up:{self.seed}:{self.learner.number}"),
             order=order,
             new_paused=new_paused,
             on_answer=on_answer,
-            first_day=resume,
+            first_day=self.resume,
         )
-        cleared = len(first_seen) == len(backlog)
-        last_day = max((d for d, _ in first_seen.values()), default=resume - 1)
-        lost = [recall_at_resume[k] - r for k, (_, r) in first_seen.items()]
+        cleared = len(first_seen) == len(self.backlog)
+        last_day = max((d for d, _ in first_seen.values()), default=self.resume - 1)
+        lost = [self.recall_at_resume[k] - r for k, (_, r) in first_seen.items()]
         # a card never reached within the horizon loses what it lost by the end
-        end = START + dt.timedelta(days=days)
+        end = START + dt.timedelta(days=self.days)
         lost += [
-            recall_at_resume[c.key] - scheduling.retrievability(c.truth, end, truth)
+            self.recall_at_resume[c.key] - scheduling.retrievability(c.truth, end, truth)
             for c in deck
-            if c.key in backlog and c.key not in first_seen
+            if c.key in self.backlog and c.key not in first_seen
         ]
-        results[name] = {
-            "days_to_clear": (last_day - resume + 1) if cleared else days - resume,
+        return {
+            "days_to_clear": (last_day - self.resume + 1) if cleared else self.days - self.resume,
             "cleared": cleared,
             "peak_daily_reviews": max(day.reviews for day in log),
             "recall_lost": statistics.fmean(lost) if lost else 0.0,
-            "backlog": len(backlog),
+            "backlog": len(self.backlog),
         }
-    return results
 
 
 # --- Simulator accuracy -------------------------------------------------------------------------------------

@@ -230,17 +230,19 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
 }
 
 
-def _walk(patterns, prefix: str = "", namespace: str | None = None):
+def _walk(patterns, prefix: str = "", namespace: str | None = None, params: tuple = ()):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             ns = entry.namespace or namespace
             if ns == "admin":
                 continue  # Django's admin guards itself (staff only)
             child_ns = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else ns
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), child_ns)
+            # An id in an include's prefix (classes/<classroom_id>/...) is a parameter of every URL below it.
+            inherited = (*params, *entry.pattern.converters)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), child_ns, inherited)
         elif isinstance(entry, URLPattern) and entry.name:
             name = f"{namespace}:{entry.name}" if namespace else entry.name
-            yield name, prefix + str(entry.pattern), list(entry.pattern.converters)
+            yield name, prefix + str(entry.pattern), [*params, *entry.pattern.converters]
 
 
 ALL_URLS = sorted(

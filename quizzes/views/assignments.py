@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +17,7 @@ from quizzes.access import (
 )
 from quizzes.forms import AssignmentForm
 from quizzes.models import Assignment, Attempt, Classroom, QuizSet
+from quizzes.views.deleting import Outcomes, delete_or_archive
 
 
 @require_http_methods(["GET", "POST"])
@@ -141,29 +143,17 @@ def assignment_duplicate(request: HttpRequest, assignment_id: int) -> HttpRespon
 @login_required
 def assignment_delete(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_assignment_for_instructor(request.user, assignment_id)
-    if request.method == "POST":
-        if request.POST.get("restore"):
-            services.restore(obj=assignment)
-            messages.success(request, f"{assignment.quiz_set} restored for {assignment.classroom}.")
-            return redirect("quizzes:assignment", assignment_id=assignment.pk)
-        outcome = services.delete_assignment(assignment=assignment, now=timezone.now())
-        if outcome == services.ARCHIVED:
-            messages.success(
-                request, f"{assignment.quiz_set} archived: students no longer see it; its gradebook is kept."
-            )
-        else:
-            messages.success(request, f"{assignment.quiz_set} deleted from {assignment.classroom}.")
-        return redirect("quizzes:class-detail", classroom_id=assignment.classroom_id)
-    return render(
+    return delete_or_archive(
         request,
-        "quizzes/confirm_delete.html",
-        {
-            "object_label": f"the assignment {assignment.quiz_set} in {assignment.classroom}",
-            "attempts": services.attempts_on(assignment).count(),
-            "archived": assignment.archived_at is not None,
-            "cancel_url": assignment.get_absolute_url(),
-            "nav": "classes",
-        },
+        assignment,
+        label=f"the assignment {assignment.quiz_set} in {assignment.classroom}",
+        delete=lambda now: services.delete_assignment(assignment=assignment, now=now),
+        outcomes=Outcomes(
+            restored=f"{assignment.quiz_set} restored for {assignment.classroom}.",
+            archived=f"{assignment.quiz_set} archived: students no longer see it; its gradebook is kept.",
+            deleted=f"{assignment.quiz_set} deleted from {assignment.classroom}.",
+            after_delete=reverse("quizzes:class-detail", args=[assignment.classroom_id]),
+        ),
     )
 
 

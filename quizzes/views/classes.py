@@ -4,12 +4,14 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
 from quizzes.access import get_classroom_for_instructor
 from quizzes.forms import ClassroomForm, ClassSettingsForm, JoinForm
+from quizzes.views.deleting import Outcomes, delete_or_archive
 from studyapp.access import instructor_required
 
 # Codes are 8 of 32 characters (about 10^12), so guessing one takes millions of tries; ten wrong codes an hour
@@ -78,27 +80,17 @@ def class_duplicate(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @login_required
 def class_delete(request: HttpRequest, classroom_id: int) -> HttpResponse:
     classroom = get_classroom_for_instructor(request.user, classroom_id)
-    if request.method == "POST":
-        if request.POST.get("restore"):
-            services.restore(obj=classroom)
-            messages.success(request, f"{classroom.name} restored.")
-            return redirect("quizzes:class-detail", classroom_id=classroom.pk)
-        outcome = services.delete_class(classroom=classroom, now=timezone.now())
-        if outcome == services.ARCHIVED:
-            messages.success(request, f"{classroom.name} archived: its gradebooks are kept.")
-        else:
-            messages.success(request, f"{classroom.name} deleted.")
-        return redirect("quizzes:index")
-    return render(
+    return delete_or_archive(
         request,
-        "quizzes/confirm_delete.html",
-        {
-            "object_label": f"the class {classroom.name}",
-            "attempts": services.attempts_on(classroom).count(),
-            "archived": classroom.archived_at is not None,
-            "cancel_url": classroom.get_absolute_url(),
-            "nav": "classes",
-        },
+        classroom,
+        label=f"the class {classroom.name}",
+        delete=lambda now: services.delete_class(classroom=classroom, now=now),
+        outcomes=Outcomes(
+            restored=f"{classroom.name} restored.",
+            archived=f"{classroom.name} archived: its gradebooks are kept.",
+            deleted=f"{classroom.name} deleted.",
+            after_delete=reverse("quizzes:index"),
+        ),
     )
 
 

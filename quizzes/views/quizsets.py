@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from quizzes import services
 from quizzes.access import get_quiz_set_for_owner
 from quizzes.forms import AddQuestionsForm, QuizSetForm
 from quizzes.models import Question, QuizSet
+from quizzes.views.deleting import Outcomes, delete_or_archive
 from studyapp.access import instructor_required
 from studyapp.views.rendering import render_page
 
@@ -42,30 +43,18 @@ def quiz_set_duplicate(request: HttpRequest, quiz_set_id: int) -> HttpResponse:
 @login_required
 def quiz_set_delete(request: HttpRequest, quiz_set_id: int) -> HttpResponse:
     quiz_set = get_quiz_set_for_owner(request.user, quiz_set_id)
-    if request.method == "POST":
-        if request.POST.get("restore"):
-            services.restore(obj=quiz_set)
-            messages.success(request, f"{quiz_set.title} restored; its archived assignments stay archived.")
-            return redirect("quizzes:quiz-set-edit", quiz_set_id=quiz_set.pk)
-        outcome = services.delete_quiz_set(quiz_set=quiz_set, now=timezone.now())
-        if outcome == services.ARCHIVED:
-            messages.success(
-                request, f"{quiz_set.title} archived with its assignments: their gradebooks are kept."
-            )
-        else:
-            messages.success(request, f"{quiz_set.title} deleted.")
-        return redirect("quizzes:quiz-set-list")
-    return render(
+    return delete_or_archive(
         request,
-        "quizzes/confirm_delete.html",
-        {
-            "object_label": f"the quiz set {quiz_set.title}",
-            "attempts": services.attempts_on(quiz_set).count(),
-            "assignments": quiz_set.assignments.filter(archived_at__isnull=True).count(),
-            "archived": quiz_set.archived_at is not None,
-            "cancel_url": quiz_set.get_absolute_url(),
-            "nav": "classes",
-        },
+        quiz_set,
+        label=f"the quiz set {quiz_set.title}",
+        delete=lambda now: services.delete_quiz_set(quiz_set=quiz_set, now=now),
+        outcomes=Outcomes(
+            restored=f"{quiz_set.title} restored; its archived assignments stay archived.",
+            archived=f"{quiz_set.title} archived with its assignments: their gradebooks are kept.",
+            deleted=f"{quiz_set.title} deleted.",
+            after_delete=reverse("quizzes:quiz-set-list"),
+        ),
+        assignments=quiz_set.assignments.filter(archived_at__isnull=True).count(),
     )
 
 

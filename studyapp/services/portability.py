@@ -77,7 +77,29 @@ def export_archive(*, user, now: dt.datetime | None = None) -> bytes:
     now = now or timezone.now()
     states = list(CardState.objects.filter(user=user).select_related("card__deck").order_by("card_id"))
     reviews = list(Review.objects.filter(user=user).order_by("reviewed_at", "pk"))
-    cards = _csv(
+    extra = exports.files_for(user)
+    readme = README.format(
+        when=now.strftime("%Y-%m-%d %H:%M UTC"),
+        username=user.username,
+        extra="".join(f"- `{f.name}`: {f.about}\n" for f in extra),
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.md", readme)
+        archive.writestr("revlog.csv", _revlog_csv(reviews))
+        archive.writestr("reviews.csv", _reviews_csv(reviews))
+        archive.writestr("cards.csv", _cards_csv(states))
+        archive.writestr("card_states.csv", _card_states_csv(states))
+        archive.writestr("settings.json", json.dumps(_settings_document(user, now), indent=2))
+        for deck in Deck.objects.filter(owner=user).order_by("slug"):
+            archive.writestr(f"decks/{deck.slug}.json", json.dumps(deck_document(deck), indent=1))
+        for f in extra:
+            archive.writestr(f.name, f.content)
+    return buffer.getvalue()
+
+
+def _cards_csv(states: list[CardState]) -> str:
+    return _csv(
         ("card_id", "deck_slug", "deck_title", "card_key", "template", "front", "back"),
         [
             (
@@ -92,7 +114,10 @@ def export_archive(*, user, now: dt.datetime | None = None) -> bytes:
             for s in states
         ],
     )
-    card_states = _csv(
+
+
+def _card_states_csv(states: list[CardState]) -> str:
+    return _csv(
         ("card_id", *STATE_FIELDS),
         [
             (
@@ -102,7 +127,11 @@ def export_archive(*, user, now: dt.datetime | None = None) -> bytes:
             for s in states
         ],
     )
-    revlog = _csv(
+
+
+def _revlog_csv(reviews: list[Review]) -> str:
+    """The FSRS review-log shape other tools read."""
+    return _csv(
         ("card_id", "review_time", "review_rating", "review_state", "review_duration"),
         [
             (
@@ -115,37 +144,24 @@ def export_archive(*, user, now: dt.datetime | None = None) -> bytes:
             for r in reviews
         ],
     )
-    review_rows = _csv(
+
+
+def _reviews_csv(reviews: list[Review]) -> str:
+    return _csv(
         ("card_id", *REVIEW_FIELDS),
         [(r.card_id, *[_iso(v) if f == "reviewed_at" else v for f, v in _fields(r)]) for r in reviews],
     )
+
+
+def _settings_document(user, now: dt.datetime) -> dict:
     studying = Enrollment.objects.filter(user=user, active=True).select_related("deck").order_by("deck__slug")
-    settings_doc = {
+    return {
         "format": FORMAT,
         "exported_at": now.isoformat(),
         "username": user.username,
         "settings": {name: getattr(user, name) for name in SETTINGS},
         "studying": [e.deck.slug for e in studying],
     }
-    extra = exports.files_for(user)
-    readme = README.format(
-        when=now.strftime("%Y-%m-%d %H:%M UTC"),
-        username=user.username,
-        extra="".join(f"- `{f.name}`: {f.about}\n" for f in extra),
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.md", readme)
-        archive.writestr("revlog.csv", revlog)
-        archive.writestr("reviews.csv", review_rows)
-        archive.writestr("cards.csv", cards)
-        archive.writestr("card_states.csv", card_states)
-        archive.writestr("settings.json", json.dumps(settings_doc, indent=2))
-        for deck in Deck.objects.filter(owner=user).order_by("slug"):
-            archive.writestr(f"decks/{deck.slug}.json", json.dumps(deck_document(deck), indent=1))
-        for f in extra:
-            archive.writestr(f.name, f.content)
-    return buffer.getvalue()
 
 
 def deck_document(deck: Deck) -> dict:
@@ -325,10 +341,37 @@ def _review_values(row: dict, line: int) -> dict:
         raise ArchiveError(f"reviews.csv line {line}: {exc}") from exc
 
 
+@dataclass
+class ParsedArchive:
+    """An export read and checked, before anything is saved."""
+
+    settings_form: StudySettingsForm
+    studying: list[str]
+    cards: list[dict]  # cards.csv rows
+    states: dict[str, dict]  # CardState values by the exporting site's card id
+    reviews: list[tuple[str, dict]]  # (that card id, Review values), in file order
+    deck_docs: dict[str, dict]  # the learner's own decks by slug
+
+
 def import_archive(*, user, data: bytes) -> ImportReport:
     """Restore a learner's progress from their export: settings, the decks they study, card states and the
     review log. Parses and checks everything first, then saves in one transaction; raises ArchiveError (with
     the file and line) before saving anything. Reviews already present are not added twice."""
+    parsed = _parse_archive(user=user, data=data)
+    report = ImportReport()
+    with transaction.atomic():
+        parsed.settings_form.save()
+        report.settings_changed = True
+        decks = _study_archived_decks(user, parsed, report)
+        card_for = _match_cards(parsed.cards, decks)
+        report.cards_missing = sum(1 for pk in card_for.values() if pk is None)
+        report.states_restored = _restore_states(user, parsed.states, card_for)
+        _add_reviews(user, parsed.reviews, card_for, report)
+    return report
+
+
+def _parse_archive(*, user, data: bytes) -> ParsedArchive:
+    """Phase one of import_archive: every file read and checked; raises ArchiveError with the file and line."""
     files = _read(data)
     try:
         doc = json.loads(files["settings.json"])
@@ -347,72 +390,92 @@ def import_archive(*, user, data: bytes) -> ImportReport:
     if not form.is_valid():
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         raise ArchiveError(f"settings.json has settings this app refuses: {problems}")
+    return ParsedArchive(
+        settings_form=form,
+        studying=list(doc.get("studying", [])),
+        cards=cards,
+        states=state_values,
+        reviews=review_values,
+        deck_docs=_deck_docs(files),
+    )
 
-    deck_docs = {}
+
+def _deck_docs(files: dict[str, str]) -> dict[str, dict]:
+    docs = {}
     for name in sorted(n for n in files if n.startswith("decks/")):
         try:
             deck_doc = json.loads(files[name])
             if deck_doc.get("format") != DECK_FORMAT or not ("article" in deck_doc or "cards" in deck_doc):
                 raise ValueError("not a deck of this app's export")
-            deck_docs[str(deck_doc["slug"])] = deck_doc
+            docs[str(deck_doc["slug"])] = deck_doc
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ArchiveError(f"{name}: {exc}") from exc
+    return docs
 
-    report = ImportReport()
+
+def _study_archived_decks(user, parsed: ParsedArchive, report: ImportReport) -> dict[str, int]:
+    """The archive's decks this site has (the learner's own recreated when missing), added to the learner's
+    studies: their ids by slug."""
     visible = {d.slug: d for d in Deck.objects.visible_to(user)}
-    slugs = sorted({row["deck_slug"] for row in cards} | set(doc.get("studying", [])))
-    with transaction.atomic():
-        form.save()
-        report.settings_changed = True
-        for slug in slugs:
-            if slug not in visible and slug in deck_docs:
-                try:
-                    visible[slug] = _recreate_deck(user, deck_docs[slug])
-                except (imports.ImportRejected, ValueError, KeyError, TypeError) as exc:
-                    raise ArchiveError(f"decks/{slug}.json: {exc}") from exc
-                report.decks_recreated.append(slug)
-        report.decks_missing = [s for s in slugs if s not in visible]
-        for slug in slugs:
-            if slug in visible:
-                add_deck_to_studies(user=user, deck=visible[slug])
-                report.decks_added.append(slug)
-        targets = {slug: visible[slug].pk for slug in report.decks_added}
-        here = list(Card.objects.filter(deck_id__in=targets.values()))
-        by_key = {(c.deck_id, c.key): c.pk for c in here}
-        # A recreated deck's corrected items get keys from their corrected terms: match those cards by wording.
-        by_front = {(c.deck_id, c.template, c.front): c.pk for c in here}
-        card_for = {}
-        for row in cards:
-            deck_id = targets.get(row["deck_slug"])
-            card_for[row["card_id"]] = by_key.get((deck_id, row["card_key"])) or by_front.get(
-                (deck_id, row.get("template", ""), row.get("front", ""))
-            )
-        report.cards_missing = sum(1 for pk in card_for.values() if pk is None)
-        mine = {
-            s.card_id: s
-            for s in CardState.objects.filter(user=user, card_id__in=[pk for pk in card_for.values() if pk])
-        }
-        changed = []
-        for old_id, values in state_values.items():
-            state = mine.get(card_for.get(old_id))
-            if state is None:
-                continue
-            for name, value in values.items():
-                setattr(state, name, value)
-            state.version += 1  # answers shown before the import are stale
-            changed.append(state)
-        CardState.objects.bulk_update(changed, [*STATE_FIELDS, "version"])
-        report.states_restored = len(changed)
-        have = set(Review.objects.filter(user=user).values_list("card_id", "reviewed_at", "rating"))
-        new_reviews = []
-        for old_id, values in review_values:
-            card_id = card_for.get(old_id)
-            if card_id is None:
-                continue
-            if (card_id, values["reviewed_at"], values["rating"]) in have:
-                report.reviews_already_there += 1
-                continue
-            new_reviews.append(Review(user=user, card_id=card_id, snapshot_before={}, **values))
-        Review.objects.bulk_create(new_reviews, batch_size=1000)
-        report.reviews_added = len(new_reviews)
-    return report
+    slugs = sorted({row["deck_slug"] for row in parsed.cards} | set(parsed.studying))
+    for slug in slugs:
+        if slug not in visible and slug in parsed.deck_docs:
+            try:
+                visible[slug] = _recreate_deck(user, parsed.deck_docs[slug])
+            except (imports.ImportRejected, ValueError, KeyError, TypeError) as exc:
+                raise ArchiveError(f"decks/{slug}.json: {exc}") from exc
+            report.decks_recreated.append(slug)
+    report.decks_missing = [s for s in slugs if s not in visible]
+    for slug in slugs:
+        if slug in visible:
+            add_deck_to_studies(user=user, deck=visible[slug])
+            report.decks_added.append(slug)
+    return {slug: visible[slug].pk for slug in report.decks_added}
+
+
+def _match_cards(rows: list[dict], decks: dict[str, int]) -> dict[str, int | None]:
+    """This site's card for each exported card id (None when it has none): by deck and stable key."""
+    here = list(Card.objects.filter(deck_id__in=decks.values()))
+    by_key = {(c.deck_id, c.key): c.pk for c in here}
+    # A recreated deck's corrected items get keys from their corrected terms: match those cards by wording.
+    by_front = {(c.deck_id, c.template, c.front): c.pk for c in here}
+    card_for = {}
+    for row in rows:
+        deck_id = decks.get(row["deck_slug"])
+        card_for[row["card_id"]] = by_key.get((deck_id, row["card_key"])) or by_front.get(
+            (deck_id, row.get("template", ""), row.get("front", ""))
+        )
+    return card_for
+
+
+def _restore_states(user, states: dict[str, dict], card_for: dict[str, int | None]) -> int:
+    mine = {
+        s.card_id: s
+        for s in CardState.objects.filter(user=user, card_id__in=[pk for pk in card_for.values() if pk])
+    }
+    changed = []
+    for old_id, values in states.items():
+        state = mine.get(card_for.get(old_id))
+        if state is None:
+            continue
+        for name, value in values.items():
+            setattr(state, name, value)
+        state.version += 1  # answers shown before the import are stale
+        changed.append(state)
+    CardState.objects.bulk_update(changed, [*STATE_FIELDS, "version"])
+    return len(changed)
+
+
+def _add_reviews(user, reviews, card_for: dict[str, int | None], report: ImportReport) -> None:
+    have = set(Review.objects.filter(user=user).values_list("card_id", "reviewed_at", "rating"))
+    new_reviews = []
+    for old_id, values in reviews:
+        card_id = card_for.get(old_id)
+        if card_id is None:
+            continue
+        if (card_id, values["reviewed_at"], values["rating"]) in have:
+            report.reviews_already_there += 1
+            continue
+        new_reviews.append(Review(user=user, card_id=card_id, snapshot_before={}, **values))
+    Review.objects.bulk_create(new_reviews, batch_size=1000)
+    report.reviews_added = len(new_reviews)

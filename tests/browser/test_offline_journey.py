@@ -1,6 +1,7 @@
 """Installable, then offline: a learner reviews ten cards without a network, comes back online, and the server
 records exactly those ten answers once, however often the queue is sent again."""
 
+import datetime as dt
 import json
 import tempfile
 
@@ -186,3 +187,42 @@ def test_cold_start_offline_opens_the_kept_study_page_and_its_answers_reach_the_
     replay = page.evaluate(REPLAY, queue)
     assert (replay["applied"], replay["skipped"]) == (0, 2)
     assert Review.objects.filter(user=student).count() == 2
+
+
+def test_while_catching_up_offline_shows_the_review_pages_cards_within_the_cap_and_no_new_ones(
+    page, transactional_db
+):
+    from django.utils import timezone
+
+    from studyapp import plans, queue
+
+    student = _student_with_drug_cards()
+    now = timezone.now()
+    states = list(CardState.objects.filter(user=student).order_by("card__position"))
+    for i, state in enumerate(states[:8]):  # after a break: overdue, recall spread from lost to safe
+        state.state, state.stability, state.difficulty, state.reps = (
+            CardState.State.REVIEW,
+            1.0 + 4 * i,
+            5.0,
+            3,
+        )
+        state.last_review = now - dt.timedelta(days=20 + i % 3)
+        state.due = now - dt.timedelta(days=1 + i % 5)
+        state.save()
+    plans.start_backlog_plan(user=student, now=now, cap=3)
+    _counts, online = queue.due_cards(student, now)
+    expected = [s.card.front for s in online]
+    assert len(expected) == 3  # the cap, and the four new cards wait
+
+    login(page, "alice")
+    page.goto("/study/")
+    expect(page.locator("#card-front")).to_have_text(expected[0])
+    _wait_until(page, KEPT, f"studyapp:{student.pk}:package", "the cards were not kept for offline use")
+    page.context.set_offline(True)
+    expect(page.locator("#offline-left")).to_have_text("3 left offline")
+    for front in expected:
+        expect(page.locator("#offline-front")).to_have_text(front)
+        page.keyboard.press("Space")
+        page.keyboard.press("3")
+    expect(page.locator("#offline-empty")).to_be_visible()
+    expect(page.locator("#offline-queued")).to_have_text("3 answers waiting to be sent")
