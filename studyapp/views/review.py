@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,6 +20,8 @@ from studyapp.scheduling import Rating
 from studyapp.services import cards as card_service, reviews
 from studyapp.views.rendering import render_page
 
+# The flag menu's options (value, label): the same on every card.
+FLAG_CHOICES = [(value, label) for value, label in CardState.Flag.choices if value != CardState.Flag.NONE]
 # Anki's default cap: a learner who walks away should not record a ten-minute answer.
 MAX_ANSWER_MS = 60_000
 MAX_ITEMS = 100
@@ -72,9 +75,9 @@ def _scope_query(scope: queue.Scope, **extra) -> dict:
     return {k: v for k, v in params.items() if v is not None}
 
 
-def _review_url(scope: queue.Scope, **extra) -> str:
+def _review_url(scope: queue.Scope, base: str | None = None, **extra) -> str:
     params = _scope_query(scope, **extra)
-    return reverse("studyapp:review") + (f"?{urlencode(params)}" if params else "")
+    return (base or reverse("studyapp:review")) + (f"?{urlencode(params)}" if params else "")
 
 
 def _render(
@@ -90,6 +93,7 @@ def _render(
     config=None,
 ) -> HttpResponse:
     now = timezone.now()
+    base = reverse("studyapp:review")
     built = queue.build_queue(request.user, now, scope, prefer=prefer or show)
     card_state = built.card_state
     buttons = []
@@ -114,21 +118,26 @@ def _render(
         "buttons": buttons,
         "shown_at": shown_at if showing_answer and shown_at else int(now.timestamp() * 1000),
         "notices": notices,
-        "flags": [f for f in CardState.Flag if f != CardState.Flag.NONE],
+        "flags": FLAG_CHOICES,
         "report_reasons": ProblemReport.Reason.choices,
-        "review_url": _review_url(scope),
-        # Lazy: only the full page lists the learner's lists, so an htmx answer does not pay for it.
-        "study_lists": Section.objects.filter(
-            deck__enrollments__user=request.user, deck__enrollments__active=True
-        )
-        .select_related("deck")
-        .order_by("deck__title", "deck_id", "position"),
+        "review_url": _review_url(scope, base=base),
+        # Lazy, and built only when read: only the full page lists the learner's lists, so an htmx answer
+        # pays neither the query nor building it (both uses on the page share one result).
+        "study_lists": functools.cache(lambda: _study_lists(request.user)),
         "new_releases": lambda: releases.new_this_week(request.user, now),
         "custom": lambda: custom_study.custom_study(request.user, now),
     }
     if card_state is not None:
-        context["show_url"] = _review_url(scope, show=card_state.pk, shown=context["shown_at"])
+        context["show_url"] = _review_url(scope, show=card_state.pk, shown=context["shown_at"], base=base)
     return render_page(request, "studyapp/review.html", "review-card", context)
+
+
+def _study_lists(user) -> list[Section]:
+    return list(
+        Section.objects.filter(deck__enrollments__user=user, deck__enrollments__active=True)
+        .select_related("deck")
+        .order_by("deck__title", "deck_id", "position")
+    )
 
 
 @login_required

@@ -160,6 +160,26 @@ def test_scoping_to_one_list_shows_only_its_cards(student, student_client, deck)
     html = student_client.get(reverse("studyapp:review"), {"section": other.pk}).content.decode()
     assert "Schwannoma: what kind of cause?" in html and "1 new" in html
     assert f'name="section" value="{other.pk}"' in html
+    shown = CardState.objects.get(user=student, card__section=other)
+    assert f'href="{reverse("studyapp:review")}?section={other.pk}&amp;show={shown.pk}&amp;shown=' in html
+
+
+def test_the_flag_menu_offers_every_colour_and_selects_the_cards_flag(student, student_client, deck):
+    card_state = first_state(student)
+    response = student_client.post(
+        reverse("studyapp:card-action"), {"card_state": card_state.pk, "action": "flag", "flag": 2}, **HTMX
+    )
+    html = response.content.decode()
+    options = re.findall(
+        r'<option value="(\d)"( selected)?>([^<]+)</option>', html.split('id="flag-choice"')[1]
+    )
+    assert options == [
+        ("0", "", "No flag"),
+        ("1", "", "Red"),
+        ("2", " selected", "Orange"),
+        ("3", "", "Green"),
+        ("4", "", "Blue"),
+    ]
 
 
 def test_anonymous_learners_are_sent_to_log_in(client):
