@@ -223,6 +223,9 @@ IMAGE_NAME = "heart diagram é.png"  # spaces and a non-ASCII letter, as pasted 
 SOUND_NAME = "murmur 1.mp3"
 ANKING_FIELDS = ("Text", "Extra", "Lecture Notes", "Missed Questions", "One by one")
 MED_FIELDS = ("Front", "Back", "Mnemonic", "Image", "Reverse")
+ANKING_CSS = (
+    ".card { font-family: Arial; background-color: #D1CFCE; }\n.cloze { color: blue; font-weight: bold; }"
+)
 
 
 def _anking_notetype(col):
@@ -238,6 +241,7 @@ def _anking_notetype(col):
         "{{#Missed Questions}}{{hint:Missed Questions}}{{/Missed Questions}}"
     )
     col.models.add_template(notetype, template)
+    notetype["css"] = ANKING_CSS
     col.models.add(notetype)
 
 

@@ -484,6 +484,7 @@ class AnkiNoteType(models.Model):
     kind = models.CharField(max_length=20)  # "standard", "cloze" or "image_occlusion"
     fields = models.JSONField(default=list)  # field names in Anki's order
     templates = models.JSONField(default=list)  # [{"ord", "name", "front", "back"}]
+    css = models.TextField(blank=True, help_text="Its style sheet, for export only (cards here use ours).")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["deck", "anki_id"], name="one_anki_notetype_per_deck")]

@@ -251,6 +251,7 @@ def _save_notetypes(deck: Deck, parsed: ParsedAnki) -> None:
             "templates": [
                 {"ord": t.ord, "name": t.name, "front": t.front, "back": t.back} for t in notetype.templates
             ],
+            "css": notetype.css,
         }
         row = existing.get(anki_id)
         if row is None:
@@ -260,7 +261,7 @@ def _save_notetypes(deck: Deck, parsed: ParsedAnki) -> None:
                 setattr(row, name, value)
             changed.append(row)
     AnkiNoteType.objects.bulk_create(new)
-    AnkiNoteType.objects.bulk_update(changed, ["name", "kind", "fields", "templates"])
+    AnkiNoteType.objects.bulk_update(changed, ["name", "kind", "fields", "templates", "css"])
 
 
 _ITEM_FIELDS = [

@@ -1,9 +1,11 @@
 """Export decks as an Anki package (.apkg) that Anki opens, optionally with one learner's scheduling and
 review history, so nobody is locked in.
 
-genanki writes the notes: an item with one card becomes a Basic note, an Anki forward + reverse note a
-"Basic (and reversed card)" note, an Anki cloze note a Cloze note (its own text, so Anki makes the same cards),
-anything else a note of our "studyapp" note type whose templates each show one of the item's cards. Cards
+genanki writes the notes: an Anki note goes back in its own note type (its id, fields and templates, kept by
+the deck as AnkiNoteType) with exactly the cards it has here, in its Anki deck. Notes of decks imported before
+note types were kept, and Image Occlusion notes, go as before: a forward + reverse note a "Basic (and reversed
+card)" note, a cloze note a cloze type with its fields, a plain Front/Back note a Basic note; anything else (and
+every other item) a Basic note, or a note of our "studyapp" type whose templates each show one of its cards. Cards
 without an item (whole-list recall, gloss → items) become Basic notes of their own. GUIDs are stable (an Anki
 note keeps its own), so importing the export again updates notes in place on both sides. genanki does not write
 scheduling, so the learner's card states and review log are then written into the package's collection.
@@ -26,7 +28,7 @@ from urllib.parse import unquote
 
 import genanki
 
-from studyapp.models import Card, CardState, Deck, DeckMedia, Item, Review, User
+from studyapp.models import AnkiNoteType, Card, CardState, Deck, DeckMedia, Item, Review, User
 
 # genanki's collection is created on this day; review cards' due days count from it (Anki shifts them to the
 # importing collection's own creation day).
@@ -133,12 +135,56 @@ def _cloze_model(notetype: str, field_names: tuple[str, ...], cloze_field: str) 
     )
 
 
-def _notes_for_item(deck: Deck, item: Item, cards: list[Card]) -> list[tuple[genanki.Note, dict[int, int]]]:
+@dataclass
+class _Exporting:
+    """What one export looks up once: the decks' kept note types, and the genanki models made of them."""
+
+    notetypes: dict[tuple[int, int], AnkiNoteType]
+    models: dict[int, genanki.Model]
+
+
+def _original_model(row: AnkiNoteType, models: dict[int, genanki.Model]) -> genanki.Model:
+    """The note type as the deck's Anki had it: its id (Anki maps the notes to its own copy when it has one),
+    name, fields, templates and style sheet."""
+    if row.pk not in models:
+        models[row.pk] = genanki.Model(
+            row.anki_id,
+            row.name,
+            fields=[{"name": name} for name in row.fields],
+            templates=[{"name": t["name"], "qfmt": t["front"], "afmt": t["back"]} for t in row.templates],
+            model_type=genanki.Model.CLOZE if row.kind == "cloze" else genanki.Model.FRONT_BACK,
+            css=row.css,
+        )
+    return models[row.pk]
+
+
+def _note_of_own_type(item: Item, cards: list[Card], guid: str, tags: list[str], exporting: _Exporting):
+    """The note in its own note type, with exactly the cards it has here; None when the deck did not keep
+    that note type (imported before note types were kept) or it is drawn by Anki's script (Image Occlusion)."""
+    note = item.anki_note or {}
+    row = exporting.notetypes.get((item.deck_id, note.get("notetype_id")))
+    if row is None or row.kind == "image_occlusion" or not row.templates:
+        return None
+    fields = note.get("fields") or {}
+    values = [fields.get(name, "") for name in row.fields]
+    ords = {card.pk: int(card.key.rsplit(":", 1)[1]) for card in cards}
+    anki_note = genanki.Note(
+        model=_original_model(row, exporting.models), fields=values, tags=tags, guid=guid
+    )
+    anki_note.cards = [genanki.Card(ordinal) for ordinal in sorted(set(ords.values()))]
+    return anki_note, ords
+
+
+def _notes_for_item(
+    deck: Deck, item: Item, cards: list[Card], exporting: _Exporting | None = None
+) -> list[tuple[genanki.Note, dict[int, int]]]:
     """The notes of one item, each with {our card id: Anki template ordinal}."""
     note = item.anki_note or {}
     fields = note.get("fields") or {}
     guid = item.key.removeprefix("anki:") if item.key.startswith("anki:") else _guid(deck.slug, item.key)
     tags = [re.sub(r"\s+", "_", t) for t in item.tags or []]
+    if exporting is not None and (own := _note_of_own_type(item, cards, guid, tags, exporting)) is not None:
+        return [own]
     # The field holding the deletions: "Text" in stock and AnKing types, another name in some custom ones.
     candidates = sorted(fields, key=lambda name: name != "Text")
     cloze_field = next(
@@ -207,6 +253,9 @@ def export_apkg(*, decks: list[Deck], user: User | None = None) -> ExportResult:
     scheduling and review history of those cards come along."""
     package_decks, media_rows, card_of = [], [], {}
     note_count = 0
+    exporting = _Exporting(
+        notetypes={(n.deck_id, n.anki_id): n for n in AnkiNoteType.objects.filter(deck__in=decks)}, models={}
+    )
     for deck in decks:
         anki_deck = genanki.Deck(_deck_id(deck.slug), deck.title)
         package_decks.append(anki_deck)
@@ -224,7 +273,7 @@ def export_apkg(*, decks: list[Deck], user: User | None = None) -> ExportResult:
             (by_item.setdefault(card.item_id, []) if card.item_id in items else loose).append(card)
         for item_id, item_cards in by_item.items():
             home = _home_deck(deck, items[item_id], anki_deck, subdecks, package_decks)
-            for note, ords in _notes_for_item(deck, items[item_id], item_cards):
+            for note, ords in _notes_for_item(deck, items[item_id], item_cards, exporting):
                 home.add_note(note)
                 card_of.update({card_id: (note.guid, ordinal) for card_id, ordinal in ords.items()})
                 note_count += 1

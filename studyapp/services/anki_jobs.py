@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from studyapp.importers.anki import AnkiError, ParsedAnki, read_anki
 from studyapp.importers.anki.package import AnkiPackage
@@ -194,12 +195,16 @@ def export_needs_task(decks: list[Deck]) -> bool:
 
 
 def start_anki_export(*, owner: User, deck: Deck | None, with_progress: bool, file_name: str) -> AnkiExport:
-    """Queue the package's preparation. The owner's earlier exports give up their files (one kept on disk)."""
+    """Queue the package's preparation. The owner's finished exports give up their files (one kept on disk);
+    one still being prepared is left to finish."""
     from studyapp.tasks import export_anki_task
 
-    for old in AnkiExport.objects.filter(owner=owner).exclude(path=""):
+    finished = AnkiExport.objects.filter(
+        owner=owner, status__in=[AnkiExport.Status.DONE, AnkiExport.Status.FAILED]
+    )
+    for old in finished.exclude(path=""):
         Path(old.path).unlink(missing_ok=True)
-    AnkiExport.objects.filter(owner=owner).delete()
+    finished.delete()
     job = AnkiExport.objects.create(owner=owner, deck=deck, with_progress=with_progress, file_name=file_name)
     transaction.on_commit(lambda: export_anki_task.enqueue(job.pk))
     return job
@@ -226,5 +231,7 @@ def run_anki_export(job: AnkiExport) -> AnkiExport:
         job.message = f"{result.notes:,} notes, {result.cards:,} cards, {result.media:,} media files"
         if job.with_progress:
             job.message += f" and {result.reviews:,} reviews"
-    job.save(update_fields=["status", "path", "size", "message", "updated_at"])
+    fields = {name: getattr(job, name) for name in ("status", "path", "size", "message")}
+    if not AnkiExport.objects.filter(pk=job.pk).update(**fields, updated_at=timezone.now()) and job.path:
+        Path(job.path).unlink(missing_ok=True)  # the owner deleted the job (their account) meanwhile
     return job

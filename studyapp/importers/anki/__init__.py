@@ -138,6 +138,13 @@ def render_notes(package: AnkiPackage, media_url: MediaUrl | None = None) -> Par
             row.skipped += 1
             continue
         seen.add(note.guid)
+        empty = len(set(records) - {card.ord for card in cards})
+        if empty:  # Anki keeps cards an edit emptied until Tools → Empty Cards; their history stays there
+            skipped.append(
+                Skipped(
+                    label, type_name, f"{empty} of its cards {'is' if empty == 1 else 'are'} empty in Anki"
+                )
+            )
         fields = note_fields(note, notetype)
         names = set().union(*(media_names(value) for value in fields.values())) & set(package.media)
         parsed.append(

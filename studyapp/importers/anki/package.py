@@ -58,6 +58,7 @@ class NoteType:
     fields: tuple[str, ...]
     templates: tuple[Template, ...]
     image_occlusion: bool = False
+    css: str = ""  # the note type's style sheet: not used to draw cards here, kept for the way back to Anki
 
 
 @dataclass(frozen=True)
@@ -488,6 +489,7 @@ def _notetypes_v18(db) -> dict[int, NoteType]:
             config = bytes(config or b"")
             kind = protobuf.first(config, 1, 0)
             stock = protobuf.first(config, 9, 0)
+            css = protobuf.text(protobuf.first(config, 3, b""))
         except protobuf.ProtobufError as exc:
             raise AnkiError("A note type in the collection is damaged.") from exc
         notetypes[int(ntid)] = NoteType(
@@ -497,6 +499,7 @@ def _notetypes_v18(db) -> dict[int, NoteType]:
             fields=tuple(n for _o, n in sorted(fields.get(int(ntid), []))),
             templates=tuple(sorted(templates.get(int(ntid), []), key=lambda t: t.ord)),
             image_occlusion=stock == _STOCK_IMAGE_OCCLUSION,
+            css=css,
         )
     return notetypes
 
@@ -543,6 +546,7 @@ def _notetypes_legacy(db) -> tuple[dict[int, NoteType], dict[int, str]]:
                     for n, t in enumerate(template_list)
                 ),
                 image_occlusion=model.get("originalStockKind") == _STOCK_IMAGE_OCCLUSION,
+                css=str(model.get("css") or ""),
             )
         except (TypeError, ValueError, AttributeError) as exc:
             raise AnkiError("The collection's note types are damaged.") from exc

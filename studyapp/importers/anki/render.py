@@ -129,7 +129,9 @@ def _apply_filter(name: str, value: str, ctx: _Context, field: str) -> str:
     if name in {"furigana", "kana", "kanji"}:
         return _furigana(value, name)
     if name.startswith("tts"):
-        return value
+        return (
+            ""  # Anki shows a play button here, not the text (which the template shows elsewhere if at all)
+        )
     return value  # unknown filters (add-ons) leave the text as it is
 
 

@@ -156,3 +156,38 @@ def test_cram_answers_and_manual_reschedules_are_not_reviews(medical, tmp_path):
     kinds = sorted({entry.kind for entry in parsed.package.reviews})
     assert kinds == [0, 1, 3, 4]
     assert parsed.review_count == sum(anki["answers"] for anki in view.values())
+
+
+@pytest.mark.parametrize("kind", ["apkg", "legacy", "colpkg"])
+def test_a_note_types_style_sheet_is_read_for_the_way_back(medical, tmp_path, kind):
+    parsed = _read(medical[0][kind], tmp_path)
+    (anking,) = [n for n in parsed.package.notetypes.values() if n.name == "AnKingOverhaul"]
+    assert anking.css == anki_fixtures.ANKING_CSS
+
+
+def test_text_to_speech_shows_no_text_as_in_anki():
+    template = Template(
+        0, "Card 1", "{{Front}}{{tts en_US:Front}}", "{{Back}}{{tts en_US voices=Apple_Samantha:Back}}"
+    )
+    notetype = NoteType(1, "TTS", False, ("Front", "Back"), (template,))
+    card = render_card(Note(1, "g", 1, ("Tachycardia", "Fast heart"), ()), notetype, 0, lambda name: None)
+    assert (card.front, card.back) == ("Tachycardia", "Fast heart")
+
+
+def test_a_card_anki_keeps_though_an_edit_emptied_it_is_reported_not_dropped_silently(tmp_path):
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path / "c.anki2"))
+    note = col.new_note(col.models.by_name("Cloze"))
+    note["Text"] = "{{c1::Atenolol}} is {{c2::cardioselective}}"
+    col.add_note(note, col.decks.id("Default"))
+    note["Text"] = "{{c1::Atenolol}} is cardioselective"  # Anki keeps card 2, now empty
+    col.update_note(note)
+    assert col.card_count() == 2
+    path = tmp_path / "c.colpkg"
+    col.export_collection_package(str(path), include_media=False, legacy=False)
+    parsed = _read(path, tmp_path)
+    assert parsed.card_count == 1
+    assert [(s.note, s.reason) for s in parsed.skipped] == [
+        ("{{c1::Atenolol}} is cardioselective", "1 of its cards is empty in Anki")
+    ]

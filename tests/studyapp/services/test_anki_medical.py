@@ -4,11 +4,13 @@ review counts that leave out cram answers and reschedules, and a second import o
 place."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from studyapp.importers.anki import read_anki
+from studyapp.importers.anki.render import plain_text
 from studyapp.models import Card, CardState, Item, Review, Section
 from studyapp.services.anki import save_anki
 from studyapp.services.anki_export import export_apkg
@@ -128,6 +130,12 @@ def test_an_edited_note_imported_again_updates_in_place_and_keeps_progress(medic
     assert Review.objects.count() == reviews  # the same history is not logged twice
 
 
+def _shown(face: str) -> str:
+    """A face Anki rendered, as text: without its style sheet and the random id of each hint link."""
+    face = re.sub(r"<style>.*?</style>", "", face, flags=re.S)
+    return plain_text(re.sub(r"hint[0-9a-f]{8,}", "hint", face))
+
+
 def test_exported_back_anki_finds_the_decks_fields_and_cards(medical, tmp_path, student):
     from tests.studyapp.services.test_anki_export import open_in_anki
 
@@ -137,9 +145,17 @@ def test_exported_back_anki_finds_the_decks_fields_and_cards(medical, tmp_path, 
     assert (col.note_count(), col.card_count()) == (10, len(view))
     decks = {col.decks.name(did) for did in col.db.list("select distinct did from cards")}
     assert decks == {"Med::Cardio::Drugs", "Med::Cardio::Physiology", "Med::Renal"}
+    # Anki draws every card of our export as it drew the original: same note types, fields and templates.
+    for card_id in col.find_cards(""):
+        card = col.get_card(card_id)
+        original = view[(card.note().guid, card.ord)]
+        assert _shown(card.question()) == _shown(original["question"])
+        assert _shown(card.answer()) == _shown(original["answer"])
+        # Anki names a note type it already has another of "Basic+" (a fresh collection has its own Basic).
+        assert card.note().note_type()["name"].rstrip("+") == original["notetype"]
     metoprolol = col.get_note(col.find_notes("Metoprolol")[0])
-    assert metoprolol.note_type()["name"] == "AnKingOverhaul (studyapp)"
     assert dict(metoprolol.items())["Lecture Notes"] == "<ul><li>Slide 12</li></ul>"
+    assert metoprolol.note_type()["css"] == anki_fixtures.ANKING_CSS
     assert "Slide 12" in metoprolol.cards()[0].answer()
     # Every image and sound the cards name travelled with them (LaTeX images are Anki's to generate).
     assert [name for name in col.media.check().missing if not name.startswith("latex-")] == []

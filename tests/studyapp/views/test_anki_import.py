@@ -318,3 +318,14 @@ def test_a_queued_export_has_nothing_to_download_yet(client, student):
         'hx-trigger="every 2s"' in client.get(reverse("studyapp:anki-export", args=[job.pk])).content.decode()
     )
     assert client.get(reverse("studyapp:anki-export-download", args=[job.pk])).status_code == 404
+
+
+def test_an_export_whose_job_went_away_leaves_no_file(student, tmp_path, settings):
+    from studyapp.models import AnkiExport
+    from studyapp.services.anki_jobs import run_anki_export
+
+    settings.ANKI_EXPORT_DIR = tmp_path / "exports"
+    job = AnkiExport.objects.create(owner=student, file_name="x.apkg")
+    AnkiExport.objects.filter(pk=job.pk).delete()
+    run_anki_export(job)
+    assert list((tmp_path / "exports").iterdir()) == []
