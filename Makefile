@@ -47,7 +47,7 @@ migrations-check: setup
 
 bench: setup
 	$(BIN)/python manage.py bench_review --cards 2000 20000 --reviews-per-card 3 --json
-	$(BIN)/python manage.py bench_dashboard --reviews 10000 100000 --json
+	$(BIN)/python manage.py bench_dashboard --reviews 5500 200000 --json
 	$(BIN)/python manage.py bench_class --students 30 300 --cards 2000 --json
 
 worker: setup

@@ -140,12 +140,14 @@ class AssignmentScore:
 
 def assignment_scores(user) -> list[AssignmentScore]:
     """Each assignment of the learner's classes (closing soonest first) with their grade, attempts and late marks,
-    and the class average where the instructor shows it. Two queries."""
+    and the class average where the instructor shows it. Two queries (one without assignments)."""
     assignments = list(
         Assignment.objects.for_student(user)
         .select_related("quiz_set", "classroom")
         .order_by("closes_at", "pk")
     )
+    if not assignments:
+        return []
     methods = {a.pk: a.grading for a in assignments}
     # Classmates' attempts are read only where their class shows an average, and only that average leaves here.
     visible = Q(user=user) | Q(assignment__classroom__show_class_average=True)
@@ -181,7 +183,7 @@ class LearnerQuizzes:
 
 
 def learner_quizzes(user, now: dt.datetime) -> LearnerQuizzes:
-    """The learner dashboard's quiz panels, in three queries."""
+    """The learner dashboard's quiz panels, in three queries (two without assignments)."""
     return LearnerQuizzes(days=scores_by_day(user, now), assignments=assignment_scores(user))
 
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from studyapp import terms
+
 ITEM_GLOSS = "item_gloss"
 GLOSS_ITEMS = "gloss_items"
 GROUP_MEMBERS = "group_members"
@@ -53,11 +55,44 @@ _GLOSS_QUESTION = {
 }
 # Anatomy sub-sections ask different things: a boundary is formed by something, a vessel comes from somewhere.
 _ANATOMY_QUESTION = (
-    (("boundar", "wall", "border", "floor", "roof", "origin", "insertion"), "what forms this boundary?"),
+    (("boundar", "wall", "border", "floor", "roof"), "what forms this boundary?"),
+    (("attach", "origin", "insertion"), "where does it attach?"),
     (("blood", "arter", "vein", "vascular", "venous"), "what are these vessels?"),
+    (("branch",), "what does this branch supply?"),
     (("nerve", "innervation"), "what is this nerve supply?"),
     (("function", "role", "purpose"), "how is this function served?"),
+    (("muscle",), "what does this muscle do?"),
+    (("cell",), "what do these cells do?"),
     (("content",), "what is it, inside the structure?"),
+)
+# A gloss that only gives examples ("e.g., prednisolone") answers "an example?", whatever the list.
+_EXAMPLE_GLOSS = re.compile(r"^(?:e\.?g\.?|for example|for instance|such as|including)\b", re.IGNORECASE)
+# Class names a gloss-to-items card asks for in the plural ("Which listed drugs are NSAIDs?").
+_CLASS_NOUNS = (
+    "inhibitor",
+    "agonist",
+    "antagonist",
+    "blocker",
+    "diuretic",
+    "steroid",
+    "relaxant",
+    "analgesic",
+    "antidepressant",
+    "anticonvulsant",
+    "antiepileptic",
+    "biologic",
+    "sulfonylurea",
+    "opioid",
+    "antiemetic",
+    "antihistamine",
+    "triptan",
+    "statin",
+    "anesthetic",
+    "anaesthetic",
+    "antibiotic",
+    "biguanide",
+    "bisphosphonate",
+    "uricosuric",
 )
 _PLURAL = {
     "drugs": "drugs",
@@ -222,9 +257,49 @@ def context_line(deck_title: str, heading: str | None, group: str | None = None)
     return " · ".join(part for part in (deck_title, heading, group) if part)
 
 
-def gloss_question(deck_title: str, section_kind: str, group: str | None) -> str:
-    """What an item's gloss answers, worded for its list and sub-group."""
-    condition = deck_title[:1].lower() + deck_title[1:] if deck_title[1:2].islower() else deck_title
+def _lower_word(word: str) -> str:
+    core = word.strip("()[],;:")
+    if core[:1].isupper() and core[1:].islower() and not any(mark in core for mark in "'’"):
+        return word.replace(core, core.lower(), 1)
+    return word
+
+
+def condition_phrase(title: str) -> str:
+    """The condition's name inside a sentence: `Carpal tunnel syndrome` → `carpal tunnel syndrome`, and a title
+    in Title Case (`Type 2 Diabetes`, `High Blood Pressure (Hypertension)`) in lower case throughout. Acronyms
+    and eponyms (`ALS`, `Crohn’s disease`) keep their capitals."""
+    words = title.split()
+    if not words:
+        return title
+    title_case = len(words) > 1 and all(not w[:1].isalpha() or w[:1].isupper() for w in words if len(w) > 3)
+    if title_case:
+        return " ".join(_lower_word(word) for word in words)
+    if len(words[0]) > 1 and not words[0][1:2].islower():
+        return title  # `ALS`, `MRI-negative …`
+    return " ".join([_lower_word(words[0]), *words[1:]])
+
+
+def plural_class(gloss: str) -> str:
+    """`NSAID` → `NSAIDs`, `SGLT2 inhibitor` → `SGLT2 inhibitors`; an adjective (`antineuropathic`) or a gloss
+    with more in it (`angiotensin II receptor blocker, ARB`) stays as written."""
+    if not gloss or any(mark in gloss for mark in ",;()"):
+        return gloss
+    last = gloss.split()[-1]
+    if re.fullmatch(r"[A-Z][A-Z0-9-]*[A-Z]", last) or last.lower().endswith(_CLASS_NOUNS):
+        return f"{gloss}s"
+    return gloss
+
+
+def gloss_question(
+    deck_title: str, section_kind: str, group: str | None, item: ItemSource | None = None
+) -> str:
+    """What an item's gloss answers, worded for its list and sub-group (and for the gloss itself: an
+    abbreviation of the item, or examples of it, answer neither "drug class?" nor "what does this test show?")."""
+    if item is not None and terms.is_abbreviation_of(item.gloss, item.term):
+        return "abbreviation?"
+    if item is not None and _EXAMPLE_GLOSS.match(item.gloss.strip()):
+        return "an example?"
+    condition = condition_phrase(deck_title)
     name = (group or "").strip()
     if section_kind == "anatomy" and name:
         lowered = name.lower()
@@ -242,7 +317,7 @@ def _item_gloss(deck_title: str, section: SectionSource, items: list[ItemSource]
         _spec(
             ITEM_GLOSS,
             i.key,
-            f"{i.term}: {gloss_question(deck_title, section.kind, i.group)}",
+            f"{i.term}: {gloss_question(deck_title, section.kind, i.group, i)}",
             i.gloss,
             section,
             i.key,
@@ -319,15 +394,35 @@ def _cloze(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
 
 def _gloss_items(section: SectionSource, items: list[ItemSource]) -> list[CardSpec]:
     by_gloss: dict[str, list[ItemSource]] = {}
-    for item in items:
-        if item.gloss:
-            by_gloss.setdefault(item.gloss, []).append(item)
+    if section.kind == "drugs":
+        # A class's drugs are every drug whose class says it: `Carbamazepine (anticonvulsant; first choice)` is
+        # an anticonvulsant and `Diclofenac gel (topical NSAID)` an NSAID. A card that asked for them and left
+        # one out would teach a wrong list.
+        classes = {item.key: terms.gloss_class(item.gloss) for item in items if item.gloss}
+        for name in dict.fromkeys(classes.values()):
+            phrase = f" {terms.normalise(name)} "
+            by_gloss[name] = [
+                item
+                for item in items
+                if item.key in classes and phrase in f" {terms.normalise(classes[item.key])} "
+            ]
+    else:
+        for item in items:
+            if item.gloss:
+                by_gloss.setdefault(item.gloss, []).append(item)
     noun = _PLURAL.get(section.kind, "items")
+
+    def front(gloss: str) -> str:
+        # Only a drug's gloss names a class the items *are*; elsewhere it is a note the items share.
+        if section.kind == "drugs":
+            return f"Which listed {noun} ({section.heading}) are {plural_class(gloss)}?"
+        return f"Which listed {noun} ({section.heading}) go with “{gloss}”?"
+
     return [
         _spec(
             GLOSS_ITEMS,
             f"{section.key}:{slug(gloss)}",
-            f"Which listed {noun} ({section.heading}) are {gloss}?",
+            front(gloss),
             ", ".join(i.term for i in members),
             section,
         )
@@ -342,10 +437,14 @@ def _group_members(deck_title: str, section: SectionSource, items: list[ItemSour
         if item.group:
             groups.setdefault(item.group, []).append(item)
     verb = _GROUP_VERB.get(section.kind)
+    condition = condition_phrase(deck_title)
     specs = []
     for name, members in groups.items():
-        if verb:
-            front = f"{name} {verb} {deck_title.lower()}? ({len(members)})"
+        if section.kind == "types" and name.lower().startswith("by "):
+            by = " ".join(_lower_word(word) for word in name.split())
+            front = f"Types of {condition} {by}? ({len(members)})"
+        elif verb:
+            front = f"{name} {verb} {condition}? ({len(members)})"
         else:
             front = f"{section.heading}: {name}? ({len(members)})"
         specs.append(

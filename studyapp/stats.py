@@ -1,5 +1,5 @@
 """Dashboard figures, aggregated by the database so the cost stays flat as the review log grows. Reads only,
-except for roll_up_reviews, which keeps a cache of hourly review totals.
+except for summarise_review_days, which keeps per-day review sums of the learner's closed days.
 
 Decisions the issue left open:
 - Only flashcard reviews (`Review.source == "review"`) count as reviews here; quiz answers have their own panels.
@@ -8,8 +8,8 @@ Decisions the issue left open:
 - Per-day values use the learner's day exactly as `studyday.study_date` does (DST included): the database adds the
   UTC offset of the period (a CASE over the time zone's changes) less the rollover hour, and takes the date.
 - The review log is read for the last 365 learner days (heatmap, retention, today); so a streak shows at most 365.
-  Reviews settled for two days are read from hourly totals (ReviewHour, see roll_up_reviews), the rest directly.
-  Hourly totals stay when a deck is deleted: the days studied remain studied.
+  Closed days are read from per-day sums (ReviewDay, see summarise_review_days), today from the reviews.
+  Sums stay when a deck is deleted: the days studied remain studied.
 - Predicted recall is the FSRS-6 forgetting curve of `scheduling.forgetting_curve` with t the days since the last
   review, computed in SQL; its decay is parameters[20] of the learner's latest fit (`services.fitting.latest_parameters`,
   clamped as the scheduler uses it), else the default.
@@ -18,40 +18,38 @@ Decisions the issue left open:
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
-    Avg,
     Count,
     DateField,
     DateTimeField,
+    Exists,
     F,
     FloatField,
     Func,
-    IntegerField,
     Max,
-    Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Power, TruncHour
+from django.db.models.functions import Cast, Coalesce, Greatest, Power
 from django.utils import timezone
 
-from studyapp import scheduling
+from studyapp import card_figures, scheduling
+from studyapp.card_figures import MATURE_DAYS, Mastery, WeakItem
 from studyapp.models import (
     CardState,
     Review,
-    ReviewHour,
-    ReviewRollup,
-    SectionKind,
+    ReviewDay,
+    ReviewSummary,
     User,
-    card_list_kind,
 )
 from studyapp.queue import Today as Answered, daily_allowance
 from studyapp.services import fitting
 
-MATURE_DAYS = 21
 RETENTION_WINDOWS = (7, 30, 365)
 FORECAST_DAYS = 30
 HEATMAP_DAYS = 365
@@ -107,6 +105,29 @@ def shift_segments(
     return boundaries, shifts
 
 
+def learner_date_sql(
+    column: str, boundaries: list[dt.datetime], shifts: list[int], connection=connection
+) -> tuple[str, list]:
+    """SQL for the learner's study date of a datetime `column` (see shift_segments), with its parameters."""
+    as_text = connection.vendor == "sqlite"
+
+    def value(seconds: int):
+        return f"{seconds:+d} seconds" if as_text else seconds
+
+    if not boundaries:
+        case, params = "%s", [value(shifts[0])]
+    else:
+        case, params = "CASE", []
+        for boundary, seconds in zip(boundaries, shifts, strict=False):
+            case += f" WHEN {column} < %s THEN %s"
+            params += [connection.ops.adapt_datetimefield_value(boundary), value(seconds)]
+        case += " ELSE %s END"
+        params.append(value(shifts[-1]))
+    if as_text:
+        return f"date({column}, {case})", params
+    return f"(({column} AT TIME ZONE 'UTC') + ({case}) * INTERVAL '1 second')::date", params
+
+
 class LearnerDate(Func):
     """The learner's study date of a datetime column, in native SQL on SQLite and PostgreSQL (no per-row Python
     function, which is what made grouping 100,000 reviews by day slow on SQLite)."""
@@ -117,31 +138,11 @@ class LearnerDate(Func):
         super().__init__(F(field))
         self.boundaries, self.shifts = boundaries, shifts
 
-    def _case(self, column: str, column_params: list, connection, as_text: bool) -> tuple[str, list]:
-        def value(seconds: int):
-            return f"{seconds:+d} seconds" if as_text else seconds
-
-        if not self.boundaries:
-            return "%s", [value(self.shifts[0])]
-        sql, params = "CASE", []
-        for boundary, seconds in zip(self.boundaries, self.shifts, strict=False):
-            sql += f" WHEN {column} < %s THEN %s"
-            params += [*column_params, connection.ops.adapt_datetimefield_value(boundary), value(seconds)]
-        sql += " ELSE %s END"
-        return sql, [*params, value(self.shifts[-1])]
-
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, **extra):
         column, column_params = compiler.compile(self.source_expressions[0])
-        case, case_params = self._case(column, column_params, connection, as_text=True)
-        return f"date({column}, {case})", [*column_params, *case_params]
-
-    def as_postgresql(self, compiler, connection, **extra):
-        column, column_params = compiler.compile(self.source_expressions[0])
-        case, case_params = self._case(column, column_params, connection, as_text=False)
-        return f"(({column} AT TIME ZONE 'UTC') + ({case}) * INTERVAL '1 second')::date", [
-            *column_params,
-            *case_params,
-        ]
+        if column_params:
+            raise ValueError("LearnerDate takes a plain datetime column")
+        return learner_date_sql(column, self.boundaries, self.shifts, connection)
 
 
 def learner_day(field: str, user: User, start: dt.datetime, end: dt.datetime) -> LearnerDate:
@@ -193,7 +194,6 @@ class Day:
     mature_total: int = 0
 
 
-ROLLUP_LAG = dt.timedelta(hours=48)
 DAY_FIELDS = [f for f in Day.__dataclass_fields__]
 
 
@@ -214,71 +214,104 @@ def _day_totals(rows: QuerySet) -> QuerySet:
     )
 
 
-def roll_up_reviews(user: User, now: dt.datetime) -> dt.datetime:
-    """Bring the learner's hourly review totals up to two days ago and return how far they reach.
+def _first_stale_day(user: User, mark: ReviewSummary | None, window_start: dt.date) -> dt.date | None:
+    """The first closed day whose sums no longer match the review log (None: all still good).
 
-    Reviews older than that are settled (undo only takes back the latest answer), so each is summed once; the
-    dashboard then reads at most a year of hours plus two days of reviews, whatever the size of the log. Reviews
-    added later with an older timestamp (an imported history) are noticed and the totals rebuilt."""
-    cutoff = (now - ROLLUP_LAG).replace(minute=0, second=0, microsecond=0)
-    mark = ReviewRollup.objects.filter(user=user).first()
-    start = mark.through if mark else None
-    reviews = flashcard_reviews(user)
-    if mark and reviews.filter(id__gt=mark.max_id, reviewed_at__lt=mark.through).exists():
-        ReviewHour.objects.filter(user=user).delete()
-        start = None
-    if start is not None and start >= cutoff:
-        return start
-    pending = reviews.filter(reviewed_at__lt=cutoff)
-    if start is not None:
-        pending = pending.filter(reviewed_at__gte=start)
-    rows = _day_totals(pending.annotate(h=TruncHour("reviewed_at", tzinfo=dt.UTC)).values("h")).annotate(
-        top=Max("id")
+    Three things change closed days: a new time zone or day start (every day is cut anew); reviews written
+    after the summary with older times (an imported history), from their day on; and undo, which deletes the
+    learner's newest answer, so it reaches summed days only once it has deleted the newest summed review
+    (`latest_id`): the sums are then good up to the newest summed review still there."""
+    if mark is None or (mark.time_zone, mark.day_start_hour) != (user.time_zone, user.day_start_hour):
+        return window_start
+    stale = []
+    if mark.earliest_added is not None and mark.earliest_added < user.day_bounds(mark.through)[0]:
+        stale.append(user.study_date(mark.earliest_added))
+    if mark.latest_id is not None and not mark.latest_kept:
+        survivor = (
+            flashcard_reviews(user)
+            .filter(id__lte=mark.max_id, reviewed_at__lt=user.day_bounds(mark.through)[0])
+            .order_by("-reviewed_at", "-id")
+            .values_list("reviewed_at", flat=True)
+            .first()
+        )
+        stale.append(window_start if survivor is None else user.study_date(survivor))
+    return max(min(stale), window_start) if stale else None
+
+
+def summarise_review_days(user: User, now: dt.datetime, window_start: dt.date) -> dt.date:
+    """Bring the learner's per-day review sums (ReviewDay) up to yesterday and return the first day not summed
+    (today). Days before `window_start` are never summed (the dashboard shows a year).
+
+    Called by the dashboard (lazily: the answer path writes nothing here). A closed study day never changes
+    except as `_first_stale_day` says, so each review is summed once a day at most, and a load reads at most a
+    year of rows plus today's reviews, whatever the size of the log."""
+    today = user.study_date(now)
+    added = flashcard_reviews(user).filter(id__gt=OuterRef("max_id")).order_by("reviewed_at")
+    mark = (
+        ReviewSummary.objects.filter(user=user)
+        .annotate(
+            latest_kept=Exists(Review.objects.filter(pk=OuterRef("latest_id"))),
+            earliest_added=Subquery(added.values("reviewed_at")[:1]),
+        )
+        .first()
     )
-    hours, top = [], mark.max_id if mark and start is not None else 0
-    for row in rows.order_by():
-        top = max(top, row.pop("top"))
-        hours.append(ReviewHour(user=user, hour=row.pop("h"), **row))
+    stale = _first_stale_day(user, mark, window_start)
+    if stale is None and mark.through >= today:
+        return today
+    start = min(max(mark.through if stale is None else stale, window_start), today)
+    start_at, end_at = user.day_bounds(start)[0], user.day_bounds(today)[0]
+    top = flashcard_reviews(user).aggregate(top=Max("id"))["top"] or 0
+    rows = _day_totals(
+        flashcard_reviews(user)
+        .filter(reviewed_at__gte=start_at, reviewed_at__lt=end_at, id__lte=top)
+        .annotate(day=learner_day("reviewed_at", user, start_at, end_at))
+        .values("day")
+    ).order_by()
+    days = [ReviewDay(user=user, date=row.pop("day"), **row) for row in rows]
+    latest = (
+        flashcard_reviews(user)
+        .filter(reviewed_at__lt=end_at, id__lte=top)
+        .order_by("-reviewed_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
     try:
         with transaction.atomic():
-            ReviewHour.objects.bulk_create(
-                hours, ignore_conflicts=True
-            )  # a concurrent render wrote the same sums
-            ReviewRollup.objects.update_or_create(user=user, defaults={"through": cutoff, "max_id": top})
-    except IntegrityError:  # two tabs rendered at once and the other one recorded the mark first
+            # Two tabs may summarise at once: both compute the same sums, and the second replaces the first's.
+            ReviewDay.objects.filter(user=user, date__gte=start).delete()
+            ReviewDay.objects.bulk_create(days, ignore_conflicts=True)
+            ReviewSummary.objects.update_or_create(
+                user=user,
+                defaults={
+                    "through": today,
+                    "max_id": top,
+                    "latest_id": latest,
+                    "time_zone": user.time_zone,
+                    "day_start_hour": user.day_start_hour,
+                },
+            )
+    except IntegrityError:  # both created the learner's first mark: the other one's sums are as good
         pass
-    return cutoff
+    return today
 
 
 def review_days(user: User, now: dt.datetime, days: int = HEATMAP_DAYS) -> dict[dt.date, Day]:
-    """The last `days` learner days ending today, those with reviews only: hourly totals for the settled past
-    and the reviews themselves since, each grouped by learner day in the database.
-
-    An hour is placed on the learner day it starts in: exact for time zones with whole-hour offsets."""
+    """The last `days` learner days ending today, those with reviews only: the summed closed days (ReviewDay)
+    and today's reviews themselves."""
     date = user.study_date(now)
-    start = user.day_bounds(date - dt.timedelta(days=days - 1))[0]
-    end = user.day_bounds(date)[1]
-    through = roll_up_reviews(user, now)
+    first = date - dt.timedelta(days=days - 1)
+    through = summarise_review_days(user, now, window_start=date - dt.timedelta(days=HEATMAP_DAYS - 1))
     out: dict[dt.date, Day] = {}
-    settled = (
-        ReviewHour.objects.filter(user=user, hour__gte=start, hour__lt=min(through, end))
-        .annotate(day=learner_day("hour", user, start, end))
-        .values("day")
-        .annotate(**{f"t_{f}": Sum(f) for f in DAY_FIELDS})
-        .order_by()
-    )
-    for row in settled:
-        out[row["day"]] = Day(**{f: row[f"t_{f}"] for f in DAY_FIELDS})
-    recent = (
-        flashcard_reviews(user)
-        .filter(reviewed_at__gte=max(start, through), reviewed_at__lt=end)
-        .annotate(day=learner_day("reviewed_at", user, start, end))
-        .values("day")
-    )
-    for row in _day_totals(recent).order_by():
-        day = row.pop("day")
-        earlier = out.get(day, Day())
-        out[day] = Day(**{f: getattr(earlier, f) + row[f] for f in DAY_FIELDS})
+    closed = ReviewDay.objects.filter(user=user, date__gte=first, date__lt=through)
+    for day, *figures in closed.values_list("date", *DAY_FIELDS):
+        out[day] = Day(*figures)
+    start, end = user.day_bounds(date)
+    live = _day_totals(
+        flashcard_reviews(user).filter(reviewed_at__gte=start, reviewed_at__lt=end).values("user")
+    ).order_by()
+    for row in live:
+        if row["reviews"]:
+            out[date] = Day(**{f: row[f] for f in DAY_FIELDS})
     return out
 
 
@@ -304,26 +337,21 @@ class Today:
         return self.due + self.new + self.learning
 
 
-def today(user: User, now: dt.datetime, days: dict[dt.date, Day] | None = None) -> Today:
+def today(
+    user: User,
+    now: dt.datetime,
+    days: dict[dt.date, Day] | None = None,
+) -> Today:
     """What is left to study today (within the daily limits) and what was done."""
     date = user.study_date(now)
-    end = user.day_bounds(date)[1]
     done = (review_days(user, now, days=1) if days is None else days).get(date, Day())
-    available = (
-        studied_states(user)
-        .showable(date)
-        .aggregate(
-            n_due=Count("id", filter=Q(state=State.REVIEW, due__lt=end)),
-            n_learning=Count("id", filter=Q(state__in=[State.LEARNING, State.RELEARNING], due__lt=end)),
-            n_new=Count("id", filter=Q(state=State.NEW)),
-        )
-    )
     allowance = daily_allowance(user, Answered(new_introduced=done.new, reviews_done=done.review_state))
+    available = card_figures.available_today(user, now, allowance)
     return Today(
         date=date,
-        due=min(available["n_due"], allowance.review),
-        new=min(available["n_new"], allowance.new),
-        learning=available["n_learning"],
+        due=min(available.due, allowance.review),
+        new=min(available.new, allowance.new),
+        learning=available.learning,
         reviews_done=done.reviews,
         minutes=round(done.ms / 60000),
     )
@@ -366,21 +394,28 @@ def heatmap(per_day: dict[dt.date, int], today: dt.date, days: int = HEATMAP_DAY
 
 
 def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tuple[dt.date, int]]:
-    """Cards coming due on each of the next `days` learner days; overdue cards count on today."""
+    """Cards coming due on each of the next `days` learner days; overdue cards count on today. Hand-written SQL
+    (card_figures explains why); it walks the (user, state, due) index up to the horizon."""
     date = user.study_date(now)
     _, horizon = user.day_bounds(date + dt.timedelta(days=days - 1))
-    rows = (
-        studied_states(user)
-        .filter(suspended=False, due__lt=horizon)
-        .exclude(state=State.NEW)
-        .annotate(day=learner_day("due", user, now - dt.timedelta(days=1), horizon))
-        .values("day")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("day", "n")
+    day_sql, day_params = learner_date_sql(
+        "s.due", *shift_segments(user.tzinfo, user.day_start_hour, now - dt.timedelta(days=1), horizon)
     )
+    # The day expression's parameters get names, as the shared SQL of card_figures uses named ones.
+    params = {f"d{i}": value for i, value in enumerate(day_params)}
+    day_sql = day_sql.replace("%s", "%({})s").format(*params)
+    params.update(user=user.pk, horizon=connection.ops.adapt_datetimefield_value(horizon))
+    sql = (
+        f"SELECT {day_sql}, COUNT(*) FROM {card_figures.FROM_STATES}"
+        f" WHERE {card_figures.LIVE} AND NOT s.suspended AND s.state <> 0 AND s.due < %(horizon)s"
+        " GROUP BY 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     counts = [0] * days
     for day, n in rows:
+        day = dt.date.fromisoformat(day) if isinstance(day, str) else day
         counts[max(0, (day - date).days)] += n
     return [(date + dt.timedelta(days=i), counts[i]) for i in range(days)]
 
@@ -442,91 +477,16 @@ def retention(
 # --- Mastery and weakest items ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Mastery:
-    key: object
-    label: str
-    cards: int
-    mastered: int
-    studied: int
-    recall: float | None
-
-    @property
-    def share(self) -> float:
-        return self.mastered / self.cards if self.cards else 0.0
-
-
-def _mastery_rows(states: QuerySet, group: dict, now: dt.datetime, decay: float) -> QuerySet:
-    studied = Q(last_review__isnull=False, stability__gt=0)
-    return (
-        states.annotate(**group)
-        .values(*group)
-        .annotate(
-            cards=Count("id"),
-            mastered=Count("id", filter=Q(stability__gte=MATURE_DAYS)),
-            studied=Count("id", filter=studied),
-            recall=Avg(retrievability(now, decay), filter=studied),
-        )
-        .order_by()
-    )
-
-
 def mastery_by_deck(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
-    rows = _mastery_rows(
-        studied_states(user), {"g": F("card__deck_id"), "t": F("card__deck__title")}, now, decay
-    )
-    out = [Mastery(r["g"], r["t"], r["cards"], r["mastered"], r["studied"], r["recall"]) for r in rows]
-    return sorted(out, key=lambda m: m.label.lower())
+    return card_figures.mastery(user, now, decay)[0]
 
 
 def mastery_by_list(user: User, now: dt.datetime, decay: float) -> list[Mastery]:
-    rows = _mastery_rows(studied_states(user), {"g": card_list_kind()}, now, decay)
-    order = {value: i for i, value in enumerate(SectionKind.values)}
-    labels = dict(SectionKind.choices)
-    out = [
-        Mastery(r["g"], labels.get(r["g"], r["g"]), r["cards"], r["mastered"], r["studied"], r["recall"])
-        for r in rows
-    ]
-    return sorted(out, key=lambda m: order.get(m.key, len(order)))
-
-
-@dataclass(frozen=True)
-class WeakItem:
-    item_id: int
-    term: str
-    gloss: str
-    deck: str
-    recall: float
-    lapses: int
+    return card_figures.mastery(user, now, decay)[1]
 
 
 def weakest_items(user: User, now: dt.datetime, decay: float, limit: int = WEAKEST_LIMIT) -> list[WeakItem]:
-    """Studied items by lowest predicted recall of any of their cards a day from now, then most lapses.
-
-    Ranking on tomorrow's recall rather than this minute's: a card just answered Again reads 100 % now, but its
-    stability is low, so by tomorrow it is among the first to be forgotten."""
-    rows = (
-        studied_states(user)
-        .filter(card__item__isnull=False, last_review__isnull=False, stability__gt=0, suspended=False)
-        .values("card__item_id", "card__item__term", "card__item__gloss", "card__deck__title")
-        .annotate(
-            recall=Min(retrievability(now, decay)),
-            recall_tomorrow=Min(retrievability(now + dt.timedelta(days=1), decay)),
-            lapses=Sum("lapses", output_field=IntegerField()),
-        )
-        .order_by("recall_tomorrow", "-lapses", "card__item__term")[:limit]
-    )
-    return [
-        WeakItem(
-            r["card__item_id"],
-            r["card__item__term"],
-            r["card__item__gloss"],
-            r["card__deck__title"],
-            r["recall"],
-            r["lapses"],
-        )
-        for r in rows
-    ]
+    return card_figures.weakest_items(user, now, decay, limit)
 
 
 # --- The learner dashboard in one call ----------------------------------------------------------------------
@@ -551,6 +511,7 @@ def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDash
     decay = decay_for(user)
     days = review_days(user, now)
     today_figures = today(user, now, days)
+    by_deck, by_list = card_figures.mastery(user, now, decay)
     per_day = {day: totals.reviews for day, totals in days.items()}
     return LearnerDashboard(
         today=today_figures,
@@ -558,8 +519,8 @@ def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDash
         heatmap=heatmap(per_day, today_figures.date),
         forecast=forecast(user, now),
         retention=retention(user, now, days=days),
-        by_deck=mastery_by_deck(user, now, decay),
-        by_list=mastery_by_list(user, now, decay),
+        by_deck=by_deck,
+        by_list=by_list,
         weakest=weakest_items(user, now, decay),
         decay=decay,
     )

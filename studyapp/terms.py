@@ -306,9 +306,44 @@ def _canonical_word(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+# Phrases that name one thing in other words, across articles of the family ("Excess weight" is the "Obesity" of
+# another condition's list). Written for this project; extend freely (lower case phrase → the words it means).
+PHRASES: dict[str, str] = {
+    "excess body weight": "obesity",
+    "excess weight": "obesity",
+    "being overweight": "obesity",
+    "overweight": "obesity",
+    "obese": "obesity",
+    "high blood pressure": "hypertension",
+    "raised blood pressure": "hypertension",
+    "lack of physical activity": "inactivity",
+    "lack of exercise": "inactivity",
+    "physical inactivity": "inactivity",
+    "sedentary lifestyle": "inactivity",
+    "tobacco smoke": "smoking",
+    "tobacco use": "smoking",
+    "cigarette smoking": "smoking",
+    "stopping smoking": "smoking cessation",
+    "stop smoking": "smoking cessation",
+    "quit smoking": "smoking cessation",
+    "quitting smoking": "smoking cessation",
+    "losing weight": "weight loss",
+    "lose weight": "weight loss",
+    "too much alcohol": "alcohol excess",
+    "excess alcohol": "alcohol excess",
+    "heavy drinking": "alcohol excess",
+    "high salt intake": "salt excess",
+    "too much salt": "salt excess",
+}
+_PHRASE = re.compile(
+    r"\b(?:" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b"
+)
+
+
 def tokens(text: str) -> list[str]:
-    """Casefolded word tokens, parentheticals dropped (unless nothing else is left)."""
-    text = _strip_accents(text).casefold()
+    """Casefolded word tokens, parentheticals dropped (unless nothing else is left), phrases of `PHRASES` in
+    their one wording."""
+    text = _PHRASE.sub(lambda match: PHRASES[match.group(0)], _strip_accents(text).casefold())
     if "(" in text or "[" in text:
         stripped = text
         while True:
@@ -560,3 +595,50 @@ def equivalent_to_any(candidates: Sequence[str], names: Iterable[str]) -> set[in
         if len(found) == len(candidates):
             break
     return found
+
+
+# --- Abbreviations written beside their name ----------------------------------------------------------------
+
+_ABBREVIATION_SHAPE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,9}$")
+
+
+def is_abbreviation_of(short: str, name: str) -> bool:
+    """True when `short` abbreviates `name` (`TENS`, `PCOS`, `FeNO`, `EMG` for electromyography), as the site
+    writes in parentheses after a name: then it is the name's other spelling, not a note about it.
+
+    Its letters, in order, must be found in the name starting at the name's first letter, at least two capitals
+    (`NSAID` after `Ibuprofen` is a class, and fails on the letters)."""
+    short = short.strip()
+    if not _ABBREVIATION_SHAPE.match(short) or sum(1 for c in short if c.isupper()) < 2:
+        return False
+    letters = [c for c in short.casefold() if c.isalpha()]
+    words = [w for w in re.split(r"[^a-z0-9]+", _strip_accents(name).casefold()) if w]
+    if not letters or not words or words[0][0] != letters[0]:
+        return False
+    flat = "".join(words)
+    position = 0
+    for letter in letters:
+        position = flat.find(letter, position)
+        if position < 0:
+            return False
+        position += 1
+    if len(words) == 1:
+        # One word abbreviates only by its parts (EMG: electro-myo-graphy), and only when it is long: `SABA`
+        # fits the letters of "Salbutamol" but is its class.
+        return len(letters) <= 3 and len(words[0]) >= 3 * len(letters) + 3
+    # Every word's initial is used (a letter may stand for a word part: PCOS, "poly-cystic"), but for one
+    # trailing head word in a long name ("Prostate specific antigen test (PSA)").
+    initials = [w[0] for w in words if w not in ("of", "and", "the", "with", "in", "to")]
+    missing = sum(1 for initial in initials if initial not in letters)
+    return missing == 0 or (missing == 1 and len(initials) >= 3 and initials[-1] not in letters)
+
+
+_QUALIFIED = re.compile(r"\s*(?:;|,|\s[–—-]\s)\s*")
+
+
+def gloss_class(gloss: str) -> str:
+    """The class a drug's gloss names, without what the site adds after it: `anticonvulsant; first choice`,
+    `oral corticosteroid, short course` and `SABA – short-acting beta-2 agonist` are an anticonvulsant, an oral
+    corticosteroid and a SABA. A gloss that is not `class; more` comes back whole."""
+    head = _QUALIFIED.split(gloss.strip(), maxsplit=1)[0].strip()
+    return head if head and "(" not in head and len(head.split()) <= 4 else gloss.strip()

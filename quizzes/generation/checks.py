@@ -23,6 +23,7 @@ from quizzes.generation.questions import (
     _unique_terms,
 )
 from quizzes.knowledge import KnowledgeBase
+from studyapp.terms import gloss_class
 
 
 def satisfying_entries(kb: KnowledgeBase, question: GeneratedQuestion) -> tuple[str, ...]:
@@ -37,8 +38,9 @@ def satisfying_entries(kb: KnowledgeBase, question: GeneratedQuestion) -> tuple[
         return _unique_terms(i for i in index.items if i.group and normalise(i.group) == group)
     asked = [i for i in index.items if i.id in question.item_ids]
     if question.kind == ITEM_TO_GLOSS:
-        terms = {normalise(i.term) for i in asked}
-        return _unique_glosses(i for i in index.items if i.gloss.strip() and normalise(i.term) in terms)
+        names = {normalise(i.term) for i in asked}
+        glosses = _unique_glosses(i for i in index.items if i.gloss.strip() and normalise(i.term) in names)
+        return tuple(dict.fromkeys(gloss_class(g) for g in glosses))
     if question.kind == FAQ:
         stems = {normalise(i.term) for i in asked}
         return tuple(

@@ -20,7 +20,13 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 
-from quizzes.generation.library import POOL_SAMPLE, _Library, _sample, group_dimension
+from quizzes.generation.library import (
+    NAMED_BY_CONDITION_KINDS,
+    POOL_SAMPLE,
+    _Library,
+    _sample,
+    group_dimension,
+)
 from quizzes.generation.names import classes_overlap, gloss_satisfies, names_clash, normalise
 from quizzes.generation.questions import (
     _UNCLASSIFIED_GROUPS,
@@ -141,6 +147,8 @@ def _join(terms_: Sequence[str]) -> str:
 
 def _member(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     deck_slug, kind = anchor.deck_slug, anchor.section_kind
+    if kind in NAMED_BY_CONDITION_KINDS and lib.names_its_condition(anchor):
+        return None  # "Which is a type of asthma? Allergic asthma" answers itself
     pool = lib.list_pool(deck_slug, kind)
     if len(pool) < OPTION_COUNT - 1:
         return None
@@ -175,6 +183,9 @@ def _others_from_list(
     keys = list(entries) if len(entries) <= _OTHERS_SAMPLE else rng.sample(list(entries), _OTHERS_SAMPLE)
     anchor_key = normalise(anchor.text)
     others = [lib.option(entries[key]) for key in keys if key != anchor_key]
+    if kind in NAMED_BY_CONDITION_KINDS:
+        # Listed entries that name the condition are plainly on its list: not worth an option.
+        others = [o for o in others if not lib.names_its_condition(o.items[0])]
     return _pick_similar(others, anchor.text, n, rng, [anchor])
 
 
@@ -182,6 +193,8 @@ def _not_member(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> Gen
     deck_slug, kind = anchor.deck_slug, anchor.section_kind
     pool = lib.list_pool(deck_slug, kind)
     if not pool:
+        return None
+    if kind in NAMED_BY_CONDITION_KINDS and lib.names_its_condition(anchor):
         return None
     anchor_option = lib.list_option(deck_slug, kind, anchor.term)
     rest = _others_from_list(lib, deck_slug, kind, anchor_option, OPTION_COUNT - 2, rng)
@@ -219,7 +232,7 @@ def _item_to_gloss(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
     anchor_norm = normalise(anchor.term)
     related = lib.glossed_terms().matches(anchor.term)
     same_term = [i for i in related if normalise(i.term) == anchor_norm]
-    correct_glosses = _unique_glosses(same_term)
+    correct_glosses = tuple(dict.fromkeys(terms.gloss_class(g) for g in _unique_glosses(same_term)))
     related_glosses = list(dict.fromkeys(i.gloss for i in related))
     pool = [
         _Option(gloss, (), (gloss,))
@@ -227,7 +240,8 @@ def _item_to_gloss(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
         if not names_clash(gloss, anchor.term)
         and not any(classes_overlap(gloss, other) for other in related_glosses)
     ]
-    correct = _Option(anchor.gloss, (anchor,), (anchor.gloss,))
+    asked = terms.gloss_class(anchor.gloss)
+    correct = _Option(asked, (anchor,), (asked,))
     arranged = _arrange(correct, pool, rng)
     if arranged is None:
         return None
@@ -249,10 +263,10 @@ def _item_to_gloss(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
 
 def _gloss_to_item(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> GeneratedQuestion | None:
     by_gloss = lib.items_by_gloss()
-    satisfying = [i for g, items in by_gloss.items() if gloss_satisfies(g, anchor.gloss) for i in items]
-    uncertain = [
-        i for g, items in by_gloss.items() if classes_overlap(items[0].gloss, anchor.gloss) for i in items
-    ]
+    # Asked as the class it names: "Which of these is an anticonvulsant?", not "… an anticonvulsant; first choice?"
+    asked = terms.gloss_class(anchor.gloss)
+    satisfying = [i for g, items in by_gloss.items() if gloss_satisfies(g, asked) for i in items]
+    uncertain = [i for g, items in by_gloss.items() if classes_overlap(items[0].gloss, asked) for i in items]
     blocked: terms.TermIndex = terms.TermIndex(
         (name, 0) for item in [*satisfying, *uncertain] for name in lib.names(item)
     )
@@ -263,9 +277,9 @@ def _gloss_to_item(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
         i
         for kind in GLOSS_CLASS_KINDS
         for i in lib.by_kind.get(kind, ())
-        if i.gloss.strip() and not classes_overlap(i.gloss, anchor.gloss)
+        if i.gloss.strip() and not classes_overlap(i.gloss, asked)
     ]
-    candidates = _sample(candidates, POOL_SAMPLE, f"gloss:{normalise(anchor.gloss)}")
+    candidates = _sample(candidates, POOL_SAMPLE, f"gloss:{normalise(asked)}")
     pool = [
         o
         for o in lib.options_from_items(candidates)
@@ -281,14 +295,14 @@ def _gloss_to_item(lib: _Library, anchor: KnowledgeItem, rng: random.Random) -> 
         f"{lib.list_name(anchor.deck_slug, anchor.section_kind)}."
     )
     if also:
-        explanation += f" Also listed as {anchor.gloss}: {_join(also)}."
+        explanation += f" Also listed as {asked}: {_join(also)}."
     return _question(
         kind=GLOSS_TO_ITEM,
-        stem=f"Which of these is {_article(anchor.gloss)} {anchor.gloss}?",
+        stem=f"Which of these is {_article(asked)} {asked}?",
         options=options,
         answer=position,
         section=anchor.section_kind,
-        gloss=anchor.gloss,
+        gloss=asked,
         correct_terms=_unique_terms(satisfying),
         deck_slug=anchor.deck_slug,
         explanation=explanation,
@@ -408,6 +422,10 @@ def _group_by(items, key) -> dict:
     return found
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
 def _question(
     *,
     kind: str,
@@ -427,7 +445,11 @@ def _question(
     return GeneratedQuestion(
         kind=kind,
         stem=stem,
-        options=tuple(option.text for option in options),
+        # Group members are written in lower case (`Hematologic: lymphoma, …`); shown as they are, the odd one
+        # out would stand out by its form.
+        options=tuple(
+            option.text if kind in (ITEM_TO_GLOSS, FAQ) else _capitalised(option.text) for option in options
+        ),
         answer=answer,
         section=section,
         gloss=gloss,

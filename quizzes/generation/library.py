@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
-from quizzes.generation.names import classes_overlap, normalise
+from quizzes.generation.names import classes_overlap, looks_like_class, normalise
 from quizzes.generation.questions import (
     _MAX_CLASS_GLOSS_WORDS,
     FAQ,
@@ -16,13 +16,60 @@ from quizzes.generation.questions import (
 )
 from quizzes.knowledge import KnowledgeBase, KnowledgeItem
 from studyapp import terms
+from studyapp.cardgen import condition_phrase
 
 # A distractor pool is drawn from at most this many entries: enough for options of every length, and the cost of
 # a question stays flat when another deck holds a list of 50,000 entries.
 POOL_SAMPLE = 2000
+# Lists whose entries often carry their condition's name (`Chronic migraine`, `Secondary hypertension`): as an
+# option in a question about another condition such a name gives itself away, and so does an answer that names
+# the asked condition among options that do not.
+NAMED_BY_CONDITION_KINDS = frozenset({"types"})
 # Sub-group dimensions: groups under a "By …" heading classify along their own axis ("By Region" is not "By Tumor
 # Origin"), and the sub-sections of Anatomy (boundaries, blood supply, functions) are different kinds of thing.
 _OWN_DIMENSION_KINDS = frozenset({"anatomy"})
+
+
+# Words of a name that says only what kind of thing it is: "Some medicines", "Other infections", "Certain
+# conditions" could be any entry of another condition's list, so they are never a wrong option.
+_CATCH_ALL_WORDS = frozenset(
+    [
+        "some",
+        "certain",
+        "other",
+        "various",
+        "several",
+        "many",
+        "medicine",
+        "medication",
+        "drug",
+        "condition",
+        "disease",
+        "disorder",
+        "factor",
+        "cause",
+        "infection",
+        "problem",
+        "illness",
+        "treatment",
+        "test",
+    ]
+)
+
+
+def is_catch_all(term: str) -> bool:
+    words = normalise(term).split()
+    return bool(words) and all(word in _CATCH_ALL_WORDS for word in words)
+
+
+# Words of a title too general to say which condition a name belongs to.
+_GENERAL_TITLE_WORDS = frozenset({"syndrome", "disease", "disorder", "pain", "type", "chronic", "acute"})
+
+
+def condition_words(title: str) -> frozenset[str]:
+    """The words that name a condition (`gout`; `foraminal`, `narrowing`): an option holding one says which
+    condition it comes from."""
+    return frozenset(w for w in normalise(title).split() if len(w) > 3 and w not in _GENERAL_TITLE_WORDS)
 
 
 def group_dimension(section_kind: str, group: str) -> str:
@@ -120,8 +167,9 @@ class _Library:
         return (
             item.section_kind in GLOSS_CLASS_KINDS
             and bool(gloss)
-            and len(gloss.split()) <= _MAX_CLASS_GLOSS_WORDS
+            and len(normalise(terms.gloss_class(item.gloss)).split()) <= _MAX_CLASS_GLOSS_WORDS
             and gloss not in self.drug_term_norms()
+            and looks_like_class(item.gloss)
         )
 
     def items_by_gloss(self) -> dict[str, list[KnowledgeItem]]:
@@ -142,7 +190,9 @@ class _Library:
             for kind in GLOSS_CLASS_KINDS:
                 for item in self.by_kind.get(kind, ()):
                     if self.is_class_gloss(item):
-                        found.setdefault(normalise(item.gloss), item.gloss)
+                        # `anticonvulsant; first choice` is offered as the class it names.
+                        name = terms.gloss_class(item.gloss)
+                        found.setdefault(normalise(name), name)
             return found
 
         return self._cached(("class-glosses",), build)
@@ -182,13 +232,18 @@ class _Library:
 
         return self._cached(("by-group",), build)
 
+    def names_its_condition(self, item: KnowledgeItem) -> bool:
+        words = self._cached(
+            ("condition-words", item.deck_slug),
+            lambda: condition_words(self.titles.get(item.deck_slug, item.deck_slug)),
+        )
+        return bool(words & set(normalise(item.term).split()))
+
     # -- words for stems and explanations --
 
     def condition(self, deck_slug: str) -> str:
-        title = self.titles.get(deck_slug, deck_slug)
-        if len(title) > 1 and title[0].isupper() and title[1].islower():
-            return title[0].lower() + title[1:]
-        return title
+        """The condition inside a stem: `Type 2 Diabetes` → "Which of these is a cause of type 2 diabetes?"."""
+        return condition_phrase(self.titles.get(deck_slug, deck_slug))
 
     def list_name(self, deck_slug: str, kind: str) -> str:
         return f"“{self.headings.get((deck_slug, kind), kind)}” of {self.titles.get(deck_slug, deck_slug)}"
@@ -202,7 +257,12 @@ class _Library:
         answer where NSAIDs are listed."""
 
         def build():
-            others = [i for i in self.by_kind.get(kind, ()) if i.deck_slug != deck_slug]
+            others = [
+                i for i in self.by_kind.get(kind, ()) if i.deck_slug != deck_slug and not is_catch_all(i.term)
+            ]
+            if kind in NAMED_BY_CONDITION_KINDS:
+                # "Intercritical gout" is no type of asthma, and says so by its own name.
+                others = [i for i in others if not self.names_its_condition(i)]
             if kind in GLOSS_CLASS_KINDS:
                 listed = self.listed_classes(deck_slug)
                 others = [

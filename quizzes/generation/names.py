@@ -8,6 +8,7 @@ renal cell carcinoma`); drug classes of one family overlap. `normalise` is the e
 from __future__ import annotations
 
 import functools
+import re
 
 from studyapp import terms
 
@@ -41,12 +42,45 @@ def normalise(text: str) -> str:
     return " ".join(_stem_token(word) for word in terms.tokens(text) if word != "s")
 
 
+@functools.lru_cache(maxsize=65536)
+def _families(gloss: str) -> frozenset[int]:
+    """The families a gloss's class belongs to: any of its members named in it, as whole words (`oral
+    corticosteroid, short course` and `inhaled corticosteroid` are corticosteroids, `topical NSAID` an NSAID)."""
+    words = f" {normalise(terms.gloss_class(gloss))} "
+    return frozenset(
+        n
+        for n, family in enumerate(OVERLAPPING_CLASSES)
+        if any(f" {normalise(member)} " in words for member in family)
+    )
+
+
 def classes_overlap(a: str, b: str) -> bool:
     """True when two glosses name the same class, one contains the other, or they share a family."""
     if names_clash(a, b):
         return True
-    na, nb = normalise(a), normalise(b)
-    return any(na in family and nb in family for family in OVERLAPPING_CLASSES)
+    return bool(_families(a) & _families(b))
+
+
+# The last word of a drug class: a receptor verb-noun, a class suffix or an acronym. "short-term pain relief" and
+# "experimental" describe a drug without classing it, and are no option among classes.
+_CLASS_WORD = re.compile(
+    r"(?:inhibitor|agonist|antagonist|blocker|diuretic|steroid|relaxant|biologic|analgesic|ide|dione|urea|insulin"
+    r"|inhaler|ase|ic|ant|tan|statin|mab|opioid|hormone|vaccine|antibody|supplement|agent|drug|medicine"
+    r"|azepine|phonate|nitrate|analogue|analog|glycoside|derivative|modulator|stabili[sz]er|sensiti[sz]er"
+    r"|secretagogue|dilator|laxative|sedative|emollient|retinoid)s?$"
+)
+
+
+def looks_like_class(gloss: str) -> bool:
+    """Whether a drug's gloss names a class (`SGLT2 inhibitor`, `NSAID`, `antineuropathic`, `anti-inflammatory`)."""
+    head = re.sub(r"\s*\([^)]*\)", "", terms.gloss_class(gloss)).strip()
+    words = head.split()
+    if not words:
+        return False
+    last = words[-1]
+    if re.fullmatch(r"[A-Z][A-Za-z0-9/-]*[A-Z0-9]s?", last) and sum(c.isupper() for c in last) >= 2:
+        return True
+    return bool(_CLASS_WORD.search(last.lower())) or words[0].lower().startswith("anti")
 
 
 def names_clash(a: str, b: str) -> bool:

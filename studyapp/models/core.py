@@ -412,7 +412,7 @@ class Review(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["user", "reviewed_at"], name="review_user_time_idx"),
-            # Finds reviews added after the dashboard's rollup (stats.roll_up_reviews) without a scan.
+            # Finds reviews added after the dashboard's summary (stats.summarise_review_days) without a scan.
             models.Index(fields=["user", "id"], name="review_user_id_idx"),
         ]
 
@@ -431,13 +431,13 @@ class ParameterFit(models.Model):
         get_latest_by = "fitted_at"
 
 
-class ReviewHour(models.Model):
-    """Flashcard reviews summed per learner and UTC hour: the dashboard reads a year of these instead of
-    rescanning every review (stats.roll_up_reviews keeps it current; it holds reviews before the learner's
-    ReviewRollup.through)."""
+class ReviewDay(models.Model):
+    """Flashcard reviews summed per learner and closed study day (in the time zone and day start recorded on
+    the learner's ReviewSummary): the dashboard reads at most a year of these rows instead of the review log.
+    stats.summarise_review_days fills them lazily; only days before ReviewSummary.through are here."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    hour = models.DateTimeField()
+    date = models.DateField()
     reviews = models.PositiveIntegerField(default=0)
     ms = models.PositiveBigIntegerField(default=0)
     new = models.PositiveIntegerField(default=0)
@@ -448,17 +448,22 @@ class ReviewHour(models.Model):
     mature_total = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "hour"], name="one_review_hour")]
+        constraints = [models.UniqueConstraint(fields=["user", "date"], name="one_review_day")]
 
 
-class ReviewRollup(models.Model):
-    """How far a learner's ReviewHour rows reach: every flashcard review before `through`, ids up to `max_id`."""
+class ReviewSummary(models.Model):
+    """How far a learner's ReviewDay rows reach and what they were summed from: every flashcard review of the
+    days before `through`, ids up to `max_id`, the newest of them (by time) `latest_id`, days cut in
+    `time_zone` with `day_start_hour`. A change of any of these is how the dashboard notices a stale summary."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    through = models.DateTimeField()
+    through = models.DateField()
     max_id = models.BigIntegerField(default=0)
+    latest_id = models.BigIntegerField(null=True)
+    time_zone = models.CharField(max_length=64)
+    day_start_hour = models.PositiveSmallIntegerField()
 
 
 class DeckTally(models.Model):

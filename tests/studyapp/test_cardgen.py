@@ -80,7 +80,7 @@ def test_a_small_deck_gives_exactly_these_cards_in_introduction_order():
         ),
         (
             "gloss_items:drugs:drug-treatments:tca",
-            "Which listed drugs (Drug Treatments) are TCA?",
+            "Which listed drugs (Drug Treatments) are TCAs?",
             "Amitriptyline, Nortriptyline",
             None,
             9,

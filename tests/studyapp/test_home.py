@@ -139,11 +139,11 @@ def test_dashboard_query_count_does_not_grow_with_reviews(
 ):
     studied_deck(student, reviews=reviews, cards=reviews // 10)
     quizzed(student, other_student, attempts=attempts)
-    student_client.get(reverse("home"))  # the first visit sums the settled reviews per hour, once
+    student_client.get(reverse("home"))  # the first visit of the day sums the closed days, once
     # session + user (with the latest fitted parameters, and no backlog plan: the daily limits need no query),
-    # rollup mark, late-import check, settled hours by day, recent reviews by day, cards available today,
-    # forecast, mastery (2), weakest; plans: upcoming exams, backlog plan; quizzes: abandoned attempts to close,
-    # scores by day, assignments, grades; study next: quiz mistakes by list, assignments closing soon, coming
-    # releases; percentile: classes, answers
-    with django_assert_num_queries(22):
+    # summary mark (with reviews added since), closed days, today's reviews, cards available today, mastery
+    # (by deck and list in one scan), forecast, weakest (top cards, their items); plans: upcoming exams,
+    # backlog plan; quizzes: abandoned attempts to close, scores by day, assignments, grades; study next: quiz
+    # mistakes by list, assignments closing soon, coming releases; percentile: classes, answers
+    with django_assert_num_queries(21):
         assert student_client.get(reverse("home")).status_code == 200

@@ -8,7 +8,7 @@ import time_machine
 from django.db.models import Sum
 
 from studyapp import stats
-from studyapp.models import CardState, ParameterFit, Review, ReviewHour
+from studyapp.models import CardState, ParameterFit, Review, ReviewDay
 from studyapp.scheduling import DEFAULT_DECAY, forgetting_curve
 from tests import factories
 
@@ -333,19 +333,19 @@ def test_shift_segments_find_the_dst_change_to_the_second():
     assert shifts == [-3 * 3600, -2 * 3600, -3 * 3600]
 
 
-def test_settled_reviews_are_summed_once_and_new_ones_still_count(learner, history):
+def test_closed_days_are_summed_once_and_new_ones_still_count(learner, history):
     before = stats.review_days(learner, NOW)
-    assert ReviewHour.objects.filter(user=learner).exists()
-    # Two days later the reviews of 8-10 June have settled into hourly totals too: same figures, counted once
+    assert ReviewDay.objects.filter(user=learner).aggregate(n=Sum("reviews"))["n"] == 6  # all but today's 2
+    # Two days later 10 June is closed too: same figures, counted once
     later = NOW + dt.timedelta(days=2)
     assert stats.reviews_per_day(learner, later) == EXPECTED_PER_DAY
     assert stats.review_days(learner, later)[dt.date(2026, 6, 10)] == before[dt.date(2026, 6, 10)]
-    assert ReviewHour.objects.filter(user=learner).aggregate(n=Sum("reviews"))["n"] == 8
+    assert ReviewDay.objects.filter(user=learner).aggregate(n=Sum("reviews"))["n"] == 8
     factories.make_review(learner, history, reviewed_at=later - dt.timedelta(minutes=5))
     assert stats.reviews_per_day(learner, later)[dt.date(2026, 6, 12)] == 1
 
 
-def test_an_imported_history_older_than_the_rollup_is_picked_up(learner, history):
+def test_an_imported_history_older_than_the_summary_is_picked_up(learner, history):
     stats.review_days(learner, NOW)
     factories.make_review(learner, history, reviewed_at=utc(5, 2, 12))  # added later with an old time
     assert stats.reviews_per_day(learner, NOW)[dt.date(2026, 5, 2)] == 1

@@ -2,6 +2,7 @@
 
 import pytest
 
+from studyapp import terms
 from studyapp.terms import TermIndex, equivalent, equivalent_to_any, renamed, term_key
 
 
@@ -109,3 +110,38 @@ def test_equivalent_to_any_checks_candidates_against_a_long_list_in_one_pass():
     long_list = [f"Symptom number {n}" for n in range(5000)] + ["Detailed neurological exam"]
     candidates = ["Neurological examination", "Gait analysis", "Symptom number 17", "Reflex testing"]
     assert equivalent_to_any(candidates, long_list) == {0, 2}
+
+
+@pytest.mark.parametrize(
+    ("short", "name", "abbreviates"),
+    [
+        ("TENS", "Transcutaneous electrical nerve stimulation", True),
+        ("PCOS", "Polycystic ovary syndrome", True),
+        ("FeNO", "Fractional exhaled nitric oxide", True),
+        ("EMG", "Electromyography", True),
+        ("PSA", "Prostate specific antigen test", True),
+        ("NSAID", "Ibuprofen", False),
+        ("SABA", "Salbutamol", False),
+        ("LABA", "Formoterol", False),
+        ("BMI over 30", "Obesity", False),
+    ],
+)
+def test_is_abbreviation_of(short, name, abbreviates):
+    assert terms.is_abbreviation_of(short, name) is abbreviates
+
+
+@pytest.mark.parametrize(
+    ("gloss", "name"),
+    [
+        ("anticonvulsant; first choice", "anticonvulsant"),
+        ("oral corticosteroid, short course", "oral corticosteroid"),
+        ("SABA – short-acting beta-2 agonist", "SABA"),
+        ("long-acting insulin (basal)", "long-acting insulin (basal)"),
+        (
+            "methylprednisolone or triamcinolone; short-term relief, small risk of rupture",
+            "methylprednisolone or triamcinolone",
+        ),
+    ],
+)
+def test_gloss_class_drops_what_follows_the_class(gloss, name):
+    assert terms.gloss_class(gloss) == name

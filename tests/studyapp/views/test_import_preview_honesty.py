@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from studyapp.importers.decoding import decode_upload
 from studyapp.models import Deck, Item
 from studyapp.services.imports import import_article
-from tests.paths import ARTICLES
+from tests.paths import ARTICLES, FAMILY
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,21 @@ def test_the_test_articles_preview_without_internal_kinds(client, instructor):
     for path in sorted(ARTICLES.glob("*.txt")):
         html = _preview(client, path.read_text(encoding="utf-8"))
         assert "non_drug_treatments" not in html and "when_to_see_doctor" not in html, path.name
+
+
+def test_the_family_articles_preview_with_every_reading_said(client, instructor):
+    """Each article of the template's family previews without internal kinds, and the lines it re-read are
+    named (the restated `Classification` heading, a type read with its features)."""
+    client.force_login(instructor)
+    pages = {}
+    for path in sorted(FAMILY.glob("*.txt")):
+        html = _preview(client, decode_upload(path.read_bytes()))
+        assert "non_drug_treatments" not in html and "when_to_see_doctor" not in html, path.name
+        # Every family article has lines read otherwise than as written (notes, glosses after a label).
+        assert "No problems found" not in html, path.name
+        pages[path.stem] = html
+    assert (
+        "The heading &#x27;Classification&#x27; repeats &#x27;Types&#x27;"
+        in pages["rotator-cuff-tendinopathy"]
+    )
+    assert "read as the item “Allergic asthma”" in pages["asthma"]

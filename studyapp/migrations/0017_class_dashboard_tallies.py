@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('studyapp', '0015_anki_notetype_css'),
+        ('studyapp', '0016_review_days'),
     ]
 
     operations = [
