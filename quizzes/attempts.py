@@ -22,7 +22,7 @@ from quizzes.models import (
 )
 from quizzes.quiz_sets import MAX_PRACTICE_QUESTIONS, _bank_draw, generate_and_store_questions
 from studyapp.models import Deck
-from studyapp.services import answer_counts, problem_reports, reviews
+from studyapp.services import problem_reports, reviews
 
 # Requests in flight when the clock runs out still count; anything later is refused or marked late.
 GRACE = dt.timedelta(seconds=30)
@@ -297,8 +297,7 @@ def _update_flashcards(*, user, question: Question, correct: bool, now: dt.datet
     another list), so it leaves the flashcards alone."""
     if question.kind == generation.NOT_MEMBER or not question.item_ids:
         return
-    if reviews.record_item_outcome(user=user, item_ids=question.item_ids, correct=correct, now=now):
-        answer_counts.cards_changed(user_ids=[user.pk])
+    reviews.record_item_outcome(user=user, item_ids=question.item_ids, correct=correct, now=now)
 
 
 # --- Visibility --------------------------------------------------------------------------------

@@ -303,11 +303,15 @@ def _latest_review(user) -> Review | None:
 
 
 def suspend(*, user, card_state_id: int) -> CardState:
-    return _change(user, card_state_id, suspended=True)
+    card_state = _change(user, card_state_id, suspended=True)
+    answer_counts.cards_changed(user_ids=[user.pk])  # suspended cards leave the class dashboard's tallies
+    return card_state
 
 
 def unsuspend(*, user, card_state_id: int) -> CardState:
-    return _change(user, card_state_id, suspended=False)
+    card_state = _change(user, card_state_id, suspended=False)
+    answer_counts.cards_changed(user_ids=[user.pk])
+    return card_state
 
 
 def bury(*, user, card_state_id: int, now: dt.datetime) -> CardState:
@@ -347,4 +351,6 @@ def record_item_outcome(*, user, item_ids: Iterable[int], correct: bool, now: dt
         for card_state in states:
             review, _leech = _apply(user, card_state, rating, now, config, 0, Review.Source.QUIZ)
             reviews.append(review)
+        if reviews:
+            answer_counts.cards_changed(user_ids=[user.pk])
     return reviews

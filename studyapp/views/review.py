@@ -17,7 +17,7 @@ from studyapp import cardgen, custom_study, queue, releases
 from studyapp.access import get_deck_for_editor, get_deck_for_user
 from studyapp.models import CardState, Deck, ProblemReport, Section
 from studyapp.scheduling import Rating
-from studyapp.services import answer_counts, cards as card_service, reviews
+from studyapp.services import cards as card_service, reviews
 from studyapp.views.rendering import render_page
 
 # The flag menu's options (value, label): the same on every card.
@@ -213,7 +213,6 @@ def card_action(request: HttpRequest) -> HttpResponse:
     try:
         if action == "suspend":
             reviews.suspend(user=request.user, card_state_id=card_state_id)
-            answer_counts.cards_changed(user_ids=[request.user.pk])
             notices, prefer = ["Card suspended."], None
         elif action == "bury":
             reviews.bury(user=request.user, card_state_id=card_state_id, now=timezone.now())
