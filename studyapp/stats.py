@@ -28,6 +28,7 @@ from django.db.models import (
     FloatField,
     Func,
     Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -246,12 +247,20 @@ def summarise_review_days(user: User, now: dt.datetime, window_start: dt.date) -
     except as `_first_stale_day` says, so each review is summed once a day at most, and a load reads at most a
     year of rows plus today's reviews, whatever the size of the log."""
     today = user.study_date(now)
-    added = flashcard_reviews(user).filter(id__gt=OuterRef("max_id")).order_by("reviewed_at")
+    # MIN over the (user, id) range past the mark, not ORDER BY reviewed_at LIMIT 1: PostgreSQL walked the
+    # (user, reviewed_at) index for that, through every review of the learner when none was added.
+    added = (
+        flashcard_reviews(user)
+        .filter(id__gt=OuterRef("max_id"))
+        .values("user")
+        .annotate(first=Min("reviewed_at"))
+        .values("first")
+    )
     mark = (
         ReviewSummary.objects.filter(user=user)
         .annotate(
             latest_kept=Exists(Review.objects.filter(pk=OuterRef("latest_id"))),
-            earliest_added=Subquery(added.values("reviewed_at")[:1]),
+            earliest_added=Subquery(added),
         )
         .first()
     )
