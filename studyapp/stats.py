@@ -39,7 +39,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest, Power
 from django.utils import timezone
 
-from studyapp import card_figures, scheduling
+from studyapp import card_figures, scheduling, sql_batch
 from studyapp.card_figures import MATURE_DAYS, Mastery, WeakItem
 from studyapp.models import (
     CardState,
@@ -48,7 +48,7 @@ from studyapp.models import (
     ReviewSummary,
     User,
 )
-from studyapp.queue import Today as Answered, daily_allowance
+from studyapp.queue import Allowance, Today as Answered, daily_allowance
 from studyapp.services import fitting
 
 RETENTION_WINDOWS = (7, 30, 365)
@@ -354,8 +354,15 @@ def today(
     """What is left to study today (within the daily limits) and what was done."""
     date = user.study_date(now)
     done = (review_days(user, now, days=1) if days is None else days).get(date, Day())
-    allowance = daily_allowance(user, Answered(new_introduced=done.new, reviews_done=done.review_state))
-    available = card_figures.available_today(user, now, allowance)
+    allowance = _allowance(user, done)
+    return _today(date, done, allowance, card_figures.available_today(user, now, allowance))
+
+
+def _allowance(user: User, done: Day) -> Allowance:
+    return daily_allowance(user, Answered(new_introduced=done.new, reviews_done=done.review_state))
+
+
+def _today(date: dt.date, done: Day, allowance: Allowance, available: card_figures.Available) -> Today:
     return Today(
         date=date,
         due=min(available.due, allowance.review),
@@ -405,6 +412,10 @@ def heatmap(per_day: dict[dt.date, int], today: dt.date, days: int = HEATMAP_DAY
 def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tuple[dt.date, int]]:
     """Cards coming due on each of the next `days` learner days; overdue cards count on today. Hand-written SQL
     (card_figures explains why); it walks the (user, state, due) index up to the horizon."""
+    return sql_batch.fetch(forecast_read(user, now, days))[0]
+
+
+def forecast_read(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> sql_batch.Read:
     date = user.study_date(now)
     _, horizon = user.day_bounds(date + dt.timedelta(days=days - 1))
     day_sql, day_params = learner_date_sql(
@@ -419,14 +430,15 @@ def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tu
         f" WHERE {card_figures.LIVE} AND NOT s.suspended AND s.state <> 0 AND s.due < %(horizon)s"
         " GROUP BY 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    counts = [0] * days
-    for day, n in rows:
-        day = dt.date.fromisoformat(day) if isinstance(day, str) else day
-        counts[max(0, (day - date).days)] += n
-    return [(date + dt.timedelta(days=i), counts[i]) for i in range(days)]
+
+    def per_day(rows: list[tuple]) -> list[tuple[dt.date, int]]:
+        counts = [0] * days
+        for day, n in rows:
+            day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+            counts[max(0, (day - date).days)] += n
+        return [(date + dt.timedelta(days=i), counts[i]) for i in range(days)]
+
+    return sql_batch.Read(sql, params, per_day)
 
 
 # --- True retention -----------------------------------------------------------------------------------------
@@ -515,22 +527,33 @@ class LearnerDashboard:
 
 
 def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDashboard:
-    """Everything the learner dashboard shows, in a fixed number of queries."""
+    """Everything the learner dashboard shows, in a fixed number of queries: the review log's days first (their
+    summary may need writing), then the card states' figures, sent together (sql_batch: one round trip on
+    PostgreSQL), and the weakest items among the candidates found with them."""
     now = now or timezone.now()
     decay = decay_for(user)
     days = review_days(user, now)
-    today_figures = today(user, now, days)
-    by_deck, by_list = card_figures.mastery(user, now, decay)
+    date = user.study_date(now)
+    done = days.get(date, Day())
+    allowance = _allowance(user, done)
+    available, (by_deck, by_list), coming, chosen = sql_batch.fetch(
+        card_figures.available_today_read(user, now, allowance),
+        card_figures.mastery_read(user, now, decay),
+        forecast_read(user, now),
+        card_figures.weakest_candidates_read(user, now, decay, WEAKEST_LIMIT),
+    )
+    (weakest,) = sql_batch.fetch(card_figures.weakest_items_read(user, now, decay, WEAKEST_LIMIT, chosen))
+    today_figures = _today(date, done, allowance, available)
     per_day = {day: totals.reviews for day, totals in days.items()}
     return LearnerDashboard(
         today=today_figures,
-        streak=streak_length(per_day, today_figures.date),
-        heatmap=heatmap(per_day, today_figures.date),
-        forecast=forecast(user, now),
+        streak=streak_length(per_day, date),
+        heatmap=heatmap(per_day, date),
+        forecast=coming,
         retention=retention(user, now, days=days),
         by_deck=by_deck,
         by_list=by_list,
-        weakest=weakest_items(user, now, decay),
+        weakest=weakest,
         decay=decay,
     )
 
