@@ -241,12 +241,13 @@ class _Mark:
 
 
 def _mark(user: User) -> _Mark | None:
-    # MIN over the (user, id) range past the mark, not ORDER BY reviewed_at LIMIT 1: PostgreSQL walked the
-    # (user, reviewed_at) index for that, through every review of the learner when none was added.
+    # MIN over the (user, id) range past the mark, grouped so that PostgreSQL cannot turn it into ORDER BY
+    # reviewed_at LIMIT 1: it then walked the (user, reviewed_at) index, through every review of the learner when
+    # none was added (320 ms at 200,000 reviews).
     sql = f"""
         SELECT m.through, m.max_id, m.latest_id, m.time_zone, m.day_start_hour,
             EXISTS (SELECT 1 FROM {_REVIEW_LOG} k WHERE k.id = m.latest_id),
-            (SELECT MIN(r.reviewed_at) FROM {_FLASHCARD_REVIEWS} AND r.id > m.max_id)
+            (SELECT MIN(r.reviewed_at) FROM {_FLASHCARD_REVIEWS} AND r.id > m.max_id GROUP BY r.user_id)
         FROM {ReviewSummary._meta.db_table} m WHERE m.user_id = %(user)s
     """
     with connection.cursor() as cursor:
