@@ -100,3 +100,43 @@ def test_grading_finds_the_siblings_from_the_item_not_from_every_card_state(lear
     # The answered card's state itself (which names the item) by its primary key.
     targets = [line for line in lines if line.startswith("SEARCH t ")]
     assert targets and all("PRIMARY KEY" in line for line in targets), text
+
+
+def _prepared(sql: str, params: dict) -> tuple[str, list]:
+    """Run the statement as the review path does (prepared on the server), then the name PostgreSQL keeps it
+    under and its parameters in $1, $2... order (each name numbered where it first appears)."""
+    from studyapp import review_sql
+
+    with review_sql._cursor() as cursor:
+        cursor.execute(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE statement = %s", [_numbered(sql)])
+        (name,) = cursor.fetchone()
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+    return name, [params[n] for n in names]
+
+
+def _numbered(sql: str) -> str:
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+    return re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m.group(1)) + 1}", sql)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_postgresql_plans_the_queue_once_and_that_plan_walks_the_due_index(learner):
+    """Planning the queue statement cost several times running it: each connection plans it once, for any
+    learner and moment, and that one plan must still read card states through the (user, state, due) index."""
+    for minutes in range(7):
+        queue.build_queue(learner, NOW + dt.timedelta(minutes=minutes))
+    sql, params = queue.queue_sql(learner, NOW, queue.Scope(), None)
+    name, values = _prepared(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s", [name]
+        )
+        generic, custom = cursor.fetchone()
+        assert (generic >= 8, custom) == (True, 0)
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test tables; see plan()
+        cursor.execute(f"EXPLAIN EXECUTE {name}({', '.join(['%s'] * len(values))})", values)
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    assert "$1" in text, text  # the generic plan: the learner is a parameter, not a constant
+    assert_card_states_read_through_indexes(text)
