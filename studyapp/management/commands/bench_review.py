@@ -83,7 +83,7 @@ def seed_collection(
     for card in card_rows:
         roll = rng.random()
         if roll < 0.10:
-            states.append(CardState(user=user, card=card))
+            states.append(CardState(user=user, card=card, position=card.position))
             continue
         due = (
             now - dt.timedelta(days=rng.uniform(0, 20))
@@ -95,6 +95,7 @@ def seed_collection(
             CardState(
                 user=user,
                 card=card,
+                position=card.position,
                 state=CardState.State.REVIEW,
                 stability=stability,
                 difficulty=rng.uniform(1, 10),
