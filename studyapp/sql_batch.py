@@ -1,11 +1,10 @@
 """Hand-written read statements sent to the database together.
 
-On PostgreSQL every statement is a round trip to the server, and the dashboard's statements over card states took
-longer to plan than to run on a small collection (the one counting today's cards, three capped subqueries, 5-10 ms
-to plan and under 1 ms to run). `fetch` sends a batch of independent reads in one round trip (psycopg's pipeline
-mode) and prepares each statement, so PostgreSQL plans it once per connection and may then reuse a generic plan
-(see `review_sql._cursor`, which does the same on the answer path). On SQLite, where a statement costs no round
-trip, the statements simply run one after another.
+On PostgreSQL every statement is a round trip to the server. `fetch` sends a batch of independent reads in one
+round trip (psycopg's pipeline mode), binding parameters on the server, and prepares the statements marked so
+(`Read.prepare`): the one counting today's cards (three capped subqueries) took 5-10 ms to plan and under 1 ms
+to run, so it is planned once per connection, as `review_sql._cursor` does on the answer path. On SQLite, where a
+statement costs no round trip, the statements simply run one after another.
 
 A batch is logged as one query whose text holds every statement (`connection.queries`, the query counts pinned
 in tests): one round trip on PostgreSQL, one call here on both databases.
@@ -26,8 +25,11 @@ class Read:
     sql: str
     params: dict
     parse: Callable[[list[tuple]], object] = list
-    # Statements whose text changes from call to call (literal id lists) are not worth preparing.
-    prepare: bool = True
+    # Prepare on PostgreSQL: for statements that cost more to plan than to run and whose plan walks the same
+    # index ranges for every learner. The connection plans prepared statements once (plan_cache_mode=
+    # force_generic_plan, for the review path), for a learner of average size: a statement that scans a
+    # learner's cards is better planned for each call (at 10,000 cards a hash join, at 300 an index walk).
+    prepare: bool = False
 
 
 def fetch(*reads: Read) -> list:

@@ -176,3 +176,13 @@ def test_the_dashboard_finds_reviews_added_since_its_summary_in_the_id_range(stu
     text = plan(mark, None)
     # Neither the (user, reviewed_at) index nor the one on reviewed_at alone.
     assert not re.search(r"review_user_time_idx|review_reviewed_at", text), text
+
+
+def test_the_dashboards_count_of_todays_cards_walks_the_due_index(learner):
+    """Prepared on PostgreSQL and planned once per connection, so its plan must suit every learner."""
+    from studyapp import card_figures
+    from studyapp.queue import Allowance
+
+    read = card_figures.available_today_read(learner, NOW, Allowance(new=20, review=200, backlog=None))
+    assert read.prepare
+    assert_card_states_read_through_indexes(plan(read.sql, read.params))
