@@ -20,6 +20,10 @@ State = CardState.State
 REVIEWS_WINDOW_DAYS = 7
 RETENTION_WINDOW_DAYS = 30
 HARDEST_SHOWN = 25  # items on the dashboard; the export lists them all
+# Students whose card figures the page recounts itself (a few answered since the last look); beyond that it
+# shows the last count with its time and a background task recounts (tasks.recount_class_tallies_task): a
+# recount costs ~10-30 ms per student of 2,000 cards, a whole class seconds.
+RECOUNT_ON_PAGE = 3
 
 
 @dataclass
@@ -35,6 +39,10 @@ class StudentRow:
     cards: int = 0
     # section kind -> (mastered, cards)
     mastery: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Card figures (cards, overdue, mastery) left for the background recount: as counted at `as_of`, or not
+    # counted yet (`uncounted`: a new student on a page that recounted its limit).
+    as_of: dt.datetime | None = None
+    uncounted: bool = False
 
     @property
     def retention(self) -> float | None:
@@ -77,19 +85,36 @@ class ClassDashboard:
     def mastery_columns(self, student: StudentRow) -> list[float | None]:
         return [student.mastery_share(kind) for kind, _ in self.kinds]
 
+    @property
+    def behind(self) -> list[StudentRow]:
+        """The students whose card figures are from earlier or not counted yet."""
+        return [s for s in self.students if s.as_of is not None or s.uncounted]
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        """When the oldest card figures shown were counted, if any is not current."""
+        return min((s.as_of for s in self.students if s.as_of is not None), default=None)
+
 
 def class_dashboard(
-    classroom: Classroom, now: dt.datetime, day_start: dt.datetime | None = None, *, with_items: bool = True
+    classroom: Classroom,
+    now: dt.datetime,
+    day_start: dt.datetime | None = None,
+    *,
+    with_items: bool = True,
+    recount_limit: int | None = None,
 ) -> ClassDashboard:
     """`day_start`: when "today" began for the reader (the instructor's day); UTC midnight when not given.
-    Items: the HARDEST_SHOWN hardest of those reviewed in the retention window (`class_items` lists all)."""
+    Items: the HARDEST_SHOWN hardest of those reviewed in the retention window (`class_items` lists all).
+    `recount_limit`: recount the card figures of at most that many students whose figures are out of date;
+    the others keep their last count, marked (`ClassDashboard.behind`). None: every figure current."""
     if day_start is None:
         day_start = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     members = list(User.objects.filter(memberships__classroom=classroom).order_by("username"))
     students = {u.id: StudentRow(u.id, u.username, u.get_full_name()) for u in members}
     recent = _recent_reviews(classroom, now)
     _add_review_figures(students, recent, now, day_start)
-    studies = _add_card_figures(students, members, classroom, now)
+    studies = _add_card_figures(students, members, classroom, now, recount_limit)
     kinds = [
         (value, label)
         for value, label in SectionKind.choices
@@ -149,16 +174,32 @@ def _add_review_figures(
         )
 
 
+def _class_decks(classroom: Classroom) -> QuerySet:
+    return Deck.objects.filter(Q(scope=Deck.Scope.LIBRARY) | Q(owner_id=classroom.instructor_id))
+
+
+def recount_tallies(classroom: Classroom, now: dt.datetime) -> int:
+    """Bring every member's card figures up to date (the background task's work); how many students."""
+    members = list(User.objects.filter(memberships__classroom=classroom).only("id", "cards_version"))
+    return len(tallies.learner_cards(learners=members, decks=_class_decks(classroom), now=now))
+
+
 def _add_card_figures(
-    students: dict[int, StudentRow], members: list[User], classroom: Classroom, now: dt.datetime
+    students: dict[int, StudentRow],
+    members: list[User],
+    classroom: Classroom,
+    now: dt.datetime,
+    recount_limit: int | None,
 ) -> dict[int, set[int]]:
     """Cards, overdue cards and mastery by list per student, from their deck tallies; returns the class decks
     each student studies."""
-    decks = Deck.objects.filter(Q(scope=Deck.Scope.LIBRARY) | Q(owner_id=classroom.instructor_id))
     studies = {}
-    for user_id, figures in tallies.learner_cards(learners=members, decks=decks, now=now).items():
+    for user_id, figures in tallies.learner_cards(
+        learners=members, decks=_class_decks(classroom), now=now, recount_limit=recount_limit
+    ).items():
         student = students[user_id]
         student.cards, student.overdue = figures.cards, figures.overdue
+        student.as_of, student.uncounted = figures.as_of, figures.uncounted
         for kind, (cards, mastered) in figures.by_kind.items():
             student.mastery[kind] = (mastered, cards)
         studies[user_id] = figures.decks
