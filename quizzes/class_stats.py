@@ -223,8 +223,8 @@ def _hardest_items(
     """The `limit` hardest items among those judged in the window, exactly as `class_items` ranks them.
 
     Their retention comes from the window's reviews; the card figures (which also break ties) are read only
-    for the items at or below the retention of the last one shown, from the (card, user, ...) index alone and
-    summed here, so the cost follows the class's recent reviews and `limit`, not the size of its collection.
+    for the items at or below the retention of the last one shown, summed by the database from the (card, user,
+    ...) index alone, so the cost follows the class's recent reviews and `limit`, not the size of its collection.
     `studies`: student id -> the class decks they study (an inactive enrolment hides a deck's states).
     Three queries."""
     retention = _item_retention(recent)
@@ -246,30 +246,40 @@ def _hardest_items(
             "id", "deck_id", "item_id", "item__term", "item__gloss", "deck__title", "item__section__kind"
         )
     }
+    # Each deck's states counted for the students who study it (an inactive enrolment hides a deck's states).
+    students_of: dict[int, list[int]] = {}
+    for user_id, decks in studies.items():
+        for deck_id in decks:
+            students_of.setdefault(deck_id, []).append(user_id)
+    shown = Q(pk__in=[])
+    for deck_id in {card["deck_id"] for card in cards.values()}:
+        shown |= Q(card__deck_id=deck_id, user_id__in=students_of.get(deck_id, []))
+    card_of_item = {card["item_id"]: card for card in cards.values()}
     items: dict[int, ItemRow] = {}
-    learners: dict[int, set[int]] = {}
-    mastered: dict[int, set[int]] = {}
-    for card_id, user_id, state, stability, lapses in CardState.objects.filter(
-        card_id__in=list(cards), user_id__in=list(studies)
-    ).values_list("card_id", "user_id", "state", "stability", "lapses"):
-        card = cards[card_id]
-        if card["deck_id"] not in studies[user_id]:
-            continue
-        item_id = card["item_id"]
-        if item_id not in items:
-            kind = card["item__section__kind"]
-            items[item_id] = ItemRow(
-                item_id, card["item__term"], card["item__gloss"], card["deck__title"], labels.get(kind, kind)
-            )
-            items[item_id].passed, items[item_id].judged = retention[item_id]
-            learners[item_id], mastered[item_id] = set(), set()
-        items[item_id].lapses += lapses
-        if state != State.NEW:
-            learners[item_id].add(user_id)
-        if stability is not None and stability >= MATURE_DAYS:
-            mastered[item_id].add(user_id)
-    for item_id, item in items.items():
-        item.learners, item.mastered = len(learners[item_id]), len(mastered[item_id])
+    for row in (
+        CardState.objects.filter(shown, card_id__in=list(cards))
+        .values("card__item_id")
+        .annotate(
+            learners=Count("user_id", distinct=True, filter=~Q(state=State.NEW)),
+            mastered=Count("user_id", distinct=True, filter=Q(stability__gte=MATURE_DAYS)),
+            lapses=Coalesce(Sum("lapses"), 0),
+        )
+        .order_by()
+    ):
+        item_id = row["card__item_id"]
+        card = card_of_item[item_id]
+        kind = card["item__section__kind"]
+        items[item_id] = ItemRow(
+            item_id,
+            card["item__term"],
+            card["item__gloss"],
+            card["deck__title"],
+            labels.get(kind, kind),
+            row["learners"],
+            row["mastered"],
+            row["lapses"],
+            *retention[item_id],
+        )
     return sorted((i for i in items.values() if i.learners), key=_hardest_first)[:limit]
 
 
