@@ -15,6 +15,7 @@ from studyapp import tallies
 from studyapp.models import Card, CardState, Deck, Review, SectionKind, User, class_cards
 from studyapp.spreadsheets import csv_safe
 from studyapp.stats import MATURE_DAYS
+from studyapp.templatetags.dashboard import heat, percent
 
 State = CardState.State
 REVIEWS_WINDOW_DAYS = 7
@@ -94,6 +95,43 @@ class ClassDashboard:
     def as_of(self) -> dt.datetime | None:
         """When the oldest card figures shown were counted, if any is not current."""
         return min((s.as_of for s in self.students if s.as_of is not None), default=None)
+
+
+@dataclass(frozen=True)
+class StudentLine:
+    """A student's rows on the page (figures, and grades per assignment), their texts made here as the
+    gradebook makes its attempt cells: for a class of hundreds the template's filters per cell cost more than
+    the page's queries."""
+
+    student: StudentRow
+    retention: str
+    quiz_average: str
+    mastery: list[tuple[str, str]]  # per list: (heat class, share)
+    grades: list[tuple[str, str, int]]  # per assignment: (grade, "(2 attempts)", late attempts); "" if none
+
+
+def student_lines(dashboard: "ClassDashboard", scores) -> list[StudentLine]:
+    """`scores`: quizzes.stats.class_scores of the dashboard's students. The quiz average is the mean of the
+    student's grades over the assignments they have one on."""
+    lines = []
+    for student, cells in scores.rows:
+        graded = [c.grade for c in cells if c is not None and c.grade is not None]
+        shares = dashboard.mastery_columns(student)
+        lines.append(
+            StudentLine(
+                student,
+                percent(student.retention),
+                percent(sum(graded) / len(graded) if graded else None),
+                [(heat(share), percent(share)) for share in shares],
+                [
+                    ("", "", 0)
+                    if c is None
+                    else (percent(c.grade), f"({c.used} attempt{'' if c.used == 1 else 's'})", c.late)
+                    for c in cells
+                ],
+            )
+        )
+    return lines
 
 
 def class_dashboard(

@@ -13,10 +13,6 @@ from quizzes.access import get_classroom_for_instructor
 from studyapp.views.rendering import render_page
 
 
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 @require_GET
 @login_required
 def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
@@ -30,15 +26,11 @@ def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
     if dashboard.behind:
         tasks.queue_class_recount(classroom)
     scores = quiz_stats.class_scores(classroom, dashboard.students)
-    averages = {
-        s.id: _mean([c.grade for c in cells if c is not None and c.grade is not None])
-        for s, cells in scores.rows
-    }
     context = {
         "nav": "classes",
         "classroom": classroom,
         "dash": dashboard,
-        "student_rows": [(s, dashboard.mastery_columns(s), averages.get(s.id)) for s in dashboard.students],
+        "lines": class_stats.student_lines(dashboard, scores),
         "reviews_window": class_stats.REVIEWS_WINDOW_DAYS,
         "retention_window": class_stats.RETENTION_WINDOW_DAYS,
         "scores": scores,
