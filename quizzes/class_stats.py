@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import dateformat, timezone
 
 from quizzes.models import Classroom
 from studyapp import tallies
@@ -106,6 +107,7 @@ class StudentLine:
     student: StudentRow
     retention: str
     quiz_average: str
+    as_of: str  # when its card figures were counted, if not current: "3 Mar 14:05" in the reader's zone
     mastery: list[tuple[str, str]]  # per list: (heat class, share)
     grades: list[tuple[str, str, int]]  # per assignment: (grade, "(2 attempts)", late attempts); "" if none
 
@@ -122,6 +124,9 @@ def student_lines(dashboard: "ClassDashboard", scores) -> list[StudentLine]:
                 student,
                 percent(student.retention),
                 percent(sum(graded) / len(graded) if graded else None),
+                ""
+                if student.as_of is None
+                else dateformat.format(timezone.localtime(student.as_of), "j M H:i"),
                 [(heat(share), percent(share)) for share in shares],
                 [
                     ("", "", 0)
