@@ -46,7 +46,7 @@ def offline_batch(user: User, now: dt.datetime, *, limit: int = MAX_CARDS) -> Of
     cards += later_learning[: limit - len(cards)]
     cards += _tomorrows_reviews(user, now, base, valid_until, per_day, limit - len(cards))
     if per_day.new_per_day and len(cards) < limit:
-        new = base.filter(state=queue.NEW).order_by("card__position", "pk")
+        new = base.filter(state=queue.NEW).order_by("position", "pk")
         cards += new[: min(per_day.new_per_day, limit - len(cards))]
     return OfflineBatch(cards, allowance, per_day, today_ends, valid_until)
 

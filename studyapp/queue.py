@@ -215,7 +215,7 @@ def due_cards(
     reviews = list(base.filter(review_q).order_by("due", "card__position", "pk")[: min(counts.review, limit)])
     if reviews and built.backlog is not None:  # catching up: the autopilot's order, as on the review page
         reviews = _backlog_reviews(user, base.filter(review_q), built.backlog, now, min(counts.review, limit))
-    new = list(base.filter(new_q).order_by("card__position", "pk")[: min(counts.new, limit)])
+    new = list(base.filter(new_q).order_by("position", "pk")[: min(counts.new, limit)])
     ready = [s for s in learning if s.due <= now]
     ahead = [s for s in learning if s.due > now]
     return counts, (ready + reviews + new + ahead)[:limit]

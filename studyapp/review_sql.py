@@ -148,7 +148,8 @@ def queue_statement(
     scope: Scope, params: dict, *, prefer: int | None, new_left: int, reviews_left: int, learning_cap: int
 ) -> str:
     """The counts (each stopped at its cap) and the next card, in one statement; fills `params`. Each
-    subquery walks `cardstate_due_idx` (user, state, due) from its start and stops at its LIMIT, so the cost
+    subquery walks `cardstate_due_idx` (user, state, due), or for new cards `cardstate_new_idx` (user, state,
+    position), from its start and stops at its LIMIT, so the cost
     is set by the daily limits, not the collection."""
     params.update(learning_cap=learning_cap, review_cap=reviews_left, new_cap=new_left)
     where = SHOWABLE + scope_sql(scope, params)
@@ -174,7 +175,7 @@ def queue_statement(
     if reviews_left:
         candidates.append(first(review, "s.due, s.id"))
     if new_left:
-        candidates.append(first(NEW, "c.position, s.id"))
+        candidates.append(first(NEW, "s.position, s.id"))
     candidates.append(first(learning, "s.due, s.id"))
     return (
         f"SELECT {_ROW}, {count(learning, 'learning_cap')} AS count_learning,"

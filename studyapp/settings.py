@@ -140,6 +140,12 @@ if DATABASE_URL:
         # prepared statements are affected: Django's own cursors bind parameters on the client and never
         # prepare. Behind PgBouncer this needs its prepared-statement support (1.21+, max_prepared_statements).
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+        # ...and plan each of them once per connection. Left to choose, PostgreSQL plans a prepared statement
+        # afresh for its parameters whenever that looks cheaper than the generic plan, and for the queue it
+        # kept doing so on every answer (pg_prepared_statements: 30 custom plans, 0 generic), paying the
+        # 12-25 ms of planning each time. The generic plan walks the same index ranges.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
 else:
     DATABASES = {
         "default": {

@@ -93,6 +93,7 @@ def enroll(user: User, deck: Deck, *, active: bool = True) -> Enrollment:
 
 
 def make_card_state(user: User, card: Card, *, state: int = CardState.State.NEW, **fields) -> CardState:
+    fields.setdefault("position", card.position)  # as services.cards.new_state places it
     return CardState.objects.create(user=user, card=card, state=state, **fields)
 
 

@@ -367,6 +367,9 @@ class CardState(models.Model):
     is_leech = models.BooleanField(default=False)
     # Bumped on every change; a grade must name the version it was shown, so a replay schedules once.
     version = models.PositiveIntegerField(default=0)
+    # The card's place in its deck (Card.position), kept here too so the next new card is the first entry of
+    # an index range rather than a sort of all the learner's new cards. services.cards keeps the two equal.
+    position = models.PositiveIntegerField(default=0)
 
     objects = CardStateQuerySet.as_manager()
 
@@ -376,6 +379,8 @@ class CardState(models.Model):
             # The queue walks this from (user, state) in due order. `suspended` is not a column of it: Django
             # writes `suspended=False` as `NOT suspended`, which SQLite cannot match to an index column.
             models.Index(fields=["user", "state", "due"], name="cardstate_due_idx"),
+            # New cards are introduced in deck order: walked from (user, NEW) in position order.
+            models.Index(fields=["user", "state", "position", "id"], name="cardstate_new_idx"),
             # In place of the card foreign key's own index: the class dashboard's hardest items read how every
             # student does on a few cards from this index alone, where the rows (stored learner by learner)
             # would cost a page each.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from studyapp import cardgen
@@ -53,7 +54,7 @@ def sync_cards(deck: Deck) -> SyncResult:
     specs = cardgen.generate_cards(deck.title, sources, deck.disabled_card_templates or [])
     existing = {card.key: card for card in Card.objects.filter(deck=deck)}
 
-    to_create, to_update = [], []
+    to_create, to_update, moved = [], [], []
     for spec in specs:
         fields = {
             "template": spec.template,
@@ -69,6 +70,8 @@ def sync_cards(deck: Deck) -> SyncResult:
         if card is None:
             to_create.append(Card(deck=deck, key=spec.key, **fields))
         elif any(getattr(card, name) != value for name, value in fields.items()):
+            if card.position != spec.position:
+                moved.append(card.pk)
             for name, value in fields.items():
                 setattr(card, name, value)
             card.updated_at = timezone.now()
@@ -79,6 +82,7 @@ def sync_cards(deck: Deck) -> SyncResult:
         ["template", "front", "back", "is_html", "position", "section", "item", "is_active", "updated_at"],
         batch_size=500,
     )
+    _move_states(moved)
     wanted = {spec.key for spec in specs}
     # Worked out here rather than with `exclude(key__in=wanted)`: an Anki deck can have more cards than
     # SQLite accepts query parameters.
@@ -96,15 +100,27 @@ def sync_cards(deck: Deck) -> SyncResult:
 
 def create_missing_states(deck: Deck) -> int:
     learners = list(Enrollment.objects.filter(deck=deck, active=True).values_list("user_id", flat=True))
-    cards = list(Card.objects.filter(deck=deck, is_active=True).values_list("pk", flat=True))
+    cards = list(Card.objects.filter(deck=deck, is_active=True).values_list("pk", "position"))
     have = set(
         CardState.objects.filter(card__deck=deck, user_id__in=learners).values_list("user_id", "card_id")
     )
     missing = [
-        CardState(user_id=user_id, card_id=card_id)
+        new_state(user_id, card_id, position)
         for user_id in learners
-        for card_id in cards
+        for card_id, position in cards
         if (user_id, card_id) not in have
     ]
     CardState.objects.bulk_create(missing, ignore_conflicts=True)
     return len(missing)
+
+
+def new_state(user_id: int, card_id: int, position: int) -> CardState:
+    """A learner's state for a card they have not studied yet, in its place in the deck's new-card order."""
+    return CardState(user_id=user_id, card_id=card_id, position=position)
+
+
+def _move_states(card_ids: list[int]) -> None:
+    """Give every learner's state of these cards its card's (new) place in the deck."""
+    place = Card.objects.filter(pk=OuterRef("card_id")).values("position")[:1]
+    for start in range(0, len(card_ids), 1000):
+        CardState.objects.filter(card_id__in=card_ids[start : start + 1000]).update(position=Subquery(place))

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from studyapp.models import Card, CardState, Deck, Enrollment, User
 from studyapp.services.answer_counts import cards_changed
+from studyapp.services.cards import new_state
 
 
 def add_deck_to_studies(*, user: User, deck: Deck) -> Enrollment:
@@ -20,10 +21,10 @@ def add_deck_to_studies(*, user: User, deck: Deck) -> Enrollment:
             enrollment.save(update_fields=["active"])
         have = CardState.objects.filter(user=user, card__deck=deck).values("card_id")
         missing = (
-            Card.objects.filter(deck=deck, is_active=True).exclude(pk__in=have).values_list("pk", flat=True)
+            Card.objects.filter(deck=deck, is_active=True).exclude(pk__in=have).values_list("pk", "position")
         )
         CardState.objects.bulk_create(
-            [CardState(user=user, card_id=card_id) for card_id in missing], ignore_conflicts=True
+            [new_state(user.pk, card_id, position) for card_id, position in missing], ignore_conflicts=True
         )
         cards_changed(user_ids=[user.pk])
     return enrollment

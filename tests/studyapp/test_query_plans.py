@@ -39,9 +39,9 @@ def assert_card_states_read_through_indexes(text: str) -> None:
     ]
     assert accesses, text
     for line in accesses:
-        assert line.startswith("SEARCH") and ("cardstate_due_idx" in line or "PRIMARY KEY" in line), (
-            f"{line}\n\n{text}"
-        )
+        assert line.startswith("SEARCH") and any(
+            index in line for index in ("cardstate_due_idx", "cardstate_new_idx", "PRIMARY KEY")
+        ), f"{line}\n\n{text}"
 
 
 @pytest.fixture
@@ -76,6 +76,20 @@ def test_reviews_come_out_of_the_due_index_in_order_without_sorting(learner):
     assert "cardstate_due_idx" in text and "TEMP B-TREE" not in text, text
 
 
+def test_the_next_new_card_is_the_first_of_its_index_range_without_sorting_every_new_card(learner):
+    """New cards come in deck order: read from (user, state, position), never by sorting all of a learner's
+    new cards (an imported deck brings tens of thousands)."""
+    sql, params = queue.queue_sql(learner, NOW, queue.Scope(), None)
+    candidates = re.findall(r"\((SELECT s\.id FROM .*? LIMIT 1)\)", sql.split("COALESCE(", 1)[1])
+    (new_first,) = [candidate for candidate in candidates if "s.state = 0" in candidate]
+    text = plan(new_first, params)
+    assert "cardstate_new_idx" in text, text
+    if connection.vendor == "postgresql":
+        assert "Sort" not in text, text
+    else:
+        assert "TEMP B-TREE" not in text, text
+
+
 def test_grading_finds_the_siblings_from_the_item_not_from_every_card_state(learner):
     from django.test.utils import CaptureQueriesContext
 
@@ -96,7 +110,47 @@ def test_grading_finds_the_siblings_from_the_item_not_from_every_card_state(lear
     assert not [line for line in lines if line.startswith("SCAN")], text
     # The learner's states are read by (user, card): the card and its item's cards, never all of them.
     (reads,) = [line for line in lines if line.startswith("SEARCH s ")]
-    assert "(user_id=? AND card_id=?)" in reads, text
+    assert "(user_id=? AND card_id=?)" in reads or "(card_id=? AND user_id=?)" in reads, text
     # The answered card's state itself (which names the item) by its primary key.
     targets = [line for line in lines if line.startswith("SEARCH t ")]
     assert targets and all("PRIMARY KEY" in line for line in targets), text
+
+
+def _prepared(sql: str, params: dict) -> tuple[str, list]:
+    """Run the statement as the review path does (prepared on the server), then the name PostgreSQL keeps it
+    under and its parameters in $1, $2... order (each name numbered where it first appears)."""
+    from studyapp import review_sql
+
+    with review_sql._cursor() as cursor:
+        cursor.execute(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE statement = %s", [_numbered(sql)])
+        (name,) = cursor.fetchone()
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+    return name, [params[n] for n in names]
+
+
+def _numbered(sql: str) -> str:
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+    return re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m.group(1)) + 1}", sql)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan cache")
+def test_postgresql_plans_the_queue_once_and_that_plan_walks_the_due_index(learner):
+    """Planning the queue statement cost several times running it: each connection plans it once, for any
+    learner and moment, and that one plan must still read card states through the (user, state, due) index."""
+    for minutes in range(7):
+        queue.build_queue(learner, NOW + dt.timedelta(minutes=minutes))
+    sql, params = queue.queue_sql(learner, NOW, queue.Scope(), None)
+    name, values = _prepared(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s", [name]
+        )
+        generic, custom = cursor.fetchone()
+        assert (generic >= 8, custom) == (True, 0)
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny test tables; see plan()
+        cursor.execute(f"EXPLAIN EXECUTE {name}({', '.join(['%s'] * len(values))})", values)
+        text = "\n".join(row[0] for row in cursor.fetchall())
+    assert "$1" in text, text  # the generic plan: the learner is a parameter, not a constant
+    assert_card_states_read_through_indexes(text)

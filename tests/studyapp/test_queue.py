@@ -35,7 +35,7 @@ def make_cards(user, n: int, *, deck=None, kind: str = "symptoms", **state_field
             back="b",
             position=position,
         )
-        states.append(CardState.objects.create(user=user, card=card, **state_fields))
+        states.append(CardState.objects.create(user=user, card=card, position=position, **state_fields))
     return states
 
 

@@ -6,8 +6,9 @@ due, two thirds scheduled ahead, a tenth new, two sibling cards per item, `revie
 Grades go through the real view with the Django test client (session, middleware, htmx fragment of the next
 card). Two floors do the same writes in raw SQL in one transaction: `floor_grade` in-process, with no request
 at all, and the HTTP floor (`studyapp.bench_floor`), the smallest Django view that authenticates the session
-and does them, posted through the same test client as ours (the issue's floor). Grades and both floors'
-grades alternate, so all see the same machine noise."""
+and does them, posted through the same test client as ours (the issue's floor). Every size is seeded
+first and the sizes are then timed in turns, our grade and both floors' within each turn, so all of them
+see the same machine noise and the ratios between sizes hold on a busy machine."""
 
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def seed_collection(
     for card in card_rows:
         roll = rng.random()
         if roll < 0.10:
-            states.append(CardState(user=user, card=card))
+            states.append(CardState(user=user, card=card, position=card.position))
             continue
         due = (
             now - dt.timedelta(days=rng.uniform(0, 20))
@@ -94,6 +95,7 @@ def seed_collection(
             CardState(
                 user=user,
                 card=card,
+                position=card.position,
                 state=CardState.State.REVIEW,
                 stability=stability,
                 difficulty=rng.uniform(1, 10),
@@ -184,7 +186,7 @@ class Command(BaseCommand):
             )
         reviews = reviews or [int(n * reviews_per_card) for n in cards]
         self.reviews_per_day = reviews_per_day
-        results = [self.measure(n, r, repeat) for n, r in zip(cards, reviews, strict=True)]
+        results = self.measure(list(zip(cards, reviews, strict=True)), repeat)
         base = results[0]
         for r in results:
             r["grade_vs_first"] = round(r["grade_ms_p50"] / base["grade_ms_p50"], 2)
@@ -202,91 +204,117 @@ class Command(BaseCommand):
                 f"(ours = {r['ratio_to_http_floor']}x)"
             )
 
-    def measure(self, cards: int, reviews: int, repeat: int) -> dict:
+    def measure(self, sizes: list[tuple[int, int]], repeat: int) -> list[dict]:
+        """Seed a learner per size (all in the tables at once, as learners share them), then time the sizes
+        in turns, one grade of each per round: a slow spell of the machine falls on every size alike."""
         now = timezone.now()
-        with transaction.atomic():
-            user = seed_collection(
-                cards, reviews, now, random.Random(cards), reviews_per_day=self.reviews_per_day
-            )
-        if connection.vendor == "postgresql":
-            # Fresh statistics, as autovacuum keeps them on a live database: without them the planner guesses
-            # from the empty tables it last saw and scans what an index would find.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        learners = []
         try:
+            for cards, reviews in sizes:
+                with transaction.atomic():
+                    learners.append(
+                        seed_collection(
+                            cards, reviews, now, random.Random(cards), reviews_per_day=self.reviews_per_day
+                        )
+                    )
+            if connection.vendor == "postgresql":
+                # Fresh statistics, as autovacuum keeps them on a live database: without them the planner
+                # guesses from the empty tables it last saw and scans what an index would find.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             # The HTTP floor's URL exists only here: the app's URLconf plus the floor view.
             with override_settings(ROOT_URLCONF="studyapp.bench_floor"):
-                return self._time(user, repeat)
+                runs = [_Run(user, repeat) for user in learners]
+                for i in range(repeat + 5):  # the first five warm up
+                    for run in runs:
+                        run.round(record=i >= 5, rating=3 if i % 5 else 1)
+                return [run.result() for run in runs]
         finally:
-            Deck.objects.filter(owner=user).delete()
-            user.delete()
+            for user in learners:
+                Deck.objects.filter(owner=user).delete()
+                user.delete()
 
-    def _time(self, user: User, repeat: int) -> dict:
-        client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
-        session_key = client.session.session_key
-        review_url, answer_url = reverse("studyapp:review"), reverse("studyapp:answer")
-        config = config_for(user)
-        # The floor grades cards the view will not reach: the far end of the due list.
+
+class _Run:
+    """One learner's timings: each round grades the card the review screen shows (our view), one card through
+    each floor, and loads the review page."""
+
+    def __init__(self, user: User, repeat: int):
+        self.user = user
+        self.client = Client(HTTP_HOST="localhost")
+        self.client.force_login(user)
+        self.session_key = self.client.session.session_key
+        self.review_url, self.answer_url = reverse("studyapp:review"), reverse("studyapp:answer")
+        self.config = config_for(user)
+        # The floors grade cards the view will not reach: the far end of the due list.
         # Even ones for the in-process floor, odd ones for the HTTP floor.
         far_end = list(
             CardState.objects.filter(user=user, state=CardState.State.REVIEW, due__lte=timezone.now())
             .order_by("-due")
             .values_list("pk", flat=True)[: 2 * (repeat + 5)]
         )
-        floor_cards, http_floor_cards = far_end[::2], far_end[1::2] or far_end
-        page = client.get(review_url, **HTMX)
-        next_id = int(NEXT_CARD.search(page.content.decode()).group(1))
-        grade_ms, floor_ms, http_floor_ms, review_ms, queries = [], [], [], [], set()
-        for i in range(repeat + 5):  # the first five warm up
-            version = CardState.objects.values_list("version", flat=True).get(pk=next_id)
-            data = {"card_state": next_id, "version": version, "rating": 3 if i % 5 else 1, "shown_at": ""}
-            connection.queries_log.clear()  # a full log (seeding) would make the capture count nothing
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.post(answer_url, data, **HTMX)
-                elapsed = (time.perf_counter() - started) * 1000
-            grade_queries = len(captured.captured_queries)  # now: the next request empties the log
-            assert response.status_code == 200, response.status_code
-            match = NEXT_CARD.search(response.content.decode())
-            assert match, "the queue ran dry; seed more due cards"
-            next_id = int(match.group(1))
+        self.floor_cards, self.http_floor_cards = far_end[::2], far_end[1::2] or far_end
+        page = self.client.get(self.review_url, **HTMX)
+        self.next_id = int(NEXT_CARD.search(page.content.decode()).group(1))
+        self.grade_ms, self.floor_ms, self.http_floor_ms, self.review_ms = [], [], [], []
+        self.queries: set[int] = set()
+        self.rounds = 0
+
+    def round(self, *, record: bool, rating: int) -> None:
+        client, i = self.client, self.rounds
+        self.rounds += 1
+        version = CardState.objects.values_list("version", flat=True).get(pk=self.next_id)
+        data = {"card_state": self.next_id, "version": version, "rating": rating, "shown_at": ""}
+        connection.queries_log.clear()  # a full log (seeding) would make the capture count nothing
+        with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            floor_grade(
-                session_key=session_key,
-                card_state_id=floor_cards[i % len(floor_cards)],
-                rating=3,
-                config=config,
-            )
-            floor_elapsed = (time.perf_counter() - started) * 1000
-            started = time.perf_counter()
-            floor_response = client.post(
-                FLOOR_URL, {"card_state": http_floor_cards[i % len(http_floor_cards)], "rating": 3}, **HTMX
-            )
-            http_floor_elapsed = (time.perf_counter() - started) * 1000
-            assert floor_response.status_code == 204, floor_response.status_code
-            started = time.perf_counter()
-            page = client.get(review_url)
-            page_elapsed = (time.perf_counter() - started) * 1000
-            assert page.status_code == 200
-            if i >= 5:
-                grade_ms.append(elapsed)
-                floor_ms.append(floor_elapsed)
-                http_floor_ms.append(http_floor_elapsed)
-                review_ms.append(page_elapsed)
-                queries.add(grade_queries)
+            response = client.post(self.answer_url, data, **HTMX)
+            elapsed = (time.perf_counter() - started) * 1000
+        grade_queries = len(captured.captured_queries)  # now: the next request empties the log
+        assert response.status_code == 200, response.status_code
+        match = NEXT_CARD.search(response.content.decode())
+        assert match, "the queue ran dry; seed more due cards"
+        self.next_id = int(match.group(1))
+        started = time.perf_counter()
+        floor_grade(
+            session_key=self.session_key,
+            card_state_id=self.floor_cards[i % len(self.floor_cards)],
+            rating=3,
+            config=self.config,
+        )
+        floor_elapsed = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        floor_response = client.post(
+            FLOOR_URL,
+            {"card_state": self.http_floor_cards[i % len(self.http_floor_cards)], "rating": 3},
+            **HTMX,
+        )
+        http_floor_elapsed = (time.perf_counter() - started) * 1000
+        assert floor_response.status_code == 204, floor_response.status_code
+        started = time.perf_counter()
+        page = client.get(self.review_url)
+        page_elapsed = (time.perf_counter() - started) * 1000
+        assert page.status_code == 200
+        if record:
+            self.grade_ms.append(elapsed)
+            self.floor_ms.append(floor_elapsed)
+            self.http_floor_ms.append(http_floor_elapsed)
+            self.review_ms.append(page_elapsed)
+            self.queries.add(grade_queries)
+
+    def result(self) -> dict:
         # Rounded first, so the printed ratios can be checked from the printed times.
-        grade_p50 = round(statistics.median(grade_ms), 2)
-        floor_p50 = round(statistics.median(floor_ms), 2)
-        http_floor_p50 = round(statistics.median(http_floor_ms), 2)
+        grade_p50 = round(statistics.median(self.grade_ms), 2)
+        floor_p50 = round(statistics.median(self.floor_ms), 2)
+        http_floor_p50 = round(statistics.median(self.http_floor_ms), 2)
         return {
             "database": connection.vendor,
-            "cards": CardState.objects.filter(user=user).count(),
-            "reviews": Review.objects.filter(user=user).count(),
-            "queries": max(queries),
+            "cards": CardState.objects.filter(user=self.user).count(),
+            "reviews": Review.objects.filter(user=self.user).count(),
+            "queries": max(self.queries),
             "grade_ms_p50": grade_p50,
-            "grade_ms_p95": round(_percentile(grade_ms, 0.95), 2),
-            "review_ms_p50": round(statistics.median(review_ms), 2),
+            "grade_ms_p95": round(_percentile(self.grade_ms, 0.95), 2),
+            "review_ms_p50": round(statistics.median(self.review_ms), 2),
             "floor_ms_p50": floor_p50,
             "http_floor_ms_p50": http_floor_p50,
             # Throughput ratios: a floor's time over ours (1.0 = as fast as that floor). The in-process floor

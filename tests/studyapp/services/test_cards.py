@@ -1,8 +1,11 @@
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
+from studyapp import queue
 from studyapp.models import Card, CardState
 from studyapp.services.cards import sync_cards
+from studyapp.services.enrollment import add_deck_to_studies
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +70,28 @@ def test_retired_item_and_disabled_template_deactivate_their_cards(deck, student
     deck.disabled_card_templates = []
     deck.save()
     assert sync_cards(deck).updated == 1  # the whole-list card comes back, now with two items
+
+
+def _first_new_terms(user, n: int) -> list[str]:
+    """The items of the next `n` new cards the review screen introduces (each item's cards set aside once seen)."""
+    shown, now = [], timezone.now()
+    for _ in range(n):
+        card_state = queue.build_queue(user, now).card_state
+        shown.append(card_state.card.item.term)
+        CardState.objects.filter(user=user, card__item=card_state.card.item).update(suspended=True)
+    return shown
+
+
+def test_new_cards_follow_the_deck_when_it_is_reordered(deck, student, other_student):
+    """Learners enrolled before and after a reordering alike meet the new cards in the deck's new order."""
+    factories.study_deck(student, deck)
+    sync_cards(deck)
+    assert _first_new_terms(student, 1) == ["Ibuprofen"]
+    CardState.objects.filter(user=student).update(suspended=False)
+    for term, position in [("Nortriptyline", 0), ("Amitriptyline", 1), ("Ibuprofen", 2)]:
+        deck.items.filter(term=term).update(position=position)
+    sync_cards(deck)
+    add_deck_to_studies(user=other_student, deck=deck)
+    for learner in (student, other_student):
+        assert _first_new_terms(learner, 3) == ["Nortriptyline", "Amitriptyline", "Ibuprofen"]
+        assert not CardState.objects.filter(user=learner).exclude(position=F("card__position")).exists()
