@@ -159,9 +159,12 @@ def queue_statement(
     def first(kind: str, order: str) -> str:
         return f"(SELECT s.id FROM {_FROM} WHERE {where} AND {kind} ORDER BY {order} LIMIT 1)"
 
-    def count(kind: str, cap: str) -> str:
+    def count(kind: str, cap: str, order: str) -> str:
+        # The order changes no count; it tells the planner that the index hands the rows over in that order,
+        # so that it walks the range and stops at the cap rather than scanning the table.
         return (
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {_FROM} WHERE {where} AND {kind} LIMIT %({cap})s) capped)"
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {_FROM} WHERE {where} AND {kind}"
+            f" ORDER BY {order} LIMIT %({cap})s) capped)"
         )
 
     candidates = []
@@ -178,9 +181,9 @@ def queue_statement(
         candidates.append(first(NEW, "s.position, s.id"))
     candidates.append(first(learning, "s.due, s.id"))
     return (
-        f"SELECT {_ROW}, {count(learning, 'learning_cap')} AS count_learning,"
-        f" {count(review, 'review_cap') if reviews_left else '0'} AS count_review,"
-        f" {count(NEW, 'new_cap') if new_left else '0'} AS count_new"
+        f"SELECT {_ROW}, {count(learning, 'learning_cap', 's.due')} AS count_learning,"
+        f" {count(review, 'review_cap', 's.due, s.id') if reviews_left else '0'} AS count_review,"
+        f" {count(NEW, 'new_cap', 's.position, s.id') if new_left else '0'} AS count_new"
         f", {_CONTEXT_COLUMNS} FROM {_FROM}{_CONTEXT_JOINS} WHERE s.id = COALESCE({', '.join(candidates)})"
     )
 

@@ -378,7 +378,9 @@ class CardState(models.Model):
         indexes = [
             # The queue walks this from (user, state) in due order. `suspended` is not a column of it: Django
             # writes `suspended=False` as `NOT suspended`, which SQLite cannot match to an index column.
-            models.Index(fields=["user", "state", "due"], name="cardstate_due_idx"),
+            # The id comes last so that "due first, then id" is the index's own order: PostgreSQL then reads
+            # the first due card off the range instead of weighing a sort of them all against a table scan.
+            models.Index(fields=["user", "state", "due", "id"], name="cardstate_due_idx"),
             # New cards are introduced in deck order: walked from (user, NEW) in position order.
             models.Index(fields=["user", "state", "position", "id"], name="cardstate_new_idx"),
             # In place of the card foreign key's own index: the class dashboard's hardest items read how every
