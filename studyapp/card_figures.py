@@ -16,6 +16,7 @@ from django.db import connection
 
 from studyapp import scheduling
 from studyapp.models import Card, CardState, Deck, Enrollment, Item, Section, SectionKind, User
+from studyapp.sql_batch import Read, fetch
 
 MATURE_DAYS = 21
 
@@ -74,6 +75,10 @@ def available_today(user: User, now: dt.datetime, limits) -> Available:
     """Cards that may be shown today: reviews and new cards counted only up to `limits` (what is left of the
     daily limits, which is all the dashboard shows), so each count walks the (user, state, due) index no
     further than the limit."""
+    return fetch(available_today_read(user, now, limits))[0]
+
+
+def available_today_read(user: User, now: dt.datetime, limits) -> Read:
     today = user.study_date(now)
     params = {
         "user": user.pk,
@@ -92,14 +97,17 @@ def available_today(user: User, now: dt.datetime, limits) -> Available:
         f"SELECT {count('s.state = 2 AND s.due < %(end)s', 'review_cap')},"
         f" {count('s.state IN (1, 3) AND s.due < %(end)s')}, {count('s.state = 0', 'new_cap')}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return Available(*cursor.fetchone())
+    # Planning this took longer than running it, and its plan walks the due index whatever the learner.
+    return Read(sql, params, lambda rows: Available(*rows[0]), prepare=True)
 
 
 def mastery(user: User, now: dt.datetime, decay: float) -> tuple[list[Mastery], list[Mastery]]:
     """Mastery by deck and by list, from one scan of the learner's live states grouped by deck and section
     (integers: titles and kinds are joined to the few groups afterwards), added up here."""
+    return fetch(mastery_read(user, now, decay))[0]
+
+
+def mastery_read(user: User, now: dt.datetime, decay: float) -> Read:
     params = {
         "user": user.pk,
         "now": _instant(now),
@@ -125,9 +133,10 @@ def mastery(user: User, now: dt.datetime, decay: float) -> tuple[list[Mastery], 
         LEFT JOIN {_SECTION} cs ON cs.id = g.card_section
         LEFT JOIN {_SECTION} its ON its.id = g.item_section
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    return Read(sql, params, _mastery_from_rows)
+
+
+def _mastery_from_rows(rows: list[tuple]) -> tuple[list[Mastery], list[Mastery]]:
     decks: dict[object, list] = {}
     lists: dict[object, list] = {}
     for deck_id, title, kind, cards, mastered, studied, recall_sum in rows:
@@ -169,7 +178,13 @@ def weakest_items(user: User, now: dt.datetime, decay: float, limit: int) -> lis
 
     Ranking on tomorrow's recall rather than this minute's: a card just answered Again reads 100 % now, but its
     stability is low, so by tomorrow it is among the first to be forgotten."""
-    params = {
+    (chosen,) = fetch(weakest_candidates_read(user, now, decay, limit))
+    (weakest,) = fetch(weakest_items_read(user, now, decay, limit, chosen))
+    return weakest
+
+
+def _weakest_params(user: User, now: dt.datetime, decay: float, limit: int) -> dict:
+    return {
         "user": user.pk,
         "now": _instant(now),
         "tomorrow": _instant(now + dt.timedelta(days=1)),
@@ -178,61 +193,68 @@ def weakest_items(user: User, now: dt.datetime, decay: float, limit: int) -> lis
         "limit": limit,
         "candidates": CANDIDATE_CARDS,
     }
-    where = f"{LIVE} AND c.item_id IS NOT NULL AND {_STUDIED} AND NOT s.suspended"
+
+
+def weakest_candidates_read(user: User, now: dt.datetime, decay: float, limit: int) -> Read:
+    """First the cards with the largest t / S, from the states alone (a bounded sort; cards and items are read
+    for those only): if the live ones name `limit` items and the list ends below the ratio of the last of those,
+    no other item can rank among them, so only these items need grouping. Its figure: those items' ids, or None
+    when every item must be grouped (ties, items with many cards, cards not live)."""
     worst_tomorrow = f"{_days_since('tomorrow')} / s.stability"
-    with connection.cursor() as cursor:
-        # First the cards with the largest t / S, from the states alone (a bounded sort; cards and items are read
-        # for those only): if the live ones name `limit` items and the list ends below the ratio of the last of
-        # those, no other item can rank among them, so only these items need grouping. Otherwise (ties, items
-        # with many cards, cards not live) every item is grouped.
-        cursor.execute(
-            f"""
-            SELECT top.ratio, CASE WHEN c.item_id IS NOT NULL AND {_LIVE_CARD} THEN c.item_id END
-            FROM (
-                SELECT s.card_id, {worst_tomorrow} AS ratio FROM {_STATE} s
-                WHERE s.user_id = %(user)s AND {_STUDIED} AND NOT s.suspended
-                ORDER BY ratio DESC LIMIT %(candidates)s
-            ) top
-            JOIN {_CARD} c ON c.id = top.card_id
-            LEFT JOIN {_ITEM} i ON i.id = c.item_id
-            ORDER BY top.ratio DESC
-            """,
-            params,
-        )
-        cards = cursor.fetchall()
+    sql = f"""
+        SELECT top.ratio, CASE WHEN c.item_id IS NOT NULL AND {_LIVE_CARD} THEN c.item_id END
+        FROM (
+            SELECT s.card_id, {worst_tomorrow} AS ratio FROM {_STATE} s
+            WHERE s.user_id = %(user)s AND {_STUDIED} AND NOT s.suspended
+            ORDER BY ratio DESC LIMIT %(candidates)s
+        ) top
+        JOIN {_CARD} c ON c.id = top.card_id
+        LEFT JOIN {_ITEM} i ON i.id = c.item_id
+        ORDER BY top.ratio DESC
+    """
+
+    def chosen(cards: list[tuple]) -> list[int] | None:
         items: dict[int, float] = {}
         for ratio, item_id in cards:
             if len(items) == limit:
                 break
             if item_id is not None:
                 items.setdefault(item_id, ratio)
-        only = ""
         if len(cards) == CANDIDATE_CARDS and len(items) == limit and cards[-1][0] < min(items.values()):
             threshold = min(items.values())
-            chosen = sorted(
-                {item_id for ratio, item_id in cards if item_id is not None and ratio >= threshold}
-            )
-            only = f" AND c.item_id IN ({', '.join(str(int(pk)) for pk in chosen)})"
-        # The item's lowest recall is that of its card with the largest t / S: the curve is computed once per
-        # item, on that largest ratio, which gives exactly the smallest of the cards' values.
-        cursor.execute(
-            f"""
-            SELECT w.item_id, i.term, i.gloss, d.title, POWER(1.0 + %(factor)s * w.worst_now, %(exponent)s),
-                w.lapses
-            FROM (
-                SELECT c.item_id, c.deck_id,
-                    MAX({_days_since("now")} / s.stability) AS worst_now,
-                    MAX({worst_tomorrow}) AS worst_tomorrow,
-                    SUM(s.lapses) AS lapses
-                FROM {FROM_STATES}
-                WHERE {where}{only}
-                GROUP BY c.item_id, c.deck_id
-            ) w
-            JOIN {_ITEM} i ON i.id = w.item_id
-            JOIN {_DECK} d ON d.id = w.deck_id
-            ORDER BY w.worst_tomorrow DESC, w.lapses DESC, i.term
-            LIMIT %(limit)s
-            """,
-            params,
-        )
-        return [WeakItem(*row) for row in cursor.fetchall()]
+            return sorted({item_id for ratio, item_id in cards if item_id is not None and ratio >= threshold})
+        return None
+
+    return Read(sql, _weakest_params(user, now, decay, limit), chosen)
+
+
+def weakest_items_read(
+    user: User, now: dt.datetime, decay: float, limit: int, chosen: list[int] | None
+) -> Read:
+    """The weakest items, grouping only the `chosen` items if weakest_candidates_read could choose them."""
+    where = f"{LIVE} AND c.item_id IS NOT NULL AND {_STUDIED} AND NOT s.suspended"
+    only = "" if chosen is None else f" AND c.item_id IN ({', '.join(str(int(pk)) for pk in chosen)})"
+    # The item's lowest recall is that of its card with the largest t / S: the curve is computed once per
+    # item, on that largest ratio, which gives exactly the smallest of the cards' values.
+    sql = f"""
+        SELECT w.item_id, i.term, i.gloss, d.title, POWER(1.0 + %(factor)s * w.worst_now, %(exponent)s),
+            w.lapses
+        FROM (
+            SELECT c.item_id, c.deck_id,
+                MAX({_days_since("now")} / s.stability) AS worst_now,
+                MAX({_days_since("tomorrow")} / s.stability) AS worst_tomorrow,
+                SUM(s.lapses) AS lapses
+            FROM {FROM_STATES}
+            WHERE {where}{only}
+            GROUP BY c.item_id, c.deck_id
+        ) w
+        JOIN {_ITEM} i ON i.id = w.item_id
+        JOIN {_DECK} d ON d.id = w.deck_id
+        ORDER BY w.worst_tomorrow DESC, w.lapses DESC, i.term
+        LIMIT %(limit)s
+    """
+    return Read(
+        sql,
+        _weakest_params(user, now, decay, limit),
+        lambda rows: [WeakItem(*row) for row in rows],
+    )

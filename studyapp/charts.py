@@ -82,6 +82,7 @@ class Bar:
     date: dt.date
     count: int
     label: str  # the day of the month, under every fifth bar
+    day: str  # "Mon 2 Dec", as the `date:"D j M"` filter would write the date
 
 
 @dataclass(frozen=True)
@@ -91,15 +92,36 @@ class BarChart:
     height: int
     baseline: int
     peak: int
+    unit: str  # after the count in each bar's title: "3 due"
+
+    @property
+    def markup(self) -> SafeString:
+        """The bars and their day labels as SVG, written here as the heatmap's cells are (30 bars of seven
+        template variables each cost more to render than the rest of the panel)."""
+        unit = escape(self.unit)
+        return mark_safe(
+            "".join(
+                f'<rect x="{b.x}" y="{b.y}" width="{b.width}" height="{b.height}" class="bar">'
+                f"<title>{escape(b.day)}: {b.count} {unit}</title></rect>"
+                + (
+                    f'<text x="{b.x}" y="{self.height - 4}" class="chart-label">{escape(b.label)}</text>'
+                    if b.label
+                    else ""
+                )
+                for b in self.bars
+            )
+        )
 
 
 def bar_chart(
-    values: list[tuple[dt.date, int]], plot_height: int = 120, bar: int = 16, gap: int = 4
+    values: list[tuple[dt.date, int]], plot_height: int = 120, bar: int = 16, gap: int = 4, unit: str = "due"
 ) -> BarChart:
     """Vertical bars scaled to the largest value, with room below for day labels."""
     top = 16
     baseline = top + plot_height
     peak = max((n for _, n in values), default=0)
+    weekdays = [str(WEEKDAYS_ABBR[i]) for i in range(7)]
+    month_names = {m: str(name).title() for m, name in MONTHS_3.items()}
     bars = []
     for i, (date, count) in enumerate(values):
         height = round(plot_height * count / peak) if peak else 0
@@ -114,9 +136,10 @@ def bar_chart(
                 date,
                 count,
                 str(date.day) if i % 5 == 0 else "",
+                f"{weekdays[date.weekday()]} {date.day} {month_names[date.month]}",
             )
         )
-    return BarChart(bars, len(values) * (bar + gap), baseline + 20, baseline, peak)
+    return BarChart(bars, len(values) * (bar + gap), baseline + 20, baseline, peak, unit)
 
 
 @dataclass(frozen=True)

@@ -20,26 +20,19 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
-    Count,
     DateField,
     DateTimeField,
-    Exists,
     F,
     FloatField,
     Func,
     Max,
-    Min,
-    OuterRef,
-    Q,
     QuerySet,
-    Subquery,
-    Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Power
+from django.db.models.functions import Cast, Greatest, Power
 from django.utils import timezone
 
-from studyapp import card_figures, scheduling
+from studyapp import card_figures, scheduling, sql_batch
 from studyapp.card_figures import MATURE_DAYS, Mastery, WeakItem
 from studyapp.models import (
     CardState,
@@ -48,7 +41,7 @@ from studyapp.models import (
     ReviewSummary,
     User,
 )
-from studyapp.queue import Today as Answered, daily_allowance
+from studyapp.queue import Allowance, Today as Answered, daily_allowance
 from studyapp.services import fitting
 
 RETENTION_WINDOWS = (7, 30, 365)
@@ -198,24 +191,75 @@ class Day:
 DAY_FIELDS = [f for f in Day.__dataclass_fields__]
 
 
-def _day_totals(rows: QuerySet) -> QuerySet:
-    """Annotate grouped reviews with the Day fields."""
-    judged = Q(state_before=State.REVIEW)
-    passed = Q(rating__gt=1)
-    young, mature = Q(last_interval_days__lt=MATURE_DAYS), Q(last_interval_days__gte=MATURE_DAYS)
-    return rows.annotate(
-        reviews=Count("id"),
-        ms=Coalesce(Sum("duration_ms"), 0),
-        new=Count("id", filter=Q(state_before=State.NEW)),
-        review_state=Count("id", filter=judged),
-        young_passed=Count("id", filter=judged & young & passed),
-        young_total=Count("id", filter=judged & young),
-        mature_passed=Count("id", filter=judged & mature & passed),
-        mature_total=Count("id", filter=judged & mature),
-    )
+_REVIEW_LOG, _DAY_TABLE = Review._meta.db_table, ReviewDay._meta.db_table
+# The learner's flashcard reviews, `r` (the conditions of flashcard_reviews).
+_FLASHCARD_REVIEWS = f"{_REVIEW_LOG} r WHERE r.user_id = %(user)s AND r.source = '{Review.Source.REVIEW}'"
+_JUDGED = f"r.state_before = {State.REVIEW}"
+_YOUNG, _MATURE = f"r.last_interval_days < {MATURE_DAYS}", f"r.last_interval_days >= {MATURE_DAYS}"
+# The Day fields, in order, over a group of those reviews. Hand-written like card_figures (the ORM's compile cost
+# more than PostgreSQL took to run these on every dashboard load).
+_DAY_TOTALS = (
+    "COUNT(*), COALESCE(SUM(r.duration_ms), 0),"
+    f" COUNT(*) FILTER (WHERE r.state_before = {State.NEW}),"
+    f" COUNT(*) FILTER (WHERE {_JUDGED}),"
+    f" COUNT(*) FILTER (WHERE {_JUDGED} AND {_YOUNG} AND r.rating > 1),"
+    f" COUNT(*) FILTER (WHERE {_JUDGED} AND {_YOUNG}),"
+    f" COUNT(*) FILTER (WHERE {_JUDGED} AND {_MATURE} AND r.rating > 1),"
+    f" COUNT(*) FILTER (WHERE {_JUDGED} AND {_MATURE})"
+)
 
 
-def _first_stale_day(user: User, mark: ReviewSummary | None, window_start: dt.date) -> dt.date | None:
+def _date(value) -> dt.date:
+    """A date column's value: SQLite returns text."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _datetime(value) -> dt.datetime | None:
+    """A datetime column's value, aware: SQLite returns UTC text."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    return value
+
+
+def _named(sql: str, params: list, prefix: str) -> tuple[str, dict]:
+    """SQL with %s parameters (learner_date_sql's) given names, for statements with named parameters."""
+    names = {f"{prefix}{i}": value for i, value in enumerate(params)}
+    return sql.replace("%s", "%({})s").format(*names), names
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """The learner's ReviewSummary, with what has happened to the review log since."""
+
+    through: dt.date
+    max_id: int
+    latest_id: int | None
+    time_zone: str
+    day_start_hour: int
+    latest_kept: bool  # the newest summed review is still there (undo deletes the newest answer)
+    earliest_added: dt.datetime | None  # the earliest time of the reviews written since
+
+
+def _mark(user: User) -> _Mark | None:
+    # MIN over the (user, id) range past the mark, grouped so that PostgreSQL cannot turn it into ORDER BY
+    # reviewed_at LIMIT 1: it then walked the (user, reviewed_at) index, through every review of the learner when
+    # none was added (320 ms at 200,000 reviews).
+    sql = f"""
+        SELECT m.through, m.max_id, m.latest_id, m.time_zone, m.day_start_hour,
+            EXISTS (SELECT 1 FROM {_REVIEW_LOG} k WHERE k.id = m.latest_id),
+            (SELECT MIN(r.reviewed_at) FROM {_FLASHCARD_REVIEWS} AND r.id > m.max_id GROUP BY r.user_id)
+        FROM {ReviewSummary._meta.db_table} m WHERE m.user_id = %(user)s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"user": user.pk})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    through, max_id, latest_id, time_zone, day_start_hour, kept, added = row
+    return _Mark(_date(through), max_id, latest_id, time_zone, day_start_hour, bool(kept), _datetime(added))
+
+
+def _first_stale_day(user: User, mark: _Mark | None, window_start: dt.date) -> dt.date | None:
     """The first closed day whose sums no longer match the review log (None: all still good).
 
     Three things change closed days: a new time zone or day start (every day is cut anew); reviews written
@@ -247,36 +291,31 @@ def summarise_review_days(user: User, now: dt.datetime, window_start: dt.date) -
     except as `_first_stale_day` says, so each review is summed once a day at most, and a load reads at most a
     year of rows plus today's reviews, whatever the size of the log."""
     today = user.study_date(now)
-    # MIN over the (user, id) range past the mark, not ORDER BY reviewed_at LIMIT 1: PostgreSQL walked the
-    # (user, reviewed_at) index for that, through every review of the learner when none was added.
-    added = (
-        flashcard_reviews(user)
-        .filter(id__gt=OuterRef("max_id"))
-        .values("user")
-        .annotate(first=Min("reviewed_at"))
-        .values("first")
-    )
-    mark = (
-        ReviewSummary.objects.filter(user=user)
-        .annotate(
-            latest_kept=Exists(Review.objects.filter(pk=OuterRef("latest_id"))),
-            earliest_added=Subquery(added),
-        )
-        .first()
-    )
+    mark = _mark(user)
     stale = _first_stale_day(user, mark, window_start)
     if stale is None and mark.through >= today:
         return today
     start = min(max(mark.through if stale is None else stale, window_start), today)
     start_at, end_at = user.day_bounds(start)[0], user.day_bounds(today)[0]
     top = flashcard_reviews(user).aggregate(top=Max("id"))["top"] or 0
-    rows = _day_totals(
-        flashcard_reviews(user)
-        .filter(reviewed_at__gte=start_at, reviewed_at__lt=end_at, id__lte=top)
-        .annotate(day=learner_day("reviewed_at", user, start_at, end_at))
-        .values("day")
-    ).order_by()
-    days = [ReviewDay(user=user, date=row.pop("day"), **row) for row in rows]
+    day_sql, params = _named(
+        *learner_date_sql(
+            "r.reviewed_at", *shift_segments(user.tzinfo, user.day_start_hour, start_at, end_at)
+        ),
+        "d",
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    params.update(user=user.pk, start=adapt(start_at), end=adapt(end_at), top=top)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {day_sql}, {_DAY_TOTALS} FROM {_FLASHCARD_REVIEWS}"
+            " AND r.reviewed_at >= %(start)s AND r.reviewed_at < %(end)s AND r.id <= %(top)s GROUP BY 1",
+            params,
+        )
+        days = [
+            ReviewDay(user=user, date=_date(day), **dict(zip(DAY_FIELDS, totals, strict=True)))
+            for day, *totals in cursor.fetchall()
+        ]
     latest = (
         flashcard_reviews(user)
         .filter(reviewed_at__lt=end_at, id__lte=top)
@@ -308,20 +347,33 @@ def review_days(user: User, now: dt.datetime, days: int = HEATMAP_DAYS) -> dict[
     """The last `days` learner days ending today, those with reviews only: the summed closed days (ReviewDay)
     and today's reviews themselves."""
     date = user.study_date(now)
-    first = date - dt.timedelta(days=days - 1)
-    through = summarise_review_days(user, now, window_start=date - dt.timedelta(days=HEATMAP_DAYS - 1))
-    out: dict[dt.date, Day] = {}
-    closed = ReviewDay.objects.filter(user=user, date__gte=first, date__lt=through)
-    for day, *figures in closed.values_list("date", *DAY_FIELDS):
-        out[day] = Day(*figures)
+    summarise_review_days(user, now, window_start=date - dt.timedelta(days=HEATMAP_DAYS - 1))
+    closed, today_totals = sql_batch.fetch(*_review_day_reads(user, now, days))
+    return closed | today_totals
+
+
+def _review_day_reads(user: User, now: dt.datetime, days: int) -> tuple[sql_batch.Read, sql_batch.Read]:
+    """The days of review_days once summarise_review_days has run: the closed days' sums, and today's reviews
+    summed."""
+    date = user.study_date(now)
     start, end = user.day_bounds(date)
-    live = _day_totals(
-        flashcard_reviews(user).filter(reviewed_at__gte=start, reviewed_at__lt=end).values("user")
-    ).order_by()
-    for row in live:
-        if row["reviews"]:
-            out[date] = Day(**{f: row[f] for f in DAY_FIELDS})
-    return out
+    closed = sql_batch.Read(
+        f"SELECT date, {', '.join(DAY_FIELDS)} FROM {_DAY_TABLE}"
+        " WHERE user_id = %(user)s AND date >= %(first)s AND date < %(today)s",
+        {
+            "user": user.pk,
+            "first": connection.ops.adapt_datefield_value(date - dt.timedelta(days=days - 1)),
+            "today": connection.ops.adapt_datefield_value(date),
+        },
+        lambda rows: {_date(day): Day(*totals) for day, *totals in rows},
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    live = sql_batch.Read(
+        f"SELECT {_DAY_TOTALS} FROM {_FLASHCARD_REVIEWS} AND r.reviewed_at >= %(start)s AND r.reviewed_at < %(end)s",
+        {"user": user.pk, "start": adapt(start), "end": adapt(end)},
+        lambda rows: {date: Day(*rows[0])} if rows[0][0] else {},
+    )
+    return closed, live
 
 
 def reviews_per_day(user: User, now: dt.datetime) -> dict[dt.date, int]:
@@ -354,8 +406,15 @@ def today(
     """What is left to study today (within the daily limits) and what was done."""
     date = user.study_date(now)
     done = (review_days(user, now, days=1) if days is None else days).get(date, Day())
-    allowance = daily_allowance(user, Answered(new_introduced=done.new, reviews_done=done.review_state))
-    available = card_figures.available_today(user, now, allowance)
+    allowance = _allowance(user, done)
+    return _today(date, done, allowance, card_figures.available_today(user, now, allowance))
+
+
+def _allowance(user: User, done: Day) -> Allowance:
+    return daily_allowance(user, Answered(new_introduced=done.new, reviews_done=done.review_state))
+
+
+def _today(date: dt.date, done: Day, allowance: Allowance, available: card_figures.Available) -> Today:
     return Today(
         date=date,
         due=min(available.due, allowance.review),
@@ -405,6 +464,10 @@ def heatmap(per_day: dict[dt.date, int], today: dt.date, days: int = HEATMAP_DAY
 def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tuple[dt.date, int]]:
     """Cards coming due on each of the next `days` learner days; overdue cards count on today. Hand-written SQL
     (card_figures explains why); it walks the (user, state, due) index up to the horizon."""
+    return sql_batch.fetch(forecast_read(user, now, days))[0]
+
+
+def forecast_read(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> sql_batch.Read:
     date = user.study_date(now)
     _, horizon = user.day_bounds(date + dt.timedelta(days=days - 1))
     day_sql, day_params = learner_date_sql(
@@ -419,14 +482,15 @@ def forecast(user: User, now: dt.datetime, days: int = FORECAST_DAYS) -> list[tu
         f" WHERE {card_figures.LIVE} AND NOT s.suspended AND s.state <> 0 AND s.due < %(horizon)s"
         " GROUP BY 1"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    counts = [0] * days
-    for day, n in rows:
-        day = dt.date.fromisoformat(day) if isinstance(day, str) else day
-        counts[max(0, (day - date).days)] += n
-    return [(date + dt.timedelta(days=i), counts[i]) for i in range(days)]
+
+    def per_day(rows: list[tuple]) -> list[tuple[dt.date, int]]:
+        counts = [0] * days
+        for day, n in rows:
+            day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+            counts[max(0, (day - date).days)] += n
+        return [(date + dt.timedelta(days=i), counts[i]) for i in range(days)]
+
+    return sql_batch.Read(sql, params, per_day)
 
 
 # --- True retention -----------------------------------------------------------------------------------------
@@ -515,22 +579,39 @@ class LearnerDashboard:
 
 
 def learner_dashboard(user: User, now: dt.datetime | None = None) -> LearnerDashboard:
-    """Everything the learner dashboard shows, in a fixed number of queries."""
+    """Everything the learner dashboard shows, in three queries (sql_batch sends each batch in one round trip
+    on PostgreSQL): the summary of the review log's closed days (which may need writing first); the days with
+    the card states' figures; today's cards available (capped by what today's reviews leave of the daily
+    limits) with the weakest items (among the candidates found before)."""
     now = now or timezone.now()
     decay = decay_for(user)
-    days = review_days(user, now)
-    today_figures = today(user, now, days)
-    by_deck, by_list = card_figures.mastery(user, now, decay)
+    date = user.study_date(now)
+    summarise_review_days(user, now, window_start=date - dt.timedelta(days=HEATMAP_DAYS - 1))
+    closed, today_totals, (by_deck, by_list), coming, chosen = sql_batch.fetch(
+        *_review_day_reads(user, now, HEATMAP_DAYS),
+        card_figures.mastery_read(user, now, decay),
+        forecast_read(user, now),
+        card_figures.weakest_candidates_read(user, now, decay, WEAKEST_LIMIT),
+    )
+    days = closed | today_totals
+    done = days.get(date, Day())
+    allowance = _allowance(user, done)
+    # Today's cards are counted up to what the daily limits leave, which needs today's reviews first.
+    available, weakest = sql_batch.fetch(
+        card_figures.available_today_read(user, now, allowance),
+        card_figures.weakest_items_read(user, now, decay, WEAKEST_LIMIT, chosen),
+    )
+    today_figures = _today(date, done, allowance, available)
     per_day = {day: totals.reviews for day, totals in days.items()}
     return LearnerDashboard(
         today=today_figures,
-        streak=streak_length(per_day, today_figures.date),
-        heatmap=heatmap(per_day, today_figures.date),
-        forecast=forecast(user, now),
+        streak=streak_length(per_day, date),
+        heatmap=heatmap(per_day, date),
+        forecast=coming,
         retention=retention(user, now, days=days),
         by_deck=by_deck,
         by_list=by_list,
-        weakest=weakest_items(user, now, decay),
+        weakest=weakest,
         decay=decay,
     )
 

@@ -34,7 +34,7 @@ def _page(
         "backlog": plans.backlog_now(user, now),
         "catch_up": plans.active_backlog(user),
         "preview": preview,
-        "preview_chart": charts.bar_chart([(day, round(n)) for day, n, _m in preview.days])
+        "preview_chart": charts.bar_chart([(day, round(n)) for day, n, _m in preview.days], unit="reviews")
         if preview
         else None,
     }

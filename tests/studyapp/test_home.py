@@ -141,9 +141,10 @@ def test_dashboard_query_count_does_not_grow_with_reviews(
     quizzed(student, other_student, attempts=attempts)
     student_client.get(reverse("home"))  # the first visit of the day sums the closed days, once
     # session + user (with the latest fitted parameters, and no backlog plan: the daily limits need no query),
-    # summary mark (with reviews added since), closed days, today's reviews, cards available today, mastery
-    # (by deck and list in one scan), forecast, weakest (top cards, their items); plans: upcoming exams,
-    # backlog plan; quizzes: abandoned attempts to close, scores by day, assignments, grades; study next: quiz
-    # mistakes by list, assignments closing soon, coming releases; percentile: classes, answers
-    with django_assert_num_queries(21):
+    # summary mark (with reviews added since); one batch (one round trip on PostgreSQL) of closed days, today's
+    # reviews, mastery (by deck and list in one scan), forecast, the weakest items' top cards; a second of the
+    # cards available today and the weakest items; plans: upcoming exams, backlog plan; quizzes: abandoned
+    # attempts to close, scores by day, assignments, grades; study next: quiz mistakes by list, assignments
+    # closing soon, coming releases; percentile: classes, answers
+    with django_assert_num_queries(16):
         assert student_client.get(reverse("home")).status_code == 200
