@@ -9,17 +9,23 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import dateformat, timezone
 
 from quizzes.models import Classroom
 from studyapp import tallies
 from studyapp.models import Card, CardState, Deck, Review, SectionKind, User, class_cards
 from studyapp.spreadsheets import csv_safe
 from studyapp.stats import MATURE_DAYS
+from studyapp.templatetags.dashboard import heat, percent
 
 State = CardState.State
 REVIEWS_WINDOW_DAYS = 7
 RETENTION_WINDOW_DAYS = 30
 HARDEST_SHOWN = 25  # items on the dashboard; the export lists them all
+# Students whose card figures the page recounts itself (a few answered since the last look); beyond that it
+# shows the last count with its time and a background task recounts (tasks.recount_class_tallies_task): a
+# recount costs ~10-30 ms per student of 2,000 cards, a whole class seconds.
+RECOUNT_ON_PAGE = 3
 
 
 @dataclass
@@ -35,6 +41,10 @@ class StudentRow:
     cards: int = 0
     # section kind -> (mastered, cards)
     mastery: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Card figures (cards, overdue, mastery) left for the background recount: as counted at `as_of`, or not
+    # counted yet (`uncounted`: a new student on a page that recounted its limit).
+    as_of: dt.datetime | None = None
+    uncounted: bool = False
 
     @property
     def retention(self) -> float | None:
@@ -77,19 +87,77 @@ class ClassDashboard:
     def mastery_columns(self, student: StudentRow) -> list[float | None]:
         return [student.mastery_share(kind) for kind, _ in self.kinds]
 
+    @property
+    def behind(self) -> list[StudentRow]:
+        """The students whose card figures are from earlier or not counted yet."""
+        return [s for s in self.students if s.as_of is not None or s.uncounted]
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        """When the oldest card figures shown were counted, if any is not current."""
+        return min((s.as_of for s in self.students if s.as_of is not None), default=None)
+
+
+@dataclass(frozen=True)
+class StudentLine:
+    """A student's rows on the page (figures, and grades per assignment), their texts made here as the
+    gradebook makes its attempt cells: for a class of hundreds the template's filters per cell cost more than
+    the page's queries."""
+
+    student: StudentRow
+    retention: str
+    quiz_average: str
+    as_of: str  # when its card figures were counted, if not current: "3 Mar 14:05" in the reader's zone
+    mastery: list[tuple[str, str]]  # per list: (heat class, share)
+    grades: list[tuple[str, str, int]]  # per assignment: (grade, "(2 attempts)", late attempts); "" if none
+
+
+def student_lines(dashboard: "ClassDashboard", scores) -> list[StudentLine]:
+    """`scores`: quizzes.stats.class_scores of the dashboard's students. The quiz average is the mean of the
+    student's grades over the assignments they have one on."""
+    lines = []
+    for student, cells in scores.rows:
+        graded = [c.grade for c in cells if c is not None and c.grade is not None]
+        shares = dashboard.mastery_columns(student)
+        lines.append(
+            StudentLine(
+                student,
+                percent(student.retention),
+                percent(sum(graded) / len(graded) if graded else None),
+                ""
+                if student.as_of is None
+                else dateformat.format(timezone.localtime(student.as_of), "j M H:i"),
+                [(heat(share), percent(share)) for share in shares],
+                [
+                    ("", "", 0)
+                    if c is None
+                    else (percent(c.grade), f"({c.used} attempt{'' if c.used == 1 else 's'})", c.late)
+                    for c in cells
+                ],
+            )
+        )
+    return lines
+
 
 def class_dashboard(
-    classroom: Classroom, now: dt.datetime, day_start: dt.datetime | None = None, *, with_items: bool = True
+    classroom: Classroom,
+    now: dt.datetime,
+    day_start: dt.datetime | None = None,
+    *,
+    with_items: bool = True,
+    recount_limit: int | None = None,
 ) -> ClassDashboard:
     """`day_start`: when "today" began for the reader (the instructor's day); UTC midnight when not given.
-    Items: the HARDEST_SHOWN hardest of those reviewed in the retention window (`class_items` lists all)."""
+    Items: the HARDEST_SHOWN hardest of those reviewed in the retention window (`class_items` lists all).
+    `recount_limit`: recount the card figures of at most that many students whose figures are out of date;
+    the others keep their last count, marked (`ClassDashboard.behind`). None: every figure current."""
     if day_start is None:
         day_start = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     members = list(User.objects.filter(memberships__classroom=classroom).order_by("username"))
     students = {u.id: StudentRow(u.id, u.username, u.get_full_name()) for u in members}
     recent = _recent_reviews(classroom, now)
     _add_review_figures(students, recent, now, day_start)
-    studies = _add_card_figures(students, members, classroom, now)
+    studies = _add_card_figures(students, members, classroom, now, recount_limit)
     kinds = [
         (value, label)
         for value, label in SectionKind.choices
@@ -149,16 +217,32 @@ def _add_review_figures(
         )
 
 
+def _class_decks(classroom: Classroom) -> QuerySet:
+    return Deck.objects.filter(Q(scope=Deck.Scope.LIBRARY) | Q(owner_id=classroom.instructor_id))
+
+
+def recount_tallies(classroom: Classroom, now: dt.datetime) -> int:
+    """Bring every member's card figures up to date (the background task's work); how many students."""
+    members = list(User.objects.filter(memberships__classroom=classroom).only("id", "cards_version"))
+    return len(tallies.learner_cards(learners=members, decks=_class_decks(classroom), now=now))
+
+
 def _add_card_figures(
-    students: dict[int, StudentRow], members: list[User], classroom: Classroom, now: dt.datetime
+    students: dict[int, StudentRow],
+    members: list[User],
+    classroom: Classroom,
+    now: dt.datetime,
+    recount_limit: int | None,
 ) -> dict[int, set[int]]:
     """Cards, overdue cards and mastery by list per student, from their deck tallies; returns the class decks
     each student studies."""
-    decks = Deck.objects.filter(Q(scope=Deck.Scope.LIBRARY) | Q(owner_id=classroom.instructor_id))
     studies = {}
-    for user_id, figures in tallies.learner_cards(learners=members, decks=decks, now=now).items():
+    for user_id, figures in tallies.learner_cards(
+        learners=members, decks=_class_decks(classroom), now=now, recount_limit=recount_limit
+    ).items():
         student = students[user_id]
         student.cards, student.overdue = figures.cards, figures.overdue
+        student.as_of, student.uncounted = figures.as_of, figures.uncounted
         for kind, (cards, mastered) in figures.by_kind.items():
             student.mastery[kind] = (mastered, cards)
         studies[user_id] = figures.decks
@@ -182,8 +266,8 @@ def _hardest_items(
     """The `limit` hardest items among those judged in the window, exactly as `class_items` ranks them.
 
     Their retention comes from the window's reviews; the card figures (which also break ties) are read only
-    for the items at or below the retention of the last one shown, from the (card, user, ...) index alone and
-    summed here, so the cost follows the class's recent reviews and `limit`, not the size of its collection.
+    for the items at or below the retention of the last one shown, summed by the database from the (card, user,
+    ...) index alone, so the cost follows the class's recent reviews and `limit`, not the size of its collection.
     `studies`: student id -> the class decks they study (an inactive enrolment hides a deck's states).
     Three queries."""
     retention = _item_retention(recent)
@@ -205,30 +289,40 @@ def _hardest_items(
             "id", "deck_id", "item_id", "item__term", "item__gloss", "deck__title", "item__section__kind"
         )
     }
+    # Each deck's states counted for the students who study it (an inactive enrolment hides a deck's states).
+    students_of: dict[int, list[int]] = {}
+    for user_id, decks in studies.items():
+        for deck_id in decks:
+            students_of.setdefault(deck_id, []).append(user_id)
+    shown = Q(pk__in=[])
+    for deck_id in {card["deck_id"] for card in cards.values()}:
+        shown |= Q(card__deck_id=deck_id, user_id__in=students_of.get(deck_id, []))
+    card_of_item = {card["item_id"]: card for card in cards.values()}
     items: dict[int, ItemRow] = {}
-    learners: dict[int, set[int]] = {}
-    mastered: dict[int, set[int]] = {}
-    for card_id, user_id, state, stability, lapses in CardState.objects.filter(
-        card_id__in=list(cards), user_id__in=list(studies)
-    ).values_list("card_id", "user_id", "state", "stability", "lapses"):
-        card = cards[card_id]
-        if card["deck_id"] not in studies[user_id]:
-            continue
-        item_id = card["item_id"]
-        if item_id not in items:
-            kind = card["item__section__kind"]
-            items[item_id] = ItemRow(
-                item_id, card["item__term"], card["item__gloss"], card["deck__title"], labels.get(kind, kind)
-            )
-            items[item_id].passed, items[item_id].judged = retention[item_id]
-            learners[item_id], mastered[item_id] = set(), set()
-        items[item_id].lapses += lapses
-        if state != State.NEW:
-            learners[item_id].add(user_id)
-        if stability is not None and stability >= MATURE_DAYS:
-            mastered[item_id].add(user_id)
-    for item_id, item in items.items():
-        item.learners, item.mastered = len(learners[item_id]), len(mastered[item_id])
+    for row in (
+        CardState.objects.filter(shown, card_id__in=list(cards))
+        .values("card__item_id")
+        .annotate(
+            learners=Count("user_id", distinct=True, filter=~Q(state=State.NEW)),
+            mastered=Count("user_id", distinct=True, filter=Q(stability__gte=MATURE_DAYS)),
+            lapses=Coalesce(Sum("lapses"), 0),
+        )
+        .order_by()
+    ):
+        item_id = row["card__item_id"]
+        card = card_of_item[item_id]
+        kind = card["item__section__kind"]
+        items[item_id] = ItemRow(
+            item_id,
+            card["item__term"],
+            card["item__gloss"],
+            card["deck__title"],
+            labels.get(kind, kind),
+            row["learners"],
+            row["mastered"],
+            row["lapses"],
+            *retention[item_id],
+        )
     return sorted((i for i in items.values() if i.learners), key=_hardest_first)[:limit]
 
 

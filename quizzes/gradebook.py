@@ -20,6 +20,7 @@ class GradebookRow:
     attempts: list[Attempt] = field(default_factory=list)
     grade: float | None = None
     cells: list["AttemptCell"] = field(default_factory=list)  # the page's, from add_attempt_cells
+    name: str = ""  # the student's full name, from add_attempt_cells
 
     @property
     def percent(self) -> int | None:
@@ -55,22 +56,29 @@ class AttemptCell:
 
     attempt: Attempt
     url: str
-    score: str  # "7/10 (70%)", or "in progress"
-    when: str  # "3 Mar 14:05–14:30" in the reader's time zone
+    label: str  # "#1: 7/10 (70%)", or "#2: in progress"
+    when: str  # "3 Mar 14:05–14:30" in the reader's time zone, and ", closed at the limit" when it was
+    late: bool
 
 
 def add_attempt_cells(rows: list[GradebookRow]) -> None:
-    """Fill each row's `cells`, dates formatted as the `date` filter would ("j M H:i", "H:i")."""
+    """Fill each row's `cells` and `name`, dates formatted as the `date` filter would ("j M H:i", "H:i")."""
     months = [dateformat.format(dt.date(2000, month, 1), "M") for month in range(1, 13)]
     before, after = reverse("quizzes:attempt-result", args=[_ANY_ID]).split(str(_ANY_ID))
+    zone = timezone.get_current_timezone()
     for row in rows:
+        row.name = row.student.get_full_name()
         for a in row.attempts:
-            started = timezone.localtime(a.started_at)
+            started = a.started_at.astimezone(zone)
             when = f"{started.day} {months[started.month - 1]} {started:%H:%M}"
             if a.submitted_at:
-                when += f"–{timezone.localtime(a.submitted_at):%H:%M}"
+                when += f"–{a.submitted_at.astimezone(zone):%H:%M}"
+            if a.status == Attempt.Status.TIMED_OUT:
+                when += ", closed at the limit"
             score = "in progress" if a.is_open else f"{a.correct_count}/{a.question_count} ({a.percent}%)"
-            row.cells.append(AttemptCell(a, f"{before}{a.pk}{after}", score, when))
+            row.cells.append(
+                AttemptCell(a, f"{before}{a.pk}{after}", f"#{a.number}: {score}", when, a.is_late)
+            )
 
 
 _ANY_ID = 918273645  # reversed once; each attempt's URL is this one with its id in place

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 
-from studyapp.models import Card, CardState, DeckTally, Enrollment, User, card_list_kind
+from studyapp.models import Card, CardState, Deck, DeckTally, Enrollment, User, card_list_kind
 from studyapp.stats import MATURE_DAYS
 
 HORIZON = dt.timedelta(days=1)
@@ -41,13 +41,33 @@ class LearnerCards:
     overdue: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [cards, mastered]
     decks: set[int] = field(default_factory=set)  # of those asked for, the ones the learner studies
+    # Left for later by `recount_limit`: the figures are those counted at `as_of` (the oldest of the learner's
+    # tallies not current), or none at all yet (`uncounted`).
+    as_of: dt.datetime | None = None
+    uncounted: bool = False
+
+    @property
+    def current(self) -> bool:
+        return self.as_of is None and not self.uncounted
 
 
-def learner_cards(*, learners: Iterable[User], decks, now: dt.datetime) -> dict[int, LearnerCards]:
+def learner_cards(
+    *,
+    learners: Iterable[User],
+    decks,
+    now: dt.datetime,
+    recount_limit: int | None = None,
+    valid_for: dt.timedelta = dt.timedelta(0),
+) -> dict[int, LearnerCards]:
     """Figures of each learner over `decks` (a Deck queryset), counting only live states (active cards of
     items not retired, in decks the learner still studies), as a direct count would give them. A fixed number
     of queries: three when every tally is current, three more when some are not (one grouped recount for all
-    of them, their next due times, the upsert)."""
+    of them, their next due times, the upsert).
+
+    `recount_limit`: recount at most this many learners (those with no figures at all first); the others keep
+    the figures of their last count, marked with its time (`as_of`), or none (`uncounted`), for a reader that
+    must answer quickly and leaves the rest to a background task. `valid_for`: count also the tallies
+    that would go out of date within that time (for that task, so readers find them current)."""
     versions = {u.pk: u.cards_version for u in learners}
     learner_ids = list(versions)
     result = {user_id: LearnerCards() for user_id in learner_ids}
@@ -68,21 +88,51 @@ def learner_cards(*, learners: Iterable[User], decks, now: dt.datetime) -> dict[
         for pair in pairs
         if (tally := stored.get(pair)) is None
         or tally.stamp != stamps[pair]
-        or not tally.counted_at <= now < tally.valid_until
+        or not tally.counted_at <= now < tally.valid_until - valid_for
     ]
+    if recount_limit is not None:
+        stale = _within_limit(stale, stored, result, recount_limit)
     if stale:
         stored.update(_recount(stale, stamps, now))
     now_us = _micros(now)
     for pair in pairs:
-        tally, figures = stored[pair], result[pair[0]]
+        tally, figures = stored.get(pair), result[pair[0]]
         figures.decks.add(pair[1])
-        figures.overdue += tally.overdue + bisect.bisect_left(tally.due_soon, now_us)
+        if tally is None:
+            continue
+        figures.overdue += tally.overdue
+        if figures.as_of is None:  # else overdue as counted: cards fallen due since may have been answered
+            figures.overdue += bisect.bisect_left(tally.due_soon, now_us)
         for kind, (cards, mastered) in tally.by_kind.items():
             figures.cards += cards
             total = figures.by_kind.setdefault(kind, [0, 0])
             total[0] += cards
             total[1] += mastered
     return result
+
+
+def _within_limit(
+    stale: list[tuple[int, int]],
+    stored: dict[tuple[int, int], DeckTally],
+    result: dict[int, LearnerCards],
+    limit: int,
+) -> list[tuple[int, int]]:
+    """The stale tallies of the `limit` learners to recount now: those with no figures yet first, then the
+    longest out of date. Marks the others' figures as of their last count (or as uncounted)."""
+    oldest: dict[int, float] = {}
+    for pair in stale:
+        counted = stored[pair].counted_at.timestamp() if pair in stored else float("-inf")
+        oldest[pair[0]] = min(oldest.get(pair[0], counted), counted)
+    chosen = set(sorted(oldest, key=oldest.__getitem__)[:limit])
+    for pair in stale:
+        if pair[0] in chosen:
+            continue
+        figures, tally = result[pair[0]], stored.get(pair)
+        if tally is None:
+            figures.uncounted = True
+        else:
+            figures.as_of = min(figures.as_of or tally.counted_at, tally.counted_at)
+    return [pair for pair in stale if pair[0] in chosen]
 
 
 def _stamps(pairs: list[tuple[int, int]], versions: dict[int, int]) -> dict[tuple[int, int], str]:
@@ -160,3 +210,24 @@ def _recount(
         update_fields=["stamp", "counted_at", "valid_until", "by_kind", "overdue", "due_soon"],
     )
     return tallies
+
+
+REFRESH_AHEAD = dt.timedelta(hours=1)
+REFRESH_BATCH = 200  # learners per grouped recount: 400,000 card states at 2,000 cards each
+
+
+def refresh_expiring(*, now: dt.datetime, ahead: dt.timedelta = REFRESH_AHEAD) -> int:
+    """Recount, off the request path, the tallies that go out of date within `ahead` (their window ends) and
+    any other stale ones of the same learners, so a reader run by the periodic worker task finds them current
+    and the first look of a day costs what any other does. Returns how many learners were looked at."""
+    expiring = DeckTally.objects.filter(valid_until__lt=now + ahead)
+    user_ids = sorted(set(expiring.values_list("user_id", flat=True)))
+    for start in range(0, len(user_ids), REFRESH_BATCH):
+        batch = user_ids[start : start + REFRESH_BATCH]
+        learner_cards(
+            learners=User.objects.filter(pk__in=batch).only("id", "cards_version"),
+            decks=Deck.objects.filter(pk__in=expiring.filter(user_id__in=batch).values("deck_id")),
+            now=now,
+            valid_for=ahead,
+        )
+    return len(user_ids)

@@ -70,7 +70,18 @@ def send_reminders_task() -> int:
     now = timezone.now()
     outcome = send_due_reminders(now=now)
     schedule_next_reminders(now)
+    refresh_tallies_task.enqueue()  # its own task: a long recount must not hold up the next reminders
     return len(outcome.sent)
+
+
+@task()
+def refresh_tallies_task() -> int:
+    """Recount the deck tallies about to go out of date, so the class dashboard's first look of a day (or
+    after the tallies' window) reads current figures instead of recounting a whole class. Run at each
+    reminder tick; returns how many learners were looked at."""
+    from studyapp import tallies
+
+    return tallies.refresh_expiring(now=timezone.now())
 
 
 def next_slot(now: dt.datetime) -> dt.datetime:

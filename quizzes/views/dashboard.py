@@ -8,13 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from quizzes import class_stats, overview, services as quiz_services, stats as quiz_stats
+from quizzes import class_stats, overview, services as quiz_services, stats as quiz_stats, tasks
 from quizzes.access import get_classroom_for_instructor
 from studyapp.views.rendering import render_page
-
-
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
 
 
 @require_GET
@@ -24,17 +20,17 @@ def class_dashboard(request: HttpRequest, classroom_id: int) -> HttpResponse:
     quiz_services.close_expired_for_dashboards(classroom=classroom, now=timezone.now())
     now = timezone.now()
     day_start, _ = request.user.day_bounds(request.user.study_date(now))
-    dashboard = class_stats.class_dashboard(classroom, now, day_start)
+    dashboard = class_stats.class_dashboard(
+        classroom, now, day_start, recount_limit=class_stats.RECOUNT_ON_PAGE
+    )
+    if dashboard.behind:
+        tasks.queue_class_recount(classroom)
     scores = quiz_stats.class_scores(classroom, dashboard.students)
-    averages = {
-        s.id: _mean([c.grade for c in cells if c is not None and c.grade is not None])
-        for s, cells in scores.rows
-    }
     context = {
         "nav": "classes",
         "classroom": classroom,
         "dash": dashboard,
-        "student_rows": [(s, dashboard.mastery_columns(s), averages.get(s.id)) for s in dashboard.students],
+        "lines": class_stats.student_lines(dashboard, scores),
         "reviews_window": class_stats.REVIEWS_WINDOW_DAYS,
         "retention_window": class_stats.RETENTION_WINDOW_DAYS,
         "scores": scores,

@@ -142,7 +142,7 @@ def test_csv_export_lists_students_and_items_formula_safe(client, instructor, kl
 @pytest.mark.parametrize("size", [2, 20])
 @time_machine.travel(NOW, tick=False)
 def test_class_dashboard_query_count_does_not_grow_with_students(
-    client, instructor, size, django_assert_num_queries
+    client, instructor, size, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     deck = factories.make_deck(owner=instructor)
     section = factories.make_section(deck)
@@ -171,8 +171,9 @@ def test_class_dashboard_query_count_does_not_grow_with_students(
     # session + user, classroom, abandoned attempts to close, students, reviews, enrolments, deck fingerprints,
     # tallies, [stale tallies: states by list, due times, upsert], reviews by item, the hardest items' cards and
     # their states, assignments, grades, this week's releases
-    with django_assert_num_queries(18):
-        assert client.get(url).status_code == 200  # every tally counted
+    with django_capture_on_commit_callbacks(execute=True) as queued, django_assert_num_queries(18):
+        assert client.get(url).status_code == 200  # the tallies of RECOUNT_ON_PAGE students counted
+    assert len(queued) == (size > class_stats.RECOUNT_ON_PAGE)  # the rest by the background task
     with django_assert_num_queries(15):
         assert client.get(url).status_code == 200  # every tally read
 
@@ -245,3 +246,45 @@ def test_a_tutor_mode_quiz_answer_moves_the_students_figures(klass, student):
     # Again on the overdue, mastered card: relearning due in minutes, stability below mastery
     assert before["alice"] == (1, [1.0, 0.0]) and after["alice"] == (0, [0.0, 0.0])
     assert after["bob"] == before["bob"]
+
+
+def _students_row(html, username):
+    return html.split(f'<th scope="row">{username}', 1)[1].split("</tr>", 1)[0]
+
+
+def test_after_many_answers_the_page_shows_the_last_count_marked_and_recounts_in_the_background(
+    client, instructor, student, other_student, klass, monkeypatch, django_capture_on_commit_callbacks
+):
+    from studyapp.services.answer_counts import cards_changed
+
+    class_stats.class_dashboard(klass, NOW)  # counted at NOW
+    overdue = CardState.objects.get(user=student, card__item__term="Metastasis")
+    CardState.objects.filter(pk=overdue.pk).update(due=NOW + 3 * DAY)  # answered since
+    cards_changed(user_ids=[student.pk, other_student.pk])
+    monkeypatch.setattr(class_stats, "RECOUNT_ON_PAGE", 0)
+    client.force_login(instructor)
+    url = reverse("quizzes:class-dashboard", args=[klass.pk])
+    later = NOW + dt.timedelta(hours=2)
+    with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks() as queued:
+        html = client.get(url).text
+        assert client.get(url).status_code == 200  # a second look queues no second recount
+    assert "The card figures (overdue, mastery) of 2 students are not current" in html
+    assert "the oldest were counted 10 Jun 15:00" in html
+    assert '<td>1 <span class="muted">as of 10 Jun 15:00</span></td>' in _students_row(html, "alice")
+    assert len(queued) == 1
+    with time_machine.travel(later, tick=False):
+        queued[0]()  # the worker runs the recount
+        html = client.get(url).text
+    assert 'id="figures-as-of"' not in html and "as of" not in html
+    assert "<td>0</td>" in _students_row(html, "alice")
+
+
+def test_a_student_not_counted_yet_shows_counting_instead_of_figures(
+    client, instructor, student, klass, monkeypatch
+):
+    monkeypatch.setattr(class_stats, "RECOUNT_ON_PAGE", 0)
+    client.force_login(instructor)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(reverse("quizzes:class-dashboard", args=[klass.pk])).text
+    assert "counting…" in _students_row(html, "alice")
+    assert "The card figures (overdue, mastery) of 2 students are not current." in html

@@ -200,3 +200,36 @@ def test_retiring_an_item_and_leaving_the_deck_recount(course, instructor, stude
     enrollment.remove_deck_from_studies(user=student, deck=course["deck"])
     assert _read(course, instructor, NOW) == _direct(course, instructor, NOW)
     assert _read(course, instructor, NOW)[student.pk] == (0, 0, {})
+
+
+def test_the_worker_recounts_tallies_before_their_window_ends_so_readers_need_no_recount(
+    course, instructor, student, other_student, django_assert_num_queries
+):
+    _read(course, instructor, NOW)
+    shortly_before = NOW + tallies.HORIZON - tallies.REFRESH_AHEAD / 2
+    assert tallies.refresh_expiring(now=shortly_before) == 2
+    assert _counted_at(student) == shortly_before
+    assert tallies.refresh_expiring(now=shortly_before + HOUR / 4) == 0  # nothing left to do
+    after_old_window = NOW + tallies.HORIZON + HOUR
+    learners = list(type(student).objects.filter(pk__in=[student.pk, other_student.pk]))
+    with django_assert_num_queries(3):  # enrolments, deck fingerprints, tallies: no recount
+        tallies.learner_cards(learners=learners, decks=_decks(instructor), now=after_old_window)
+    assert _read(course, instructor, after_old_window) == _direct(course, instructor, after_old_window)
+
+
+def test_past_the_recount_limit_figures_are_the_last_count_marked_with_its_time(
+    course, instructor, student, other_student
+):
+    earlier = _read(course, instructor, NOW)
+    state = CardState.objects.get(user=student, card=course["cards"][0])  # overdue: answered, due later
+    reviews.record_review(
+        user=student, card_state_id=state.pk, rating=3, shown_version=state.version, duration_ms=1000, now=NOW
+    )
+    learners = list(type(student).objects.filter(pk__in=[student.pk, other_student.pk]))
+    later = NOW + HOUR
+    figures = tallies.learner_cards(learners=learners, decks=_decks(instructor), now=later, recount_limit=0)
+    behind = figures[student.pk]
+    assert behind.as_of == NOW and not behind.current
+    assert (behind.cards, behind.overdue, behind.by_kind) == earlier[student.pk]  # overdue 1, as counted
+    assert figures[other_student.pk].current
+    assert _read(course, instructor, later)[student.pk][1] == 0  # without a limit: recounted
